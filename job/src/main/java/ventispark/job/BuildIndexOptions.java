@@ -1,0 +1,27 @@
+package ventispark.job;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Options of a rebuild. Each has a documented default; the CLI flag is given in brackets.
+ *
+ * @param sections names of the sections to rebuild ({@code -i NAME}, repeatable); empty = all
+ * @param bloom rebuild the bloom filter even when {@code -i} is given ({@code -b}); without
+ *     {@code -i}, a configured bloom filter is always rebuilt, as in the C tool
+ * @param partitionBytes bytes of packed entries (38 per entry) each reduce task sorts and writes
+ *     ({@code -M SIZE}, default {@link #DEFAULT_PARTITION_BYTES}); Spark spills what does not fit
+ * @param partitions an exact reduce partition count ({@code --partitions N}, default 0 = size by
+ *     {@code partitionBytes}); at least one per rebuilt section
+ * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
+ *     default 0 = about three splits per core)
+ */
+public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
+    long splitClumps) implements Serializable {
+
+  public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
+
+  public static BuildIndexOptions defaults() {
+    return new BuildIndexOptions(List.of(), false, DEFAULT_PARTITION_BYTES, 0, 0);
+  }
+}

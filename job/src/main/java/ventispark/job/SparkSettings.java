@@ -1,0 +1,18 @@
+package ventispark.job;
+
+import org.apache.spark.SparkConf;
+
+/** The Spark settings every venti-spark job relies on; applied where missing, so users can override. */
+public final class SparkSettings {
+  private SparkSettings() {}
+
+  public static SparkConf apply(SparkConf conf) {
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .setIfMissing("spark.kryo.registrator", VentiKryoRegistrator.class.getName())
+        .setIfMissing("spark.ui.enabled", "false");
+    if (conf.get("spark.master", "local").startsWith("local")) {
+      conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    }
+    return conf;
+  }
+}

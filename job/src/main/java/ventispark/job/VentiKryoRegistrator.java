@@ -1,0 +1,20 @@
+package ventispark.job;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import org.apache.spark.serializer.KryoRegistrator;
+import ventispark.plan.BucketFill;
+import ventispark.read.SplitCounts;
+
+/**
+ * Kryo carries the shuffle's byte[] entries; the few records that travel as task results are Java
+ * records, which Spark's Kryo cannot build field by field, so they go through Java serialization.
+ */
+public final class VentiKryoRegistrator implements KryoRegistrator {
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(byte[].class);
+    kryo.register(BucketFill.class, new JavaSerializer());
+    kryo.register(SplitCounts.class, new JavaSerializer());
+  }
+}

@@ -1,0 +1,83 @@
+package ventispark.plan;
+
+import java.util.Arrays;
+import org.apache.spark.Partitioner;
+import ventispark.format.IEntry;
+
+/**
+ * Routes a packed entry to the reduce partition owning its bucket. Partition {@code p} owns the
+ * contiguous global buckets {@code [start[p], stop[p])}; ranges are ascending, never span two index
+ * sections, and cover exactly the sections being rebuilt. Deterministic: it depends only on the
+ * index geometry and the plan's partition counts, never on the data.
+ */
+public final class BucketRangePartitioner extends Partitioner {
+  private static final long serialVersionUID = 1L;
+
+  private final long div;
+  private final long[] start;
+  private final long[] stop;
+  private final int[] section;
+
+  public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section) {
+    this.div = div;
+    this.start = start.clone();
+    this.stop = stop.clone();
+    this.section = section.clone();
+  }
+
+  @Override
+  public int numPartitions() {
+    return start.length;
+  }
+
+  @Override
+  public int getPartition(Object key) {
+    byte[] e = (byte[]) key;
+    int p = partitionOfBucket(IEntry.hash32(e, 0) / div);
+    if (p < 0) {
+      throw new IllegalArgumentException("entry for bucket " + IEntry.hash32(e, 0) / div + " is outside the rebuilt sections");
+    }
+    return p;
+  }
+
+  /** The partition owning global bucket {@code b}, or -1 when no rebuilt section holds it. */
+  public int partitionOfBucket(long b) {
+    int i = Arrays.binarySearch(start, b);
+    if (i < 0) {
+      i = -i - 2;
+    }
+    return i >= 0 && b < stop[i] ? i : -1;
+  }
+
+  public boolean wants(long bucket) {
+    return partitionOfBucket(bucket) >= 0;
+  }
+
+  public long div() {
+    return div;
+  }
+
+  public long start(int p) {
+    return start[p];
+  }
+
+  public long stop(int p) {
+    return stop[p];
+  }
+
+  /** Index (in the archive's section list) of the section partition {@code p} writes into. */
+  public int section(int p) {
+    return section[p];
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BucketRangePartitioner other && div == other.div && Arrays.equals(start, other.start)
+        && Arrays.equals(stop, other.stop) && Arrays.equals(section, other.section);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * Long.hashCode(div) + Arrays.hashCode(start)) + Arrays.hashCode(stop);
+  }
+}

@@ -1,0 +1,237 @@
+package ventispark.read;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import ventispark.format.ArenaPartitionHeader;
+import ventispark.format.ArenaStats;
+import ventispark.format.ArenaTrailer;
+import ventispark.format.BloomHeader;
+import ventispark.format.Bucket;
+import ventispark.format.FormatException;
+import ventispark.format.ISectHeader;
+import ventispark.format.IndexConfig;
+import ventispark.format.MapTable;
+import ventispark.format.Venti;
+import ventispark.format.VentiConfig;
+
+/**
+ * Loads and validates an archive on the driver, as Venti's {@code initventi} does (1.3, 3, 4, 6.3),
+ * reading only headers, maps and trailers. Every inconsistency is a {@link FormatException} naming
+ * the file and offset or line, raised before any index byte is written. Stricter than the C tool
+ * where it silently misbehaves: arenas missing from the index's arena map, sections too small for
+ * their bucket range, and memstats beyond the arena are errors.
+ */
+public final class ArchiveLoader {
+  private final Configuration hadoop;
+
+  public ArchiveLoader(Configuration hadoop) {
+    this.hadoop = hadoop;
+  }
+
+  public Archive load(String configLocation) {
+    VentiConfig config = readConfig(configLocation);
+    List<ArenaPartition> partitions = new ArrayList<>();
+    Map<String, Arena> byName = new LinkedHashMap<>();
+    for (String name : config.arenaPartitions()) {
+      ArenaPartition p = loadPartition(PartitionRef.resolve(name, configLocation), partitions.size());
+      for (Arena a : p.arenas()) {
+        Arena dup = byName.putIfAbsent(a.name(), a);
+        if (dup != null) {
+          throw new FormatException(p.ref().display() + ": arena name " + a.name() + " is also used in "
+              + partitions.get(dup.partition()).ref().display() + " (arena names must be unique)");
+        }
+      }
+      partitions.add(p);
+    }
+    List<IndexSection> sections = new ArrayList<>();
+    for (String name : config.indexSections()) {
+      sections.add(loadSection(PartitionRef.resolve(name, configLocation)));
+    }
+    IndexConfig ic = readIndexConfig(sections.get(0));
+    checkIndex(config, ic, sections);
+    long buckets = sections.get(sections.size() - 1).header().stop();
+    if (buckets == 0) {
+      throw new FormatException(sections.get(0).ref().display() + ": the index has no buckets (was fmtindex run?)");
+    }
+    long div = Bucket.divisor(buckets);
+    if ((0xFFFFFFFFL / div) + 1 != buckets) {
+      throw new FormatException(sections.get(0).ref().display() + ": inconsistent math for divisor " + div
+          + " and " + buckets + " buckets");
+    }
+    List<Arena> indexed = resolveArenaMap(ic, byName, partitions, sections.get(0));
+    PartitionRef bloom = null;
+    BloomHeader bloomHeader = null;
+    if (config.bloom() != null) {
+      bloom = PartitionRef.resolve(config.bloom(), configLocation);
+      try (PartitionReader r = PartitionReader.open(bloom, hadoop)) {
+        bloomHeader = BloomHeader.decode(bloom.display(), r.read(0, Venti.BLOOM_HEAD_SIZE));
+        if (r.size() < (bloomHeader.size() & 0xFFFFFFFFL)) {
+          throw FormatException.at(bloom.display(), 12, "bloom filter size " + bloomHeader.size()
+              + " is larger than the partition (" + r.size() + " bytes)");
+        }
+      }
+    }
+    return new Archive(configLocation, config.indexName(), List.copyOf(partitions), List.copyOf(indexed),
+        List.copyOf(sections), ic.blockSize(), buckets, div, bloom, bloomHeader);
+  }
+
+  VentiConfig readConfig(String location) {
+    PartitionRef ref = PartitionRef.resolve(location, location);
+    try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
+      String text = VentiConfig.textOf(ref.display(), r.size(), (off, len) -> r.read(off, len));
+      return VentiConfig.parse(ref.display(), text);
+    }
+  }
+
+  ArenaPartition loadPartition(PartitionRef ref, int index) {
+    try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
+      String file = ref.display();
+      ArenaPartitionHeader h = ArenaPartitionHeader.decode(file, r.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
+      long usable = r.size() & -(long) h.blockSize();
+      if (h.arenaBase() > usable) {
+        throw FormatException.at(file, Venti.PART_BLANK + 12, "arena base " + h.arenaBase()
+            + " is beyond the end of the partition (" + r.size() + " bytes): truncated partition?");
+      }
+      String text = nulTerminated(r.read(h.tableBase(), h.tableSize()));
+      List<MapTable.Entry> map = MapTable.read(new MapTable.Cursor(file + " arena map", text), "arena map");
+      List<Arena> arenas = new ArrayList<>(map.size());
+      long prevStop = h.arenaBase();
+      for (MapTable.Entry e : map) {
+        if (e.start() < prevStop || e.stop() < e.start() + 3L * h.blockSize()) {
+          throw FormatException.at(file, h.tableBase(), "arena map entry " + e.name() + " [" + e.start() + ", "
+              + e.stop() + ") overlaps the previous arena or the map, or is too small");
+        }
+        if (e.stop() > usable) {
+          throw FormatException.at(file, h.tableBase(), "arena map entry " + e.name() + " ends at " + e.stop()
+              + ", beyond the partition's usable size " + usable + ": truncated partition?");
+        }
+        arenas.add(loadArena(r, h, e, index));
+        prevStop = e.stop();
+      }
+      return new ArenaPartition(ref, r.size(), h.blockSize(), h.arenaBase(), List.copyOf(arenas));
+    }
+  }
+
+  private Arena loadArena(PartitionReader r, ArenaPartitionHeader h, MapTable.Entry e, int index) {
+    long at = e.stop() - h.blockSize();
+    ArenaTrailer t = ArenaTrailer.decode(r.display(), at, r.read(at, Math.min(h.blockSize(), 512)), 0);
+    if (!t.name().equals(e.name())) {
+      throw FormatException.at(r.display(), at + 8, "arena trailer names '" + t.name() + "' where the arena map says '"
+          + e.name() + "'");
+    }
+    Arena a = new Arena(e.name(), index, t.version(), h.blockSize(), e.start(), e.stop(), t.diskStats(),
+        t.memStats(), t.clumpMagic(), -1);
+    checkStats(r.display(), at, a, a.diskStats(), "diskstats");
+    checkStats(r.display(), at, a, a.memStats(), "memstats");
+    return a;
+  }
+
+  private static void checkStats(String file, long at, Arena a, ArenaStats s, String what) {
+    if (s.clumps() < 0 || s.used() < 0 || s.used() + a.directorySize(s.clumpCount()) > a.dataSize()) {
+      throw FormatException.at(file, at + 72, "arena " + a.name() + ": " + what + " (" + s.clumpCount() + " clumps, used "
+          + s.used() + ") do not fit the arena's " + a.dataSize() + "-byte data area");
+    }
+  }
+
+  IndexSection loadSection(PartitionRef ref) {
+    try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
+      ISectHeader h = ISectHeader.decode(ref.display(), r.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
+      long need = h.blockBase() + (h.stop() - h.start()) * h.blockSize();
+      if (r.size() < need) {
+        throw new FormatException(ref.display() + ": index section too small: its " + (h.stop() - h.start())
+            + " buckets of " + h.blockSize() + " bytes need " + need + " bytes, the partition has " + r.size());
+      }
+      return new IndexSection(ref, r.size(), h);
+    }
+  }
+
+  private IndexConfig readIndexConfig(IndexSection s) {
+    try (PartitionReader r = PartitionReader.open(s.ref(), hadoop)) {
+      ISectHeader h = s.header();
+      String text = nulTerminated(r.read(h.tableBase(), h.tableSize()));
+      return IndexConfig.parse(s.ref().display() + " index config", text);
+    }
+  }
+
+  private static void checkIndex(VentiConfig config, IndexConfig ic, List<IndexSection> sections) {
+    String first = sections.get(0).ref().display();
+    if (!ic.name().equals(config.indexName())) {
+      throw new FormatException(first + ": index config names index '" + ic.name() + "', " + config.source()
+          + " says '" + config.indexName() + "' (mismatched index name)");
+    }
+    if (ic.sections().size() != sections.size()) {
+      throw new FormatException(first + ": index config lists " + ic.sections().size() + " sections, "
+          + config.source() + " has " + sections.size() + " isect lines");
+    }
+    long prev = 0;
+    for (int i = 0; i < sections.size(); i++) {
+      IndexSection s = sections.get(i);
+      ISectHeader h = s.header();
+      MapTable.Entry m = ic.sections().get(i);
+      String file = s.ref().display();
+      String why = null;
+      if (!h.index().equals(ic.name())) {
+        why = "belongs to index '" + h.index() + "', not '" + ic.name() + "'";
+      } else if (h.blockSize() != ic.blockSize()) {
+        why = "block size " + h.blockSize() + " differs from the index's " + ic.blockSize();
+      } else if (h.tableSize() != sections.get(0).header().tableSize()) {
+        why = "index config table size differs from " + first + "'s";
+      } else if (!h.name().equals(m.name())) {
+        why = "is section '" + h.name() + "' but the index config expects '" + m.name() + "' at position " + i
+            + " (isect lines must follow the index's section order)";
+      } else if (h.start() != m.start() || h.stop() != m.stop()) {
+        why = "bucket range [" + h.start() + ", " + h.stop() + ") differs from the index config's [" + m.start()
+            + ", " + m.stop() + ")";
+      } else if (h.start() != prev) {
+        why = "starts at bucket " + h.start() + ", the previous section ends at " + prev;
+      }
+      if (why != null) {
+        throw FormatException.at(file, Venti.PART_BLANK, "index sections disagree: " + why);
+      }
+      prev = h.stop();
+    }
+  }
+
+  private static List<Arena> resolveArenaMap(IndexConfig ic, Map<String, Arena> byName, List<ArenaPartition> parts,
+      IndexSection first) {
+    List<Arena> out = new ArrayList<>(ic.arenas().size());
+    Map<String, Boolean> inMap = new HashMap<>();
+    for (MapTable.Entry e : ic.arenas()) {
+      Arena a = byName.get(e.name());
+      if (a == null) {
+        throw new FormatException(first.ref().display() + ": can't find arena '" + e.name() + "' of the index's arena map"
+            + " in any arena partition of the config");
+      }
+      if (inMap.put(e.name(), true) != null) {
+        throw new FormatException(first.ref().display() + ": arena '" + e.name() + "' appears twice in the index's arena map");
+      }
+      if (e.stop() - e.start() < a.memStats().used()) {
+        throw new FormatException(first.ref().display() + ": arena '" + e.name() + "' holds " + a.memStats().used()
+            + " bytes of clumps but its index address range [" + e.start() + ", " + e.stop() + ") is smaller");
+      }
+      out.add(a.withIndexStart(e.start()));
+    }
+    for (ArenaPartition p : parts) {
+      for (Arena a : p.arenas()) {
+        if (!inMap.containsKey(a.name())) {
+          throw new FormatException(p.ref().display() + ": arena '" + a.name() + "' is not in the index's arena map, so "
+              + "its clumps would not be indexed (the C buildindex skips it silently); add it with fmtindex -a");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String nulTerminated(byte[] b) {
+    int end = 0;
+    while (end < b.length && b[end] != 0) {
+      end++;
+    }
+    return new String(b, 0, end, StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,136 @@
+package ventispark.write;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+import ventispark.format.BloomBits;
+import ventispark.format.BloomHeader;
+import ventispark.format.Venti;
+import ventispark.read.ArenaSplit;
+import ventispark.read.Archive;
+import ventispark.read.ClumpEntries;
+import ventispark.read.HadoopConf;
+
+/**
+ * Rebuilds the bloom filter bit-identically to the C tool (8.2, 8.4): every non-corrupt entry of
+ * every indexed arena is marked, whatever sections are rebuilt. Each map task marks one private copy
+ * of the filter and ships it as {@link #SLICE_BYTES} slices (all-zero slices are skipped); each
+ * reduce task ORs the slices of its own range and writes the range, header included, positionally.
+ * No task holds more than one copy of the filter.
+ */
+public final class BloomBuilder {
+  /** Granularity of the shuffle and of the writes. */
+  static final int SLICE_BYTES = 1 << 20;
+
+  private BloomBuilder() {}
+
+  /** Builds and writes the filter; returns the number of bits set after the header. */
+  public static long build(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
+      HadoopConf conf) {
+    BloomHeader h = archive.bloomHeader();
+    int size = h.size();
+    int slice = Math.min(size, SLICE_BYTES);
+    int slices = size / slice;
+    int reducers = Math.max(1, Math.min(slices, mapTasks));
+    List<Long> ones = splitIds.coalesce(Math.max(1, mapTasks))
+        .mapPartitionsToPair(it -> markedSlices(it, splits, archive, conf, h, slice))
+        .partitionBy(new SlicePartitioner(reducers, slices))
+        .mapPartitionsWithIndex((p, it) -> List.of(writeRange(p, reducers, slices, slice, it, archive, h)).iterator(), true)
+        .collect();
+    return ones.stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static Iterator<Tuple2<Integer, byte[]>> markedSlices(Iterator<Integer> ids, List<ArenaSplit> splits,
+      Archive archive, HadoopConf conf, BloomHeader h, int slice) {
+    byte[] table = new byte[h.size()];
+    while (ids.hasNext()) {
+      try (ClumpEntries entries = new ClumpEntries(splits.get(ids.next()), conf.get(), archive.div(), b -> false,
+          (dir, off) -> BloomBits.mark(table, h.size(), h.nhash(), dir, off))) {
+        while (entries.hasNext()) {
+          entries.next();
+        }
+      }
+    }
+    // Slices are copied lazily, one at a time, as the shuffle writer consumes them.
+    return IntStream.range(0, h.size() / slice)
+        .mapToObj(i -> new Tuple2<>(i, Arrays.copyOfRange(table, i * slice, (i + 1) * slice)))
+        .filter(t -> !allZero(t._2())).iterator();
+  }
+
+  private static long writeRange(int p, int reducers, int slices, int slice, Iterator<Tuple2<Integer, byte[]>> it,
+      Archive archive, BloomHeader h) {
+    int first = firstSliceOf(p, reducers, slices);
+    int last = firstSliceOf(p + 1, reducers, slices);
+    byte[] range = new byte[(last - first) * slice];
+    while (it.hasNext()) {
+      Tuple2<Integer, byte[]> t = it.next();
+      int base = (t._1() - first) * slice;
+      byte[] s = t._2();
+      for (int i = 0; i < slice; i++) {
+        range[base + i] |= s[i];
+      }
+    }
+    if (first == 0) {
+      System.arraycopy(h.encode(), 0, range, 0, Venti.BLOOM_HEAD_SIZE);
+    }
+    long ones = 0;
+    for (int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0; i < range.length; i++) {
+      ones += Integer.bitCount(range[i] & 0xFF);
+    }
+    try (SectionWriter out = new SectionWriter(archive.bloom())) {
+      out.write((long) first * slice, range, 0, range.length);
+      out.flush();
+    }
+    return ones;
+  }
+
+  /** The first slice {@code s} with {@code s * reducers / slices >= p}. */
+  static int firstSliceOf(int p, int reducers, int slices) {
+    return (int) (((long) p * slices + reducers - 1) / reducers);
+  }
+
+  /** Slice {@code s} goes to reducer {@code floor(s · reducers / slices)}: contiguous slice ranges. */
+  static final class SlicePartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int reducers;
+    private final int slices;
+
+    SlicePartitioner(int reducers, int slices) {
+      this.reducers = reducers;
+      this.slices = slices;
+    }
+
+    @Override
+    public int numPartitions() {
+      return reducers;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((long) (Integer) key * reducers / slices);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SlicePartitioner other && reducers == other.reducers && slices == other.slices;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * reducers + slices;
+    }
+  }
+
+  private static boolean allZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
