@@ -20,30 +20,40 @@ public final class BloomBits {
 
   /** Sets the score's bits in {@code table}, a filter of {@code size} bytes starting at index 0. */
   public static void mark(byte[] table, int size, int nhash, byte[] score, int off) {
-    int a = le32(score, off + 4) ^ le32(score, off + 12);
-    int b = le32(score, off + 8) ^ le32(score, off + 16);
+    int a = first(score, off);
+    int b = step(score, off);
     long mask = (long) size * 8 - 1;
-    for (int i = 0; i < nhash; i++) {
-      long h = Integer.toUnsignedLong(a) < 128 ? 128 : Integer.toUnsignedLong(a);
-      long x = h & mask;
+    for (int i = 0; i < nhash; i++, a += b) {
+      long x = bit(a, mask);
       table[(int) (x >>> 3)] |= (byte) (1 << (x & 7));
-      a += b;
     }
   }
 
   /** True when every bit of the score is set. */
   public static boolean test(byte[] table, int size, int nhash, byte[] score, int off) {
-    int a = le32(score, off + 4) ^ le32(score, off + 12);
-    int b = le32(score, off + 8) ^ le32(score, off + 16);
+    int a = first(score, off);
+    int b = step(score, off);
     long mask = (long) size * 8 - 1;
-    for (int i = 0; i < nhash; i++) {
-      long h = Integer.toUnsignedLong(a) < 128 ? 128 : Integer.toUnsignedLong(a);
-      long x = h & mask;
+    for (int i = 0; i < nhash; i++, a += b) {
+      long x = bit(a, mask);
       if ((table[(int) (x >>> 3)] & (1 << (x & 7))) == 0) {
         return false;
       }
-      a += b;
     }
     return true;
+  }
+
+  private static int first(byte[] s, int off) {
+    return le32(s, off + 4) ^ le32(s, off + 12);
+  }
+
+  private static int step(byte[] s, int off) {
+    return le32(s, off + 8) ^ le32(s, off + 16);
+  }
+
+  /** The clamp to 128 comes before the mask, as in the C code. */
+  private static long bit(int a, long mask) {
+    long h = Integer.toUnsignedLong(a);
+    return (h < 128 ? 128 : h) & mask;
   }
 }
