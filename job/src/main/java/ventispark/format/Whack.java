@@ -1,317 +1,387 @@
 package ventispark.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
- * Venti's "whack" block compression (clump encoding 2), an LZ77 bit stream read MSB first:
+ * Venti's "whack" compression (clump encoding 2): an LZ77 bit stream, written most significant bit
+ * first, decoded exactly as plan9port's {@code venti/srv/unwhack.c} does.
  *
  * <pre>
- * stream  := token* pad                 -- pad: fewer than 8 zero bits to the byte boundary
- * token   := literal | match
- * literal := "0" byte8                  -- while one of the last 4 literals was &lt;32 or &gt;127
- *          | "0" x7                     -- otherwise: x7 in 32..127 is the byte itself,
- *            [ y2 | y3 ]                -- x7 &lt; 24: ((x7&lt;&lt;2)|y2) − 64; 24 ≤ x7 &lt; 32: ((x7&lt;&lt;3)|y3) − 64
- * match   := length offset              -- copy length bytes from offset back (overlap allowed)
- * length  := "10" (3) | "110" (4) | "11100" (5) | "11101" (6)
- *          | "1111" c2 bit*             -- 7 and up: c walks levels of width 1,2,2,4,4,8,8,…;
- *                                          at each level c ≥ width: c = (c − width)·2 + bit
- * offset  := class4 bits(class)         -- classes of width 32,32,32,32,64,64,128,128,…,4096,8192;
- *                                          distance = base(class) + bits + 1, at most 16384
+ * stream   := token* pad           pad: whatever is left once fewer than 8 bits remain (we write 0s)
+ * token    := literal | match      a token starting with 0 is a literal, with 1 a match
+ * literal  := 0 b8                 if any of the previous 4 literals was binary (&lt;32 or &gt;127);
+ *                                  the history starts as "all binary"
+ *           | 0 t7                 else, for a text byte t (32..127)
+ *           | 0 v9                 else, binary byte b &lt; 32 or &gt;= 192: v = (b + 64) mod 256 &lt; 96
+ *           | 0 v10                else, binary byte 128..191:          v = (b + 64) mod 256 &gt;= 192
+ * match    := length distance      copy length bytes from distance back; they may overlap
+ * length   := 10 (3) | 110 (4) | 11100 (5) | 11101 (6)
+ *           | 1111 c2 e*           7 and up: levels k = 0,1,2.. of width w = 1,2,2,4,4,8,8,..;
+ *                                  start at len 7, code c; while c &gt;= w: len += w, c = 2(c - w) + e
+ *                                  (one more bit e per level), then len += c
+ * distance := class4 x             distance = base[class] + x + 1, x is bits[class] wide:
+ *                                  bits = 5 5 5 5 6 6 7 7 8 8 9 9 10 10 12 13, so at most 16384
  * </pre>
  *
- * The decoder stops when fewer than 8 unread bits remain, so the pad is never read as a token.
- * {@link #compress} is a greedy hash-chain matcher; any valid stream decodes the same.
+ * <p>Decoding stops once fewer than 8 unread bits remain; a token that reads past the end is an
+ * error. The reference decoder also rejects a length whose extension bits e run past its 32-bit
+ * look-ahead: it allows {@code 26 - (bit position of the token mod 8)} of them, at least 19 (the
+ * encoder, like whack.c, caps lengths at 2051, which needs 18).
+ *
+ * <p>{@link #compress} is a greedy hash-chain LZ77 matcher like whack.c (same chain depth; it
+ * measures the same ratio on text). It need not choose the same tokens, since any valid stream
+ * decodes the same way.
  */
 public final class Whack {
-  private Whack() {}
-
   static final int MIN_MATCH = 3;
-  static final int MAX_MATCH = 2048;
-  static final int MAX_OFFSET = 16384;
-  private static final int HASH_BITS = 12;
-  private static final int MAX_CHAIN = 32;
+  /** Longest match emitted; whack.c's limit, so lengths need at most 18 extension bits. */
+  static final int MAX_MATCH = 2051;
+  /** Largest distance the offset code can express (WhackMaxOff). */
+  static final int MAX_DISTANCE = 1 << 14;
+
   private static final int[] OFF_BITS = {5, 5, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 12, 13};
-  private static final int[] OFF_BASE = {0, 0x20, 0x40, 0x60, 0x80, 0xc0, 0x100, 0x180, 0x200, 0x300, 0x400, 0x600,
-      0x800, 0xc00, 0x1000, 0x2000};
+  private static final int[] OFF_BASE = {
+    0x0000, 0x0020, 0x0040, 0x0060, 0x0080, 0x00c0, 0x0100, 0x0180,
+    0x0200, 0x0300, 0x0400, 0x0600, 0x0800, 0x0c00, 0x1000, 0x2000
+  };
+  /** Offset class of distance-1 = x, indexed by x >> 5 (every class base is a multiple of 32). */
+  private static final byte[] OFF_CLASS = new byte[MAX_DISTANCE >> 5];
+  /** Length code bits, right-aligned, and their count, indexed by match length 3..MAX_MATCH. */
+  private static final int[] LEN_CODE = new int[MAX_MATCH + 1];
+  private static final byte[] LEN_BITS = new byte[MAX_MATCH + 1];
+
+  static {
+    for (int c = 0; c < 16; c++) {
+      for (int x = OFF_BASE[c]; x < OFF_BASE[c] + (1 << OFF_BITS[c]); x += 32) {
+        OFF_CLASS[x >> 5] = (byte) c;
+      }
+    }
+    int[][] fast = {{3, 0b10, 2}, {4, 0b110, 3}, {5, 0b11100, 5}, {6, 0b11101, 5}};
+    for (int[] f : fast) {
+      LEN_CODE[f[0]] = f[1];
+      LEN_BITS[f[0]] = (byte) f[2];
+    }
+    for (int len = 7; len <= MAX_MATCH; len++) {
+      // Find the level k whose range [base, base + width(k)) holds len.
+      int k = 0;
+      int base = 7;
+      while (len - base >= levelWidth(k)) {
+        base += levelWidth(k);
+        k++;
+      }
+      // Walk back to level 0: c(j) = width(j) + c(j+1)/2, and c(j+1)'s low bit is extension bit j.
+      int c = len - base;
+      int ext = 0;
+      for (int j = k - 1; j >= 0; j--) {
+        ext |= (c & 1) << (k - 1 - j);
+        c = levelWidth(j) + (c >> 1);
+      }
+      LEN_CODE[len] = (0b1111 << (2 + k)) | (c << k) | ext;
+      LEN_BITS[len] = (byte) (6 + k);
+    }
+  }
+
+  private static int levelWidth(int k) {
+    return 1 << ((k + 1) >> 1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Compression
+
+  private static final int HASH_LOG = 14;
+  /** Candidates examined per position; whack.c's default level examines 48. */
+  private static final int MAX_CHAIN = 48;
+  /** A match this long ends the search. */
+  private static final int NICE_MATCH = 64;
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** Per-thread tables, so the static API allocates nothing per call. */
+  private static final ThreadLocal<Whack> ENCODER = ThreadLocal.withInitial(Whack::new);
 
   /**
-   * Compresses {@code src[srcOff, srcOff+srcLen)} into {@code dst} at {@code dstOff}; returns the
-   * compressed length, or -1 when it would not be strictly smaller than the input (Venti then
-   * stores the block uncompressed). {@code dst} needs room for {@code srcLen} bytes. Thread-safe.
+   * Most recent position per hash and, per position, the previous one with the same hash.
+   * Positions are "times" that keep increasing from call to call, so entries left by earlier
+   * blocks are recognised as older than the current block instead of being cleared each call.
+   */
+  private final int[] head = new int[1 << HASH_LOG];
+  private final int[] prev = new int[MAX_DISTANCE];
+  private int clock = 1;
+  /** Time of the current block's first byte; older entries belong to earlier blocks. */
+  private int start;
+
+  // Result of the last search.
+  private int matchLen;
+  private int matchDist;
+
+  private Whack() {}
+
+  /**
+   * Compresses {@code src[srcOff, srcOff + srcLen)} into {@code dst} at {@code dstOff}. Returns the
+   * compressed length, or -1 when the result would not be strictly smaller than the input (Venti
+   * then stores the block uncompressed). At most {@code srcLen - 1} bytes of {@code dst} are written,
+   * also when -1 is returned. Thread-safe: each thread uses its own tables.
    */
   public static int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff) {
+    Objects.checkFromIndexSize(srcOff, srcLen, src.length);
     if (srcLen < 2) {
       return -1;
     }
-    BitWriter out = new BitWriter(dst, dstOff, srcLen - 1);
-    int[] head = new int[1 << HASH_BITS];
-    int[] prev = new int[Math.max(1, srcLen)];
-    java.util.Arrays.fill(head, -1);
-    int lithist = ~0;
-    int i = 0;
-    while (i < srcLen) {
-      int bestLen = 0;
-      int bestOff = 0;
-      if (i + MIN_MATCH <= srcLen) {
-        int h = hash(src, srcOff + i);
-        int limit = Math.min(MAX_MATCH, srcLen - i);
-        int chain = 0;
-        for (int c = head[h]; c >= 0 && i - c <= MAX_OFFSET && chain < MAX_CHAIN; c = prev[c], chain++) {
-          int n = 0;
-          while (n < limit && src[srcOff + c + n] == src[srcOff + i + n]) {
-            n++;
-          }
-          if (n > bestLen) {
-            bestLen = n;
-            bestOff = i - c;
-            if (n == limit) {
-              break;
-            }
-          }
+    Objects.checkFromIndexSize(dstOff, srcLen - 1, dst.length);
+    return ENCODER.get().encode(src, srcOff, srcLen, dst, dstOff);
+  }
+
+  private int encode(byte[] src, int srcOff, int n, byte[] dst, int dstOff) {
+    if (clock > (1 << 30) || clock > Integer.MAX_VALUE - 2 - n) {
+      // Rewind the clock well before times overflow; 0 is older than any block.
+      Arrays.fill(head, 0);
+      clock = 1;
+    }
+    start = clock;
+    final int base = clock - srcOff; // time of src[p] is base + p
+    final int end = srcOff + n;
+    clock += n + 1;
+
+    // Output bits accumulate in acc (its low nacc bits are pending) and leave a byte at a time.
+    long acc = 0;
+    int nacc = 0;
+    int o = dstOff;
+    final int oLimit = dstOff + n - 1;
+    int lithist = -1; // bit i set: the literal i back was binary; starts as all binary
+
+    int p = srcOff;
+    while (p < end) {
+      // Greedy, as whack.c: one step of lazy matching saved only ~1% on text and cost ~35% speed.
+      searchAndInsert(src, p, end, base);
+      int len = matchLen;
+      long code;
+      int count;
+      if (len >= MIN_MATCH) {
+        int x = matchDist - 1;
+        int cls = OFF_CLASS[x >> 5];
+        int offBits = 4 + OFF_BITS[cls];
+        code = ((long) LEN_CODE[len] << offBits) | ((long) cls << OFF_BITS[cls]) | (x - OFF_BASE[cls]);
+        count = LEN_BITS[len] + offBits;
+        for (int q = p + 1; q < p + len; q++) {
+          insert(src, q, end, base);
         }
-      }
-      int step;
-      if (bestLen >= MIN_MATCH) {
-        if (!putLength(out, bestLen) || !putOffset(out, bestOff - 1)) {
-          return -1;
-        }
-        step = bestLen;
+        p += len;
       } else {
-        int lit = src[srcOff + i] & 0xFF;
-        if (!putLiteral(out, lit, lithist)) {
+        int lit = src[p++] & 0xFF;
+        boolean binary = lit < 32 || lit > 127;
+        if ((lithist & 0xF) != 0) {
+          code = lit;
+          count = 9;
+        } else if (!binary) {
+          code = lit;
+          count = 8;
+        } else {
+          code = (lit + 64) & 0xFF;
+          count = code < 96 ? 10 : 11;
+        }
+        lithist = (lithist << 1) | (binary ? 1 : 0);
+      }
+      acc = (acc << count) | code; // at most 7 + 41 bits pending, so nothing is lost
+      nacc += count;
+      while (nacc >= 8) {
+        if (o >= oLimit) {
           return -1;
         }
-        lithist = (lithist << 1) | (lit < 32 || lit > 127 ? 1 : 0);
-        step = 1;
-      }
-      for (int k = 0; k < step; k++, i++) {
-        if (i + MIN_MATCH <= srcLen) {
-          int h = hash(src, srcOff + i);
-          prev[i] = head[h];
-          head[h] = i;
-        }
+        nacc -= 8;
+        dst[o++] = (byte) (acc >>> nacc);
       }
     }
-    return out.finish();
+    if (nacc > 0) {
+      if (o >= oLimit) {
+        return -1;
+      }
+      dst[o++] = (byte) (acc << (8 - nacc)); // zero pad; the decoder ignores the last < 8 bits
+    }
+    return o - dstOff;
   }
 
   private static int hash(byte[] b, int p) {
     int v = (b[p] & 0xFF) << 16 | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF);
-    return (v * 0x9E3779B1) >>> (32 - HASH_BITS);
+    return (v * 0x9E3779B1) >>> (32 - HASH_LOG);
   }
 
-  private static boolean putLiteral(BitWriter out, int lit, int lithist) {
-    if ((lithist & 0xF) != 0) {
-      return out.put(lit, 9);
+  private void insert(byte[] src, int p, int end, int base) {
+    if (p + MIN_MATCH <= end) {
+      int h = hash(src, p);
+      int now = base + p;
+      prev[now & (MAX_DISTANCE - 1)] = head[h];
+      head[h] = now;
     }
-    if (lit >= 32 && lit <= 127) {
-      return out.put(lit, 8);
-    }
-    int v = (lit + 64) & 0xFF;
-    return lit < 32 || lit >= 192 ? out.put(v, 10) : out.put(v, 11);
-  }
-
-  private static boolean putLength(BitWriter out, int len) {
-    switch (len) {
-      case 3:
-        return out.put(0b10, 2);
-      case 4:
-        return out.put(0b110, 3);
-      case 5:
-        return out.put(0b11100, 5);
-      case 6:
-        return out.put(0b11101, 5);
-      default:
-        break;
-    }
-    // Find the level whose range holds len, then derive each level's code back to the first.
-    int base = 7;
-    int width = 1;
-    int shift = 1;
-    int level = 0;
-    while (len >= base + width) {
-      base += width;
-      width <<= shift;
-      shift ^= 1;
-      level++;
-    }
-    int[] bits = new int[level];
-    int c = len - base;
-    for (int k = level - 1; k >= 0; k--) {
-      bits[k] = c & 1;
-      c = widthAt(k) + (c >> 1);
-    }
-    if (!out.put(0b1111, 4) || !out.put(c, 2)) {
-      return false;
-    }
-    for (int b : bits) {
-      if (!out.put(b, 1)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Width of level k: 1, 2, 2, 4, 4, 8, 8, … */
-  private static int widthAt(int k) {
-    return 1 << ((k + 1) / 2);
-  }
-
-  private static boolean putOffset(BitWriter out, int x) {
-    int cls = 15;
-    while (OFF_BASE[cls] > x) {
-      cls--;
-    }
-    return out.put(cls, 4) && out.put(x - OFF_BASE[cls], OFF_BITS[cls]);
   }
 
   /**
-   * Decompresses a whack stream, following the reference decoder's rules exactly; returns the
-   * bytes produced. Throws {@link IllegalArgumentException} on a malformed stream.
+   * Sets matchLen/matchDist to the longest earlier match for src[p..] (matchLen 0 if shorter than
+   * MIN_MATCH; the nearest of equally long ones), then enters p in the tables.
+   */
+  private void searchAndInsert(byte[] src, int p, int end, int base) {
+    int bestLen = 0;
+    int bestDist = 0;
+    if (p + MIN_MATCH <= end) {
+      int h = hash(src, p);
+      int now = base + p;
+      int oldest = Math.max(start, now - MAX_DISTANCE);
+      int limit = Math.min(MAX_MATCH, end - p);
+      int then = head[h];
+      // Times along a chain strictly decrease, and a slot of prev is reused only after
+      // MAX_DISTANCE more insertions, so every entry followed here is still current.
+      for (int chain = MAX_CHAIN; chain > 0 && then >= oldest; chain--) {
+        int c = then - base;
+        // Cheapest rejection first: a candidate can only win if it also matches at bestLen.
+        if (src[c + bestLen] == src[p + bestLen] && src[c] == src[p] && src[c + 1] == src[p + 1]) {
+          int len = commonLength(src, c, p, limit);
+          if (len > bestLen) {
+            bestLen = len;
+            bestDist = p - c;
+            if (len >= NICE_MATCH || len == limit) {
+              break;
+            }
+          }
+        }
+        then = prev[then & (MAX_DISTANCE - 1)];
+      }
+      prev[now & (MAX_DISTANCE - 1)] = head[h];
+      head[h] = now;
+    }
+    matchLen = bestLen >= MIN_MATCH ? bestLen : 0;
+    matchDist = bestDist;
+  }
+
+  /** Length of the common prefix of src[c..] and src[p..] (c &lt; p), up to limit; 2 are known equal. */
+  private static int commonLength(byte[] src, int c, int p, int limit) {
+    int len = 2;
+    while (len + 8 <= limit) {
+      long x = (long) LONGS.get(src, c + len) ^ (long) LONGS.get(src, p + len);
+      if (x != 0) {
+        return len + (Long.numberOfTrailingZeros(x) >>> 3);
+      }
+      len += 8;
+    }
+    while (len < limit && src[c + len] == src[p + len]) {
+      len++;
+    }
+    return len;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decompression
+
+  /**
+   * Decompresses the whack stream {@code src[srcOff, srcOff + srcLen)} into at most {@code dstLen}
+   * bytes at {@code dst[dstOff]}, accepting exactly the streams unwhack.c accepts. Returns the number
+   * of bytes produced (a Venti clump is intact only if that equals its uncompressed size).
+   *
+   * @throws IllegalArgumentException if the stream is malformed
    */
   public static int decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen) {
-    BitReader in = new BitReader(src, srcOff, srcLen);
+    Objects.checkFromIndexSize(srcOff, srcLen, src.length);
+    Objects.checkFromIndexSize(dstOff, dstLen, dst.length);
+    final long totalBits = 8L * srcLen;
+    final int srcEnd = srcOff + srcLen;
+    int sp = srcOff;
+    long loaded = 0; // bytes shifted into buf, counting the zero bytes supplied past the end
+    long buf = 0;
+    int n = 0; // unread bits at the bottom of buf
     int d = 0;
-    int lithist = ~0;
-    while (in.remaining() >= 8) {
-      int top = in.peek(5);
-      if (top < 16) {
+    int lithist = -1;
+    while (true) {
+      long pos = 8 * loaded - n; // bits consumed so far
+      if (totalBits - pos < 8) {
+        if (pos > totalBits) {
+          throw new IllegalArgumentException("whack: stream ends inside a token (" + (pos - totalBits)
+              + " bits short)");
+        }
+        return d;
+      }
+      // Keep at least 57 bits: the longest token is 6 + 26 + 4 + 13 = 49 bits.
+      while (n <= 56) {
+        buf = (buf << 8) | (sp < srcEnd ? src[sp++] & 0xFF : 0);
+        loaded++;
+        n += 8;
+      }
+      int top = (int) (buf >>> (n - 5)) & 0x1F;
+      if (top < 0x10) {
         int lit;
         if ((lithist & 0xF) != 0) {
-          lit = in.take(9) & 0xFF;
+          n -= 9;
+          lit = (int) (buf >>> n) & 0xFF;
         } else {
-          lit = in.take(8) & 0x7F;
+          n -= 8;
+          lit = (int) (buf >>> n) & 0x7F;
           if (lit < 24) {
-            lit = ((lit << 2) | in.take(2)) - 64 & 0xFF;
+            n -= 2;
+            lit = (((lit << 2) | ((int) (buf >>> n) & 3)) - 64) & 0xFF;
           } else if (lit < 32) {
-            lit = ((lit << 3) | in.take(3)) - 64 & 0xFF;
+            n -= 3;
+            lit = (((lit << 3) | ((int) (buf >>> n) & 7)) - 64) & 0xFF;
           }
         }
         if (d >= dstLen) {
-          throw new IllegalArgumentException("whack: too much output");
+          throw new IllegalArgumentException("whack: output exceeds " + dstLen + " bytes");
         }
         dst[dstOff + d++] = (byte) lit;
         lithist = (lithist << 1) | (lit < 32 || lit > 127 ? 1 : 0);
         continue;
       }
       int len;
-      if (top < 24) {
-        in.take(2);
+      if (top < 0x18) {
+        n -= 2;
         len = 3;
-      } else if (top < 28) {
-        in.take(3);
+      } else if (top < 0x1C) {
+        n -= 3;
         len = 4;
-      } else if (top < 30) {
-        in.take(5);
-        len = top == 28 ? 5 : 6;
+      } else if (top < 0x1E) {
+        n -= 5;
+        len = top == 0x1C ? 5 : 6;
       } else {
-        int c = in.take(6) - 0x3c;
+        n -= 6;
+        int code = ((int) (buf >>> n) & 0x3F) - 0x3C;
+        // unwhack.c reads extension bits from a 32-bit window refilled only at the token start.
+        int extLeft = 26 - (int) (pos & 7);
         len = 7;
         int width = 1;
-        int shift = 1;
-        while (c >= width) {
-          len += width;
-          c = ((c - width) << 1) | in.take(1);
-          width <<= shift;
-          shift ^= 1;
-          if (len > dstLen) {
-            throw new IllegalArgumentException("whack: length out of range");
+        int grow = 1;
+        while (code >= width) {
+          if (extLeft-- == 0) {
+            throw new IllegalArgumentException("whack: match length code too long at bit " + pos);
           }
+          len += width;
+          n--;
+          code = ((code - width) << 1) | ((int) (buf >>> n) & 1);
+          width <<= grow;
+          grow ^= 1;
         }
-        len += c;
+        len += code;
       }
-      int cls = in.take(4);
-      int off = OFF_BASE[cls] + in.take(OFF_BITS[cls]) + 1;
-      if (off > d) {
-        throw new IllegalArgumentException("whack: offset " + off + " out of range at output byte " + d);
+      n -= 4;
+      int cls = (int) (buf >>> n) & 0xF;
+      n -= OFF_BITS[cls];
+      int dist = OFF_BASE[cls] + ((int) (buf >>> n) & ((1 << OFF_BITS[cls]) - 1)) + 1;
+      if (dist > d) {
+        throw new IllegalArgumentException("whack: match distance " + dist + " reaches before the start, at output byte " + d);
       }
-      if (d + len > dstLen) {
-        throw new IllegalArgumentException("whack: length out of range");
+      if (len > dstLen - d) {
+        throw new IllegalArgumentException("whack: match of " + len + " bytes at output byte " + d
+            + " exceeds " + dstLen + " bytes");
       }
-      for (int k = 0; k < len; k++, d++) {
-        dst[dstOff + d] = dst[dstOff + d - off];
-      }
-    }
-    if (in.overrun()) {
-      throw new IllegalArgumentException("whack: compressed data overrun");
-    }
-    return d;
-  }
-
-  /** MSB-first bit output into a bounded region. */
-  private static final class BitWriter {
-    private final byte[] b;
-    private final int start;
-    private final int limit;
-    private int pos;
-    private long acc;
-    private int n;
-
-    BitWriter(byte[] b, int off, int maxLen) {
-      this.b = b;
-      this.start = off;
-      this.pos = off;
-      this.limit = off + Math.max(0, maxLen);
-    }
-
-    boolean put(int v, int bits) {
-      acc = (acc << bits) | (v & ((1L << bits) - 1));
-      n += bits;
-      while (n >= 8) {
-        if (pos >= limit) {
-          return false;
+      int to = dstOff + d;
+      if (dist >= len) {
+        System.arraycopy(dst, to - dist, dst, to, len);
+      } else {
+        // Overlapping copy repeats the last dist bytes, so it must go byte by byte.
+        for (int i = 0; i < len; i++) {
+          dst[to + i] = dst[to + i - dist];
         }
-        n -= 8;
-        b[pos++] = (byte) (acc >>> n);
       }
-      return true;
-    }
-
-    int finish() {
-      if (n > 0) {
-        if (pos >= limit) {
-          return -1;
-        }
-        b[pos++] = (byte) (acc << (8 - n));
-        n = 0;
-      }
-      return pos - start;
-    }
-  }
-
-  /** MSB-first bit input; reads past the end as zeros and remembers that it did. */
-  private static final class BitReader {
-    private final byte[] b;
-    private final long totalBits;
-    private final int off;
-    private long bit;
-
-    BitReader(byte[] b, int off, int len) {
-      this.b = b;
-      this.off = off;
-      this.totalBits = (long) len * 8;
-    }
-
-    long remaining() {
-      return totalBits - bit;
-    }
-
-    boolean overrun() {
-      return bit > totalBits;
-    }
-
-    int peek(int bits) {
-      int v = 0;
-      for (int k = 0; k < bits; k++) {
-        long p = bit + k;
-        int x = p < totalBits ? (b[off + (int) (p >>> 3)] >> (7 - (int) (p & 7))) & 1 : 0;
-        v = (v << 1) | x;
-      }
-      return v;
-    }
-
-    int take(int bits) {
-      int v = peek(bits);
-      bit += bits;
-      return v;
+      d += len;
     }
   }
 }
