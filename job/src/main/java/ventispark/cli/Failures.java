@@ -12,9 +12,6 @@ final class Failures {
       if (t instanceof FormatException || t instanceof IndexOverflowException) {
         return t;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return e;
   }
@@ -22,7 +19,7 @@ final class Failures {
   /** The innermost message, on one line. */
   static String oneLine(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (t.getCause() != null) {
       t = t.getCause();
     }
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -73,16 +73,10 @@ public final class VentiSpark {
   /** One line for the user; the exit status says whether the index may have been touched. */
   static int report(Throwable e, PrintStream err) {
     Throwable cause = Failures.userCause(e);
-    if (cause instanceof FormatException) {
-      err.println("venti-spark: " + cause.getMessage());
-      return ExitCode.BAD_INPUT.code;
-    }
-    if (cause instanceof IndexOverflowException) {
-      err.println("venti-spark: " + cause.getMessage());
-      return ExitCode.OVERFLOW.code;
-    }
-    err.println("venti-spark: failed: " + Failures.oneLine(e));
-    return ExitCode.FAILED.code;
+    ExitCode code = cause instanceof FormatException ? ExitCode.BAD_INPUT
+        : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW : ExitCode.FAILED;
+    err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) : "venti-spark: " + cause.getMessage());
+    return code.code;
   }
 
   private static int buildIndex(Args args, PrintStream out) {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import ventispark.format.ArenaHead;
@@ -23,10 +24,14 @@ import ventispark.format.Venti;
 public final class ArenaPartitionFormatter {
   private ArenaPartitionFormatter() {}
 
-  /** Formats {@code file}; returns the arenas' map entries. */
-  public static List<MapTable.Entry> format(Path file, long size, String name, int blockSize, long arenaSize,
+  /** A formatted arena: its map entry and the clump magic its header and trailer carry. */
+  public record FormattedArena(MapTable.Entry map, int clumpMagic) {}
+
+  /** Formats {@code file}; returns its arenas in map order. */
+  public static List<FormattedArena> format(Path file, long size, String name, int blockSize, long arenaSize,
       int version, Random random) throws IOException {
     List<MapTable.Entry> arenas = ArenaLayout.arenas(name, size, blockSize, arenaSize);
+    List<FormattedArena> formatted = new ArrayList<>(arenas.size());
     long base = ArenaLayout.arenaBase(blockSize);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -42,9 +47,10 @@ public final class ArenaPartitionFormatter {
         write(ch, e.start(), new ArenaHead(version, e.name(), blockSize, e.stop() - e.start(), magic).encode(blockSize));
         ArenaTrailer t = new ArenaTrailer(version, e.name(), ArenaStats.EMPTY, ArenaStats.EMPTY, 0, 0, magic);
         write(ch, e.stop() - blockSize, t.encode(blockSize));
+        formatted.add(new FormattedArena(e, magic));
       }
     }
-    return arenas;
+    return formatted;
   }
 
   /** A v5 clump magic: random, never 0 and never the v4 magic. */

@@ -40,7 +40,7 @@ public final class ExampleArchive {
       Files.createDirectories(dir);
       Random random = new Random(SEED);
       List<Path> partitions = List.of(dir.resolve("arenas0.img"), dir.resolve("arenas1.img"));
-      List<List<MapTable.Entry>> maps = List.of(
+      List<List<ArenaPartitionFormatter.FormattedArena>> maps = List.of(
           ArenaPartitionFormatter.format(partitions.get(0), 10 << 20, "arenas0", BLOCK_SIZE, 3 << 20, 5, random),
           ArenaPartitionFormatter.format(partitions.get(1), 8 << 20, "arenas1", BLOCK_SIZE, 2 << 20, 5, random));
       long clumps = fill(partitions, maps, random);
@@ -50,8 +50,9 @@ public final class ExampleArchive {
         sections.add(ISectFormatter.format(sectionFiles.get(i), 4 << 20, "isect" + i, BLOCK_SIZE, 2, random));
       }
       List<IndexFormatter.ArenaSize> arenas = new ArrayList<>();
-      for (List<MapTable.Entry> m : maps) {
-        for (MapTable.Entry e : m) {
+      for (List<ArenaPartitionFormatter.FormattedArena> m : maps) {
+        for (ArenaPartitionFormatter.FormattedArena a : m) {
+          MapTable.Entry e = a.map();
           arenas.add(new IndexFormatter.ArenaSize(e.name(), e.stop() - e.start() - 2L * BLOCK_SIZE));
         }
       }
@@ -68,30 +69,30 @@ public final class ExampleArchive {
   }
 
   /** Fills arenas in order, leaving the last arena of the last partition partly filled. */
-  private static long fill(List<Path> partitions, List<List<MapTable.Entry>> maps, Random random) throws IOException {
+  private static long fill(List<Path> partitions, List<List<ArenaPartitionFormatter.FormattedArena>> maps, Random random)
+      throws IOException {
     MessageDigest sha1 = sha1();
-    List<byte[][]> stored = new ArrayList<>();
+    List<Block> stored = new ArrayList<>();
     long clumps = 0;
     byte[] compressed = new byte[64 * 1024];
     for (int p = 0; p < partitions.size(); p++) {
-      try (FileChannel ch = FileChannel.open(partitions.get(p), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        List<MapTable.Entry> map = maps.get(p);
+      try (FileChannel ch = FileChannel.open(partitions.get(p), StandardOpenOption.WRITE)) {
+        List<ArenaPartitionFormatter.FormattedArena> map = maps.get(p);
         for (int a = 0; a < map.size(); a++) {
           boolean last = p == partitions.size() - 1 && a == map.size() - 1;
-          ArenaWriter w = new ArenaWriter(ch, map.get(a), BLOCK_SIZE, 5, readClumpMagic(ch, map.get(a)));
+          ArenaWriter w = new ArenaWriter(ch, map.get(a).map(), BLOCK_SIZE, 5, map.get(a).clumpMagic());
           int limit = last ? 300 : Integer.MAX_VALUE;
           int n = 0;
           for (; n < limit; n++) {
-            byte[][] block = clumps > 0 && random.nextInt(10) == 0 && !stored.isEmpty()
+            Block block = !stored.isEmpty() && random.nextInt(10) == 0
                 ? stored.get(random.nextInt(stored.size())) : newBlock(random, sha1);
-            int type = block[2][0] & 0xFF;
-            byte[] data = block[0];
+            byte[] data = block.data();
             int clen = Whack.compress(data, 0, data.length, compressed, 0);
             boolean packed = clen > 0;
             if (!w.fits(packed ? clen : data.length)) {
               break;
             }
-            w.append(type, block[1], packed ? compressed : data, packed ? clen : data.length, data.length);
+            w.append(block.diskType(), block.score(), packed ? compressed : data, packed ? clen : data.length, data.length);
             if (stored.size() < 4096) {
               stored.add(block);
             }
@@ -105,8 +106,10 @@ public final class ExampleArchive {
     return clumps;
   }
 
-  /** A new block: {data, score, {disk type}}. */
-  private static byte[][] newBlock(Random random, MessageDigest sha1) {
+  /** A block to store: its data, the SHA-1 of the data, its on-disk type code. */
+  private record Block(byte[] data, byte[] score, int diskType) {}
+
+  private static Block newBlock(Random random, MessageDigest sha1) {
     int kind = random.nextInt(20);
     int type;
     if (kind == 0) {
@@ -129,14 +132,7 @@ public final class ExampleArchive {
         data[i] = words[(i + random.nextInt(3)) % words.length];
       }
     }
-    return new byte[][] {data, sha1.digest(data), {(byte) type}};
-  }
-
-  /** The clump magic the formatter gave the arena (from its header block). */
-  private static int readClumpMagic(FileChannel ch, MapTable.Entry arena) throws IOException {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(88);
-    ch.read(b, arena.start());
-    return b.getInt(84);
+    return new Block(data, sha1.digest(data), type);
   }
 
   static MessageDigest sha1() {
