@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import ventispark.create.ArchiveGenerator;
 import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
 import ventispark.format.SizeParser;
@@ -16,6 +17,7 @@ import ventispark.job.BuildIndexOptions;
 import ventispark.job.BuildSummary;
 import ventispark.job.IndexOverflowException;
 import ventispark.job.SparkSettings;
+import ventispark.plan.PartitionPlanner;
 
 /**
  * The venti-spark command line, {@code git}-style subcommands. Main class for {@code spark-submit}
@@ -25,15 +27,17 @@ public final class VentiSpark {
   static final String USAGE = String.join("\n",
       "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF",
       "       venti-spark example [--build] DIR",
+      GenerateCommand.USAGE,
       "",
       "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",
       "    -b                rebuild the bloom filter even with -i (without -i a configured bloom is always rebuilt)",
       "    -i SECTION        rebuild only this index section (by header name); repeatable",
-      "    -M SIZE           bytes of entries each sort/write task handles (default 64m; k/m/g suffixes)",
+      "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
       "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
-      "    --split-clumps N  clumps per read task (default: about three read tasks per core)",
+      "    --split-clumps N  clumps per read task (default: about eight read tasks per core)",
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
+      GenerateCommand.HELP,
       "",
       "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input (nothing written),",
       "             4 bucket overflow (nothing written)");
@@ -58,6 +62,8 @@ public final class VentiSpark {
           return buildIndex(args, out);
         case "example":
           return example(args, out);
+        case "generate":
+          return GenerateCommand.run(args, out, err);
         default:
           throw new UsageException("unknown command '" + argv.get(0) + "'");
       }
@@ -96,8 +102,8 @@ public final class VentiSpark {
           } catch (NumberFormatException e) {
             throw new UsageException("-M: " + e.getMessage());
           }
-          if (partitionBytes < 1 << 20) {
-            throw new UsageException("-M " + v + ": at least 1m");
+          if (partitionBytes < 1 << 20 || partitionBytes > PartitionPlanner.MAX_RANGE_BYTES) {
+            throw new UsageException("-M " + v + ": between 1m and 1g");
           }
         }
         case "--partitions" -> partitions = (int) Math.max(1, args.longValue(o));
@@ -119,7 +125,7 @@ public final class VentiSpark {
         out.printf("bloom: %,d bits set%n", s.bloomBits());
       }
       out.println(s.doneLine());
-      out.printf("time %.1f s%n", s.millis() / 1000.0);
+      out.println(s.timeLine());
       return ExitCode.OK.code;
     }
   }
@@ -133,9 +139,8 @@ public final class VentiSpark {
       build = true;
     }
     Path dir = Path.of(args.single("DIR"));
-    ExampleArchive.Result r = ExampleArchive.write(dir);
-    out.printf("wrote %s: %,d clumps in %d arenas on %d arena partitions, %d index sections, bloom filter%n",
-        r.config(), r.clumps(), r.arenas(), r.partitions(), r.sections());
+    ArchiveGenerator.Result r = ExampleArchive.write(dir);
+    out.println(GenerateCommand.describe(r) + ", bloom filter");
     if (!build) {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
       return ExitCode.OK.code;

@@ -2,7 +2,6 @@ package ventispark.create;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.time.Instant;
 import java.util.Arrays;
 import ventispark.format.ArenaStats;
 import ventispark.format.ArenaTrailer;
@@ -35,9 +34,11 @@ public final class ArenaWriter {
   private int cclumps;
   private long used;
   private long uncsizeTotal;
-  private final int time = (int) Instant.now().getEpochSecond();
+  private final int time;
 
-  public ArenaWriter(FileChannel ch, MapTable.Entry arena, int blockSize, int version, int clumpMagic) {
+  /** @param time the clumps' and arena's write time, Unix seconds */
+  public ArenaWriter(FileChannel ch, MapTable.Entry arena, int blockSize, int version, int clumpMagic, int time) {
+    this.time = time;
     this.ch = ch;
     this.arena = arena;
     this.blockSize = blockSize;

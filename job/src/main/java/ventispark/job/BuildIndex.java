@@ -2,16 +2,16 @@ package ventispark.job;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
-import ventispark.format.IEntry;
 import ventispark.format.FormatException;
 import ventispark.plan.BucketFill;
 import ventispark.plan.BucketRangePartitioner;
@@ -23,21 +23,22 @@ import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
-import ventispark.sort.EntryOrder;
+import ventispark.sort.BucketImage;
+import ventispark.sort.EntryBatches;
 import ventispark.write.BloomBuilder;
-import ventispark.write.BucketBlockWriter;
-import ventispark.write.BucketRuns;
-import ventispark.write.SectionWriter;
+import ventispark.write.BucketRangeWriter;
 
 /**
  * The Spark rebuild of a Venti index, the distributed {@code buildindex}:
  *
  * <ol>
  *   <li>driver: load and validate config, arenas and index geometry ({@link ArchiveLoader});
- *   <li>map: each {@link ArenaSplit} yields packed entries ({@link ClumpEntries});
- *   <li>shuffle: {@link BucketRangePartitioner} + sort in {@link EntryOrder};
- *   <li>check: scan every partition's bucket fill; an overflow stops here, nothing written;
- *   <li>write: every bucket of every partition's range, whole ({@link BucketBlockWriter});
+ *   <li>map: each {@link ArenaSplit} yields packed entries ({@link ClumpEntries}), batched per
+ *       reduce partition ({@link EntryBatches});
+ *   <li>shuffle: {@link BucketRangePartitioner}, contiguous bucket ranges of one section each;
+ *   <li>check: count every range's bucket fill; an overflow stops here, nothing written;
+ *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and
+ *       written whole ({@link BucketImage}, {@link BucketRangeWriter});
  *   <li>bloom (when enabled): {@link BloomBuilder}.
  * </ol>
  *
@@ -57,6 +58,17 @@ public final class BuildIndex {
   /** Rebuilds the index of the archive named by {@code config}. */
   public BuildSummary run(String config) {
     long t0 = System.currentTimeMillis();
+    Map<String, Long> phases = new LinkedHashMap<>();
+    ShuffleMeter shuffle = new ShuffleMeter();
+    sc.sc().addSparkListener(shuffle);
+    try {
+      return run(config, t0, phases, shuffle);
+    } finally {
+      sc.sc().removeSparkListener(shuffle);
+    }
+  }
+
+  private BuildSummary run(String config, long t0, Map<String, Long> phases, ShuffleMeter shuffle) {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     List<Integer> rebuilt = selectSections(archive);
@@ -67,32 +79,36 @@ public final class BuildIndex {
 
     int cores = sc.defaultParallelism();
     long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
-        : Math.max(1, archive.clumps() / (3L * cores));
+        : Math.max(1, archive.clumps() / (8L * cores));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
-    BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, rebuilt,
-        options.partitionBytes() / IEntry.SIZE, options.partitions());
+    BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, rebuilt, options.partitionBytes(), cores,
+        options.partitions());
     LOG.info("plan: {} map splits, {} reduce partitions", splits.size(), partitioner.numPartitions());
+    long t = lap(phases, "load", t0);
 
     SplitCountsAccumulator counts = new SplitCountsAccumulator();
     sc.sc().register(counts, "venti split counts");
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
-    // shuffle serializer only ever sees byte[] entries.
+    // shuffle serializer only ever sees (partition, batch of packed entries).
     JavaRDD<Integer> splitIds = sc.parallelize(IntStream.range(0, splits.size()).boxed().toList(),
         Math.max(1, splits.size()));
-    JavaPairRDD<byte[], Boolean> sorted = splitIds
-        .flatMapToPair(id -> entriesOf(splits.get(id), conf, partitioner, counts))
-        .repartitionAndSortWithinPartitions(partitioner, EntryOrder.INSTANCE);
+    JavaRDD<byte[]> batches = splitIds
+        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, counts))
+        .partitionBy(partitioner)
+        .values();
 
-    sc.setJobDescription("venti: read arenas, sort entries, check bucket fill");
-    List<BucketFill> fills = sorted.keys()
+    sc.setJobDescription("venti: read arenas, check bucket fill");
+    List<BucketFill> fills = batches
         .mapPartitionsWithIndex((p, it) -> List.of(scanFill(p, it, archive, partitioner)).iterator(), true)
         .collect();
     checkFill(archive, fills);
+    t = lap(phases, "read and check", t);
 
-    sc.setJobDescription("venti: write index sections");
-    List<Long> written = sorted.keys()
+    sc.setJobDescription("venti: sort and write index sections");
+    List<Long> written = batches
         .mapPartitionsWithIndex((p, it) -> List.of(writeRange(p, it, archive, partitioner)).iterator(), true)
         .collect();
+    t = lap(phases, "sort and write", t);
     List<BuildSummary.SectionResult> results = sectionResults(archive, rebuilt, partitioner, fills, written);
     for (BuildSummary.SectionResult r : results) {
       LOG.info("{}: {} buckets written, {} entries, fullest bucket {}/{}", r.name(), String.format("%,d", r.buckets()),
@@ -103,13 +119,21 @@ public final class BuildIndex {
     if (bloom) {
       sc.setJobDescription("venti: rebuild bloom filter " + archive.bloom().display());
       bloomBits = BloomBuilder.build(splitIds, splits, cores, archive, conf);
+      lap(phases, "bloom", t);
       LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format("%,d", bloomBits));
     }
     sc.setJobDescription(null);
     BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
-        counts.indexed(), counts.skipped(), results, bloomBits, System.currentTimeMillis() - t0);
+        counts.indexed(), counts.skipped(), results, bloomBits, shuffle.bytes(), phases,
+        System.currentTimeMillis() - t0);
     LOG.info(summary.doneLine());
     return summary;
+  }
+
+  private static long lap(Map<String, Long> phases, String phase, long since) {
+    long now = System.currentTimeMillis();
+    phases.put(phase, now - since);
+    return now;
   }
 
   private List<Integer> selectSections(Archive archive) {
@@ -145,13 +169,14 @@ public final class BuildIndex {
     return archive.bloom() != null && (options.sections().isEmpty() || options.bloom());
   }
 
-  private static Iterator<Tuple2<byte[], Boolean>> entriesOf(ArenaSplit split, HadoopConf conf,
+  private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
       BucketRangePartitioner partitioner, SplitCountsAccumulator counts) {
-    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::wants, null);
+    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, null);
+    EntryBatches batches = new EntryBatches(entries, partitioner);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        if (entries.hasNext()) {
+        if (batches.hasNext()) {
           return true;
         }
         entries.close();
@@ -161,28 +186,27 @@ public final class BuildIndex {
       }
 
       @Override
-      public Tuple2<byte[], Boolean> next() {
-        return new Tuple2<>(entries.next(), Boolean.TRUE);
+      public Tuple2<Integer, byte[]> next() {
+        return batches.next();
       }
     };
   }
 
-  private static BucketFill scanFill(int p, Iterator<byte[]> sorted, Archive archive, BucketRangePartitioner part) {
+  private static BucketFill scanFill(int p, Iterator<byte[]> batches, Archive archive, BucketRangePartitioner part) {
     IndexSection s = archive.sections().get(part.section(p));
-    BucketFill.Builder fill = new BucketFill.Builder(p, part.section(p), s.header().bucketCapacity());
-    BucketRuns.walk(sorted, archive.div(), (bucket, buf, n) -> fill.bucket(bucket, n));
-    return fill.build();
+    return BucketFill.scan(p, part.section(p), s.header().bucketCapacity(), part.start(p), part.stop(p), archive.div(),
+        batches);
   }
 
-  private static long writeRange(int p, Iterator<byte[]> sorted, Archive archive, BucketRangePartitioner part) {
+  private static long writeRange(int p, Iterator<byte[]> batches, Archive archive, BucketRangePartitioner part) {
     IndexSection s = archive.sections().get(part.section(p));
-    try (BucketBlockWriter w = new BucketBlockWriter(s, new SectionWriter(s.ref()), part.start(p), part.stop(p))) {
-      BucketRuns.walk(sorted, archive.div(), w);
-      long n = w.finish();
-      LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
-          part.stop(p), n, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-      return n;
-    }
+    BucketImage image = new BucketImage(part.start(p), part.stop(p), archive.div(), s.header().blockSize());
+    image.addAll(batches);
+    image.seal(s.header().bucketMagic());
+    BucketRangeWriter.write(s, image);
+    LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
+        part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+    return image.entries();
   }
 
   /** Refuses an index that would overflow, naming the buckets and how much larger it must be. */

@@ -9,12 +9,12 @@ import java.util.List;
  * @param sections names of the sections to rebuild ({@code -i NAME}, repeatable); empty = all
  * @param bloom rebuild the bloom filter even when {@code -i} is given ({@code -b}); without
  *     {@code -i}, a configured bloom filter is always rebuilt, as in the C tool
- * @param partitionBytes bytes of packed entries (38 per entry) each reduce task sorts and writes
- *     ({@code -M SIZE}, default {@link #DEFAULT_PARTITION_BYTES}); Spark spills what does not fit
+ * @param partitionBytes the most index bytes (a bucket range) one write task builds in memory
+ *     ({@code -M SIZE}, default {@link #DEFAULT_PARTITION_BYTES}, at most 1g): a task's memory
  * @param partitions an exact reduce partition count ({@code --partitions N}, default 0 = size by
  *     {@code partitionBytes}); at least one per rebuilt section
  * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
- *     default 0 = about three splits per core)
+ *     default 0 = about eight splits per core, for balance: arenas are never cut)
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
     long splitClumps) implements Serializable {

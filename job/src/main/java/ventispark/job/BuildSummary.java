@@ -1,14 +1,16 @@
 package ventispark.job;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a rebuild did, with the C tool's counters: {@code arenaEntries} (non-corrupt directory
  * entries of all indexed arenas), {@code indexed} (entries written into rebuilt sections) and
- * {@code skipped} (corrupt-type entries, "nskip").
+ * {@code skipped} (corrupt-type entries, "nskip"); the shuffle bytes written, and the wall time of
+ * each phase in the order run ({@code phaseMillis}).
  */
 public record BuildSummary(long clumps, long buckets, long arenaEntries, long indexed, long skipped,
-    List<SectionResult> sections, long bloomBits, long millis) {
+    List<SectionResult> sections, long bloomBits, long shuffleBytes, Map<String, Long> phaseMillis, long millis) {
 
   /** Per rebuilt section: buckets written, entries, the fullest bucket against the capacity. */
   public record SectionResult(String name, long buckets, long entries, long nonEmpty, int maxFill, int capacity) {}
@@ -16,5 +18,16 @@ public record BuildSummary(long clumps, long buckets, long arenaEntries, long in
   /** The C tool's last line: {@code done arenaentries=N indexed=N (nskip=N)}. */
   public String doneLine() {
     return String.format("done arenaentries=%,d indexed=%,d (nskip=%,d)", arenaEntries, indexed, skipped);
+  }
+
+  /** {@code time 2.1 s (load 0.1, read and check 1.5, sort and write 0.5); shuffle 38,000,000 bytes}. */
+  public String timeLine() {
+    StringBuilder b = new StringBuilder(String.format("time %.1f s (", millis / 1000.0));
+    String sep = "";
+    for (Map.Entry<String, Long> e : phaseMillis.entrySet()) {
+      b.append(sep).append(String.format("%s %.1f", e.getKey(), e.getValue() / 1000.0));
+      sep = ", ";
+    }
+    return b.append(String.format("); shuffle %,d bytes", shuffleBytes)).toString();
   }
 }

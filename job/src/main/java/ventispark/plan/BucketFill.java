@@ -2,11 +2,13 @@ package ventispark.plan;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import ventispark.format.IEntry;
 
 /**
- * Fill statistics of one reduce partition's bucket range, from its sorted entries: what the
- * dry-run check needs to refuse an overflowing index before anything is written.
+ * Fill statistics of one reduce partition's bucket range, counted from its entries: what the
+ * check needs to refuse an overflowing index before anything is written.
  *
  * @param overflows up to {@link #MAX_LISTED} overflowing buckets as {bucket, fill} pairs
  * @param overflowCount all overflowing buckets
@@ -16,7 +18,26 @@ public record BucketFill(int partition, int section, long entries, long nonEmpty
 
   public static final int MAX_LISTED = 10;
 
-  /** Accumulates bucket runs in ascending bucket order. */
+  /** Counts the entries of {@code batches} (packed entries back to back) per bucket of {@code [start, stop)}. */
+  public static BucketFill scan(int partition, int section, int capacity, long start, long stop, long div,
+      Iterator<byte[]> batches) {
+    int[] count = new int[(int) (stop - start)];
+    while (batches.hasNext()) {
+      byte[] batch = batches.next();
+      for (int off = 0; off < batch.length; off += IEntry.SIZE) {
+        count[(int) (IEntry.hash32(batch, off) / div - start)]++;
+      }
+    }
+    Builder fill = new Builder(partition, section, capacity);
+    for (int i = 0; i < count.length; i++) {
+      if (count[i] > 0) {
+        fill.bucket(start + i, count[i]);
+      }
+    }
+    return fill.build();
+  }
+
+  /** Accumulates non-empty buckets in ascending bucket order. */
   public static final class Builder {
     private final int partition;
     private final int section;

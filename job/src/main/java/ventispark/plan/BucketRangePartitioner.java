@@ -2,10 +2,9 @@ package ventispark.plan;
 
 import java.util.Arrays;
 import org.apache.spark.Partitioner;
-import ventispark.format.IEntry;
 
 /**
- * Routes a packed entry to the reduce partition owning its bucket. Partition {@code p} owns the
+ * Routes entries to the reduce partition owning their bucket. Partition {@code p} owns the
  * contiguous global buckets {@code [start[p], stop[p])}; ranges are ascending, never span two index
  * sections, and cover exactly the sections being rebuilt. Deterministic: it depends only on the
  * index geometry and the plan's partition counts, never on the data.
@@ -32,10 +31,9 @@ public final class BucketRangePartitioner extends Partitioner {
 
   @Override
   public int getPartition(Object key) {
-    byte[] e = (byte[]) key;
-    int p = partitionOfBucket(IEntry.hash32(e, 0) / div);
-    if (p < 0) {
-      throw new IllegalArgumentException("entry for bucket " + IEntry.hash32(e, 0) / div + " is outside the rebuilt sections");
+    int p = (Integer) key;
+    if (p < 0 || p >= start.length) {
+      throw new IllegalArgumentException("no reduce partition " + p + " (of " + start.length + ")");
     }
     return p;
   }
@@ -47,10 +45,6 @@ public final class BucketRangePartitioner extends Partitioner {
       i = -i - 2;
     }
     return i >= 0 && b < stop[i] ? i : -1;
-  }
-
-  public boolean wants(long bucket) {
-    return partitionOfBucket(bucket) >= 0;
   }
 
   public long div() {

@@ -6,42 +6,45 @@ import ventispark.read.Archive;
 import ventispark.read.IndexSection;
 
 /**
- * Sizes the reduce side from the arenas' clump counts, without sampling: SHA-1 scores spread
- * evenly over the buckets, so a section of {@code n} buckets expects {@code clumps · n / buckets}
- * entries. Each rebuilt section gets enough partitions of equal bucket ranges to hold about
- * {@code targetEntries} each, or a fixed total split in proportion to the sections' bucket counts
- * (at least one partition per section, at most one per bucket).
+ * Sizes the reduce side from the index geometry alone, without sampling. A reduce task builds
+ * its bucket range in memory ({@link ventispark.sort.BucketImage}), so each rebuilt section is cut
+ * into equal bucket ranges of at most {@code maxRangeBytes}; SHA-1 scores spread evenly over the
+ * buckets, so equal ranges mean equal work. There are at least {@code minPartitions} ranges in
+ * all (to use every core), or exactly a fixed total split in proportion to the sections' bucket
+ * counts; always at least one per section and at most one per bucket.
  */
 public final class PartitionPlanner {
   private PartitionPlanner() {}
 
+  /** The largest range one task may build, whatever was asked: a Java array's limit. */
+  public static final long MAX_RANGE_BYTES = 1L << 30;
+
   /**
    * @param sections indices of the sections being rebuilt, ascending
-   * @param fixedPartitions an exact partition total, or 0 to size by {@code targetEntries}
+   * @param fixedPartitions an exact partition total, or 0 to size by {@code maxRangeBytes}
    */
-  public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long targetEntries,
-      int fixedPartitions) {
+  public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
+      int minPartitions, int fixedPartitions) {
     long rebuiltBuckets = 0;
     for (int s : sections) {
       rebuiltBuckets += archive.sections().get(s).buckets();
     }
     List<long[]> ranges = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
-    long clumps = archive.clumps();
     for (int s : sections) {
       IndexSection sec = archive.sections().get(s);
       long n = sec.buckets();
       if (n == 0) {
         continue;
       }
+      long bytes = n * sec.header().blockSize();
       long parts;
       if (fixedPartitions > 0) {
         parts = Math.max(1, Math.round((double) fixedPartitions * n / rebuiltBuckets));
       } else {
-        double expected = (double) clumps * n / archive.buckets();
-        parts = Math.max(1, (long) Math.ceil(expected / Math.max(1, targetEntries)));
+        parts = Math.max(ceilDiv(bytes, maxRangeBytes), ceilDiv((long) minPartitions * n, rebuiltBuckets));
       }
-      parts = Math.min(parts, n);
+      parts = Math.min(Math.max(parts, ceilDiv(bytes, MAX_RANGE_BYTES)), n);
       long first = sec.header().start();
       for (long i = 0; i < parts; i++) {
         ranges.add(new long[] {first + n * i / parts, first + n * (i + 1) / parts});
@@ -57,5 +60,9 @@ public final class PartitionPlanner {
       owner[i] = owners.get(i);
     }
     return new BucketRangePartitioner(archive.div(), start, stop, owner);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 }

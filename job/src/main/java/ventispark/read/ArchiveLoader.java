@@ -33,7 +33,8 @@ public final class ArchiveLoader {
     this.hadoop = hadoop;
   }
 
-  public Archive load(String configLocation) {
+  public Archive load(String location) {
+    String configLocation = PartitionRef.absolute(location);
     VentiConfig config = readConfig(configLocation);
     List<ArenaPartition> partitions = new ArrayList<>();
     Map<String, Arena> byName = new LinkedHashMap<>();
@@ -81,7 +82,7 @@ public final class ArchiveLoader {
   }
 
   VentiConfig readConfig(String location) {
-    PartitionRef ref = PartitionRef.resolve(location, location);
+    PartitionRef ref = PartitionRef.resolve(location, PartitionRef.absolute(location));
     try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
       String text = VentiConfig.textOf(ref.display(), r.size(), (off, len) -> r.read(off, len));
       return VentiConfig.parse(ref.display(), text);

@@ -1,8 +1,6 @@
 package ventispark.read;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
-import java.util.function.LongPredicate;
+import java.util.function.LongToIntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,17 +12,18 @@ import ventispark.format.Venti;
 /**
  * The index entries of one split, generated as buildindex does (9.3): arenas in map order, clumps
  * from the last to the first, addresses counted back from {@code indexStart + memstats.used}; a
- * corrupt-type entry is skipped after its space is subtracted. Each entry is one packed 38-byte
- * {@link IEntry}. Entries whose bucket is not wanted (sections not being rebuilt) are counted and
- * dropped.
+ * corrupt-type entry is skipped after its space is subtracted. The current entry is one packed
+ * 38-byte {@link IEntry} in a reused buffer, so a split of any size allocates nothing per entry.
+ * Each entry is routed to the reduce partition of its bucket; entries with none (sections not
+ * being rebuilt) are counted and dropped.
  */
-public final class ClumpEntries implements Iterator<byte[]>, AutoCloseable {
+public final class ClumpEntries implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClumpEntries.class);
 
   private final ArenaSplit split;
   private final PartitionReader reader;
   private final long div;
-  private final LongPredicate wantedBucket;
+  private final LongToIntFunction router;
   private final EntryVisitor visitor;
 
   private int arenaIndex = -1;
@@ -36,44 +35,48 @@ public final class ClumpEntries implements Iterator<byte[]>, AutoCloseable {
   private long indexed;
   private long skipped;
   private long arenaCount;
-  private byte[] next;
+  private final byte[] entry = new byte[IEntry.SIZE];
+  private long bucket;
+  private int partition;
 
   /** Sees every non-corrupt entry, wanted or not (the bloom filter marks them all). */
   public interface EntryVisitor {
     void visit(byte[] dir, int off);
   }
 
-  public ClumpEntries(ArenaSplit split, Configuration conf, long div, LongPredicate wantedBucket, EntryVisitor visitor) {
+  /**
+   * @param router the reduce partition of a global bucket, or −1 when its section is not rebuilt
+   * @param visitor sees every non-corrupt entry, routed or not, or null
+   */
+  public ClumpEntries(ArenaSplit split, Configuration conf, long div, LongToIntFunction router, EntryVisitor visitor) {
     this.split = split;
     this.reader = PartitionReader.open(split.partition(), conf);
     this.div = div;
-    this.wantedBucket = wantedBucket;
+    this.router = router;
     this.visitor = visitor;
   }
 
-  @Override
-  public boolean hasNext() {
-    if (next == null) {
-      next = advance();
-    }
-    return next != null;
+  /** The current entry, valid until the next {@link #advance()}. */
+  public byte[] entry() {
+    return entry;
   }
 
-  @Override
-  public byte[] next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    byte[] e = next;
-    next = null;
-    return e;
+  /** The global bucket of the current entry. */
+  public long bucket() {
+    return bucket;
+  }
+
+  /** The reduce partition of the current entry. */
+  public int partition() {
+    return partition;
   }
 
   public SplitCounts counts() {
     return new SplitCounts(split.id(), arenaEntries, indexed, skipped);
   }
 
-  private byte[] advance() {
+  /** Moves to the next routed entry; false when the split has no more. */
+  public boolean advance() {
     while (true) {
       while (arena == null || clump == 0) {
         if (arena != null) {
@@ -81,7 +84,7 @@ public final class ClumpEntries implements Iterator<byte[]>, AutoCloseable {
           arena = null;
         }
         if (++arenaIndex >= split.arenas().size()) {
-          return null;
+          return false;
         }
         startArena(split.arenas().get(arenaIndex));
       }
@@ -101,13 +104,14 @@ public final class ClumpEntries implements Iterator<byte[]>, AutoCloseable {
       if (visitor != null) {
         visitor.visit(dir, scoreOff);
       }
-      if (!wantedBucket.test(IEntry.hash32(dir, scoreOff) / div)) {
+      bucket = IEntry.hash32(dir, scoreOff) / div;
+      partition = router.applyAsInt(bucket);
+      if (partition < 0) {
         continue;
       }
       indexed++;
-      byte[] e = new byte[IEntry.SIZE];
-      IEntry.pack(e, 0, dir, scoreOff, addr, ClumpInfo.uncsize(dir, off), type, ClumpInfo.blocks(size));
-      return e;
+      IEntry.pack(entry, 0, dir, scoreOff, addr, ClumpInfo.uncsize(dir, off), type, ClumpInfo.blocks(size));
+      return true;
     }
   }
 

@@ -20,6 +20,11 @@ public record PartitionRef(PartitionName name, String location) implements Seria
     return new PartitionRef(pn, resolveFile(pn.file(), configLocation));
   }
 
+  /** A config location made independent of the working directory (URIs are already). */
+  public static String absolute(String location) {
+    return hasScheme(location) ? location : Path.of(location).toAbsolutePath().normalize().toString();
+  }
+
   static String resolveFile(String file, String configLocation) {
     if (hasScheme(file)) {
       return file;

@@ -48,10 +48,10 @@ public final class BloomBuilder {
       Archive archive, HadoopConf conf, BloomHeader h, int slice) {
     byte[] table = new byte[h.size()];
     while (ids.hasNext()) {
-      try (ClumpEntries entries = new ClumpEntries(splits.get(ids.next()), conf.get(), archive.div(), b -> false,
+      try (ClumpEntries entries = new ClumpEntries(splits.get(ids.next()), conf.get(), archive.div(), b -> -1,
           (dir, off) -> BloomBits.mark(table, h.size(), h.nhash(), dir, off))) {
-        while (entries.hasNext()) {
-          entries.next();
+        while (entries.advance()) {
+          // the visitor marks every entry
         }
       }
     }

@@ -53,6 +53,36 @@ class CommandLineTest {
   }
 
   @Test
+  void generatedArchiveRebuildsFromARelativeConfigPath() {
+    Run g = run("generate", "--clumps", "2000", "--corrupt", "5", "--arenas", "2", "--sizes", "100-600", "--types",
+        "data:3,dir:1", "--bloom", "1m", tmp.resolve("gen").toString());
+    assertEquals(0, g.status(), g.err());
+    assertTrue(g.out().contains("2,000 clumps (5 corrupt) in 4 arenas on 2 arena partitions"), g.out());
+    // Relative to the working directory, not to the config's own directory.
+    Path relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("gen/venti.conf"));
+    Run b = run("buildindex", relative.toString());
+    assertEquals(0, b.status(), b.err());
+    assertTrue(b.out().contains("done arenaentries=1,995 indexed=1,995 (nskip=5)"), b.out());
+    assertTrue(b.out().matches("(?s).*time [\\d.]+ s \\(load .*; shuffle [\\d,]+ bytes.*"), b.out());
+    IndexDiff.Result v = IndexDiff.verify(tmp.resolve("gen/venti.conf"));
+    assertEquals(0, v.status(), v.output());
+  }
+
+  @Test
+  void generateUsageErrorsNameTheOption() {
+    for (String[] args : List.of(new String[] {"--sizes", "100k"}, new String[] {"--compressed", "2"},
+        new String[] {"--types", "data,blob"}, new String[] {"--version", "6"}, new String[] {"--clumps", "x"})) {
+      List<String> argv = new ArrayList<>(List.of("generate"));
+      argv.addAll(List.of(args));
+      argv.add(tmp.resolve("bad").toString());
+      Run r = run(argv.toArray(String[]::new));
+      assertEquals(2, r.status(), String.join(" ", argv));
+      assertTrue(r.err().startsWith("venti-spark: " + args[0]) || r.err().contains(args[0]), r.err());
+    }
+    assertTrue(!Files.exists(tmp.resolve("bad/venti.conf")));
+  }
+
+  @Test
   void usageErrors() {
     assertEquals(2, run("buildindex").status());
     assertEquals(2, run("frobnicate").status());

@@ -1,0 +1,236 @@
+package ventispark.create;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import ventispark.format.Bucket;
+import ventispark.format.ClumpInfo;
+import ventispark.format.ISectHeader;
+import ventispark.format.MapTable;
+import ventispark.format.Venti;
+
+/**
+ * Writes a complete Venti archive of any size: formatted arena partitions filled with real
+ * clumps ({@link BlockSource}), fresh index sections sized for the clumps, the index config,
+ * an optional bloom filter and venti.conf, as {@code fmtarenas}, a Venti server, {@code fmtisect},
+ * {@code fmtindex} and {@code fmtbloom} would leave them. Arenas are written in parallel, one
+ * task per arena; memory is one arena's clump directory plus a log buffer per thread, whatever
+ * the clump count. The output is a function of the options alone (fixed write times, seeded
+ * magics), so two runs give the same bytes.
+ */
+public final class ArchiveGenerator {
+  /** Write time of every clump and arena: 2026-01-01T00:00:00Z. */
+  static final int TIME = 1_767_225_600;
+
+  private final GeneratorOptions options;
+  private final PrintStream progress;
+
+  /** What was written. */
+  public record Result(Path config, long clumps, long corrupt, int arenas, int partitions, int sections,
+      long arenaBytes, long indexBytes, long millis) {}
+
+  /** @param progress where to report progress of long runs, or null */
+  public ArchiveGenerator(GeneratorOptions options, PrintStream progress) {
+    options.validate();
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public Result write(Path dir) {
+    long t0 = System.currentTimeMillis();
+    try {
+      Files.createDirectories(dir);
+      Random random = new Random(options.seed);
+      int totalArenas = options.arenaPartitions * options.arenas;
+      ClumpNumbering numbering = new ClumpNumbering(options.clumps, totalArenas, options.corrupt);
+      long arenaSize = arenaSize(numbering, totalArenas);
+      List<Path> partitions = new ArrayList<>();
+      List<ArenaPartitionFormatter.FormattedArena> arenas = new ArrayList<>();
+      long partSize = ArenaLayout.arenaBase(options.arenaBlockSize) + options.arenas * arenaSize;
+      for (int p = 0; p < options.arenaPartitions; p++) {
+        Path file = dir.resolve("arenas" + p + ".img");
+        partitions.add(file);
+        arenas.addAll(ArenaPartitionFormatter.format(file, partSize, "arenas" + p, options.arenaBlockSize, arenaSize,
+            options.version, random));
+      }
+      if (arenas.size() != totalArenas) {
+        throw new IllegalStateException("laid out " + arenas.size() + " arenas, wanted " + totalArenas);
+      }
+      fillArenas(partitions, arenas, numbering);
+
+      List<Path> sectionFiles = new ArrayList<>();
+      List<ISectHeader> sections = new ArrayList<>();
+      long sectionSize = sectionSize();
+      for (int i = 0; i < options.sections; i++) {
+        Path file = dir.resolve("isect" + i + ".img");
+        sectionFiles.add(file);
+        sections.add(ISectFormatter.format(file, sectionSize, "isect" + i, options.bucketSize, 2, random));
+      }
+      List<IndexFormatter.ArenaSize> sizes = new ArrayList<>();
+      for (ArenaPartitionFormatter.FormattedArena a : arenas) {
+        MapTable.Entry e = a.map();
+        sizes.add(new IndexFormatter.ArenaSize(e.name(), e.stop() - e.start() - 2L * options.arenaBlockSize));
+      }
+      IndexFormatter.format("main", sectionFiles, sections, sizes);
+      List<String> conf = new ArrayList<>(List.of("# written by venti-spark generate", "index main"));
+      partitions.forEach(f -> conf.add("arenas " + f.getFileName()));
+      sectionFiles.forEach(f -> conf.add("isect " + f.getFileName()));
+      if (options.bloom > 0) {
+        BloomFormatter.format(dir.resolve("bloom.img"), (int) options.bloom, bloomHashes());
+        conf.add("bloom bloom.img");
+      }
+      conf.addAll(List.of("mem 16m", "bcmem 16m", "icmem 16m", ""));
+      Path config = dir.resolve("venti.conf");
+      Files.writeString(config, String.join("\n", conf), StandardCharsets.US_ASCII);
+      return new Result(config, options.clumps, options.corrupt, totalArenas, partitions.size(), sections.size(),
+          partSize * partitions.size(), sectionSize * sections.size(), System.currentTimeMillis() - t0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("generating an archive in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One size for every arena, the smallest that holds the fullest arena's clumps uncompressed
+   * (compression only shrinks them) under the server's seal rule, and at least fmtarenas' 1 MiB.
+   */
+  private long arenaSize(ClumpNumbering numbering, int totalArenas) {
+    BlockSource sizes = new BlockSource(options, numbering);
+    long need = 0;
+    for (int g = 0; g < totalArenas; g++) {
+      long first = numbering.firstOfArena(g);
+      long n = numbering.firstOfArena(g + 1) - first;
+      long log = 0;
+      for (long c = first; c < first + n; c++) {
+        log += Venti.CLUMP_SIZE + sizes.sizeOf(c);
+      }
+      long dir = (ClumpInfo.directoryBlocks(n + 1, options.arenaBlockSize) + 1) * options.arenaBlockSize;
+      need = Math.max(need, log + 8 + dir);
+    }
+    return Math.max(ArenaLayout.MIN_ARENA_SIZE, Venti.roundUp(need + 2L * options.arenaBlockSize, options.arenaBlockSize));
+  }
+
+  /** Bytes per section: enough buckets that no bucket overflows except with the allowed probability. */
+  private long sectionSize() {
+    int capacity = Bucket.capacity(options.bucketSize);
+    long buckets = TEMP_bucketsFor(options.clumps, capacity, options.maxOverflow);
+    long perSection = (buckets + options.sections - 1) / options.sections;
+    long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, options.bucketSize);
+    long blockBase = Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, options.bucketSize);
+    return (perSection + blockBase / options.bucketSize) * options.bucketSize;
+  }
+
+  // TEMP until IndexSizing lands: Poisson tail, buckets grown until the union bound holds.
+  static long TEMP_bucketsFor(long n, int cap, double p) {
+    long b = Math.max(1, (long) Math.ceil(n / (cap * 0.9)));
+    while (true) {
+      double lambda = (double) n / b;
+      double term = Math.exp(-lambda);
+      double cdf = 0;
+      for (int k = 0; k <= cap; k++) {
+        cdf += term;
+        term *= lambda / (k + 1);
+      }
+      if (b * Math.max(0, 1 - cdf) <= p) {
+        return b;
+      }
+      b = (long) Math.ceil(b * 1.02) + 1;
+    }
+  }
+
+  /** fmtbloom's {@code -n} rule: about 70% of the bits per score, at most 32 hashes. */
+  private int bloomHashes() {
+    long bitsPerScore = 8 * options.bloom / options.clumps;
+    return (int) Math.max(1, Math.min(32, bitsPerScore * 7 / 10));
+  }
+
+  private void fillArenas(List<Path> partitions, List<ArenaPartitionFormatter.FormattedArena> arenas,
+      ClumpNumbering numbering) throws IOException {
+    AtomicLong done = new AtomicLong();
+    ThreadLocal<BlockSource> sources = ThreadLocal.withInitial(() -> new BlockSource(options, numbering));
+    ExecutorService pool = Executors.newFixedThreadPool(options.threads, r -> {
+      Thread t = new Thread(r, "venti-generate");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int g = 0; g < arenas.size(); g++) {
+        int arena = g;
+        Path file = partitions.get(g / options.arenas);
+        tasks.add(pool.submit(() -> {
+          fillArena(file, arenas.get(arena), arena, numbering, sources.get(), done);
+          return null;
+        }));
+      }
+      long t0 = System.nanoTime();
+      for (Future<?> task : tasks) {
+        while (true) {
+          try {
+            task.get(5, TimeUnit.SECONDS);
+            break;
+          } catch (TimeoutException e) {
+            reportProgress(done.get(), System.nanoTime() - t0);
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException("generating arenas: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void reportProgress(long done, long nanos) {
+    if (progress != null && done > 0) {
+      double seconds = nanos / 1e9;
+      progress.printf("generate: %,d of %,d clumps, %.0f s, about %.0f s left%n", done, options.clumps, seconds,
+          seconds * (options.clumps - done) / done);
+    }
+  }
+
+  private void fillArena(Path file, ArenaPartitionFormatter.FormattedArena arena, int g, ClumpNumbering numbering,
+      BlockSource source, AtomicLong done) throws IOException {
+    long first = numbering.firstOfArena(g);
+    long stop = numbering.firstOfArena(g + 1);
+    int total = (int) (stop - first);
+    boolean open = g >= options.arenaPartitions * options.arenas - options.openArenas;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ArenaWriter w = new ArenaWriter(ch, arena.map(), options.arenaBlockSize, options.version, arena.clumpMagic(),
+          TIME);
+      for (long c = first; c < stop; c++) {
+        source.load(c);
+        int type = numbering.isCorrupt(c) ? CORRUPT_CODE : source.diskType;
+        w.append(type, source.score, source.stored(), source.storedSize, source.size);
+        if ((c - first) % 4096 == 4095) {
+          done.addAndGet(4096);
+        }
+      }
+      done.addAndGet(total % 4096);
+      w.close(open ? (int) (total * options.indexed) : total, !open);
+    }
+  }
+
+  /** A type code that does not decode (5.4): buildindex skips such directory entries. */
+  static final int CORRUPT_CODE = 0;
+}

@@ -1,0 +1,88 @@
+package ventispark.sort;
+
+import java.util.Iterator;
+import ventispark.format.Bucket;
+import ventispark.format.IEntry;
+import ventispark.format.Venti;
+
+/**
+ * The reduce side of the shuffle: the exact bytes of a contiguous range of buckets, built in
+ * memory. Entries arrive in batches in any order and are placed straight into their bucket's
+ * block; {@link #seal()} then sorts each bucket in the C order ({@link IEntry#compare}: score,
+ * type code, address descending) and writes the bucket headers. Every byte of every block is
+ * determined by the entries alone (the tails stay zero), so the image, and the section written
+ * from it, are the same whatever the batching, partitioning or task attempt. Memory is the
+ * range's bytes, which the plan bounds.
+ */
+public final class BucketImage {
+  private final long start;
+  private final long stop;
+  private final long div;
+  private final int blockSize;
+  private final int capacity;
+  private final byte[] image;
+  private final int[] count;
+  private long entries;
+
+  public BucketImage(long start, long stop, long div, int blockSize) {
+    long bytes = (stop - start) * blockSize;
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("bucket range [" + start + ", " + stop + ") of " + bytes
+          + " bytes is too large for one task: lower -M");
+    }
+    this.start = start;
+    this.stop = stop;
+    this.div = div;
+    this.blockSize = blockSize;
+    this.capacity = Bucket.capacity(blockSize);
+    this.image = new byte[(int) bytes];
+    this.count = new int[(int) (stop - start)];
+  }
+
+  public void addAll(Iterator<byte[]> batches) {
+    while (batches.hasNext()) {
+      add(batches.next());
+    }
+  }
+
+  /** Places every entry of a batch (packed entries back to back) into its bucket. */
+  public void add(byte[] batch) {
+    for (int off = 0; off < batch.length; off += IEntry.SIZE) {
+      long b = IEntry.hash32(batch, off) / div;
+      if (b < start || b >= stop) {
+        throw new IllegalStateException("entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
+      }
+      int i = (int) (b - start);
+      int n = count[i];
+      if (n == capacity) {
+        // The fill check runs before any write; reaching this means the two disagree.
+        throw new IllegalStateException("bucket " + b + " overflows its " + capacity + " entries");
+      }
+      System.arraycopy(batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE, IEntry.SIZE);
+      count[i] = n + 1;
+    }
+    entries += batch.length / IEntry.SIZE;
+  }
+
+  /** Sorts every bucket and writes its header ({@code n}, {@code bucketMagic}). */
+  public void seal(int bucketMagic) {
+    EntrySort sort = new EntrySort(capacity);
+    for (int i = 0; i < count.length; i++) {
+      int off = i * blockSize;
+      sort.sort(image, off + Venti.BUCKET_HEAD_SIZE, count[i]);
+      Bucket.putHeader(image, off, count[i], bucketMagic);
+    }
+  }
+
+  public byte[] bytes() {
+    return image;
+  }
+
+  public long start() {
+    return start;
+  }
+
+  public long entries() {
+    return entries;
+  }
+}

@@ -1,0 +1,134 @@
+package ventispark.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rebuild benchmark (README, "Benchmarks"): generates archives of 512-byte blocks (20 arenas on
+ * two arena partitions, two 8 KiB-bucket sections; cached between runs), rebuilds each several
+ * times through the real launcher in {@code local[1]} and {@code local[2]} with a 1 GiB heap, and
+ * prints one table row per size and core count: median whole-command wall time (JVM and Spark
+ * start-up included), entries/s, peak RSS, shuffle bytes, the in-job phases, and the I/O floor
+ * measured in the same run.
+ *
+ * <pre>
+ * job/bin/venti-bench [--dir DIR] [--clumps 1000000,10000000] [--cores 1,2] [--runs 3] [--heap 1g]
+ * </pre>
+ */
+public final class RebuildBenchmark {
+  private static final Pattern DONE = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
+  private static final Pattern TIME = Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes",
+      Pattern.MULTILINE);
+  private static final Pattern RUSAGE = Pattern.compile("^rusage ([\\d.]+) (\\d+)$", Pattern.MULTILINE);
+
+  record Run(double wall, long rssKiB, long entries, long shuffleBytes, String phases, double jobSeconds) {}
+
+  public static void main(String[] argv) throws Exception {
+    Path root = Path.of(System.getProperty("venti.root", ".")).toAbsolutePath().normalize();
+    Path dir = root.resolve("job/target/bench");
+    List<Long> sizes = List.of(1_000_000L, 10_000_000L);
+    List<Integer> cores = List.of(1, 2);
+    int runs = 3;
+    String heap = "1g";
+    for (int i = 0; i < argv.length; i += 2) {
+      String v = argv[i + 1];
+      switch (argv[i]) {
+        case "--dir" -> dir = Path.of(v).toAbsolutePath();
+        case "--clumps" -> sizes = List.of(v.split(",")).stream().map(Long::parseLong).toList();
+        case "--cores" -> cores = List.of(v.split(",")).stream().map(Integer::parseInt).toList();
+        case "--runs" -> runs = Integer.parseInt(v);
+        case "--heap" -> heap = v;
+        default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+      }
+    }
+    Path launcher = root.resolve("job/bin/venti-spark");
+    Files.createDirectories(dir);
+    // The first launch trains the class-data archive; keep it out of the measurements.
+    launch(launcher, heap, List.of("example", dir.resolve("warm-up").toString()));
+
+    List<String> rows = new ArrayList<>();
+    for (long n : sizes) {
+      Path archive = dir.resolve("clumps-" + n);
+      List<String> gen = List.of("generate", "--clumps", Long.toString(n), "--sizes", "512", "--arenas", "10",
+          "--arena-partitions", "2", "--sections", "2", "--bucket-size", "8k", archive.toString());
+      Path stamp = archive.resolve("generate.args");
+      if (!Files.exists(stamp) || !Files.readString(stamp).equals(gen.toString())) {
+        String out = launch(launcher, "256m", gen);
+        Matcher m = RUSAGE.matcher(out);
+        m.find();
+        System.out.printf("generated %,d clumps in %s s, peak RSS %,d MiB (heap 256m)%n", n, m.group(1),
+            Long.parseLong(m.group(2)) / 1024);
+        Files.writeString(stamp, gen.toString());
+      }
+      Path conf = archive.resolve("venti.conf");
+      IoFloor.Result floor = IoFloor.measure(conf);
+      IoFloor.Result again = IoFloor.measure(conf);
+      if (again.millis() < floor.millis()) {
+        floor = again;
+      }
+      for (int c : cores) {
+        List<Run> results = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+          String out = launch(launcher, heap, List.of("--master", "local[" + c + "]", "buildindex", conf.toString()));
+          results.add(parse(out));
+        }
+        results.sort(Comparator.comparingDouble(Run::wall));
+        Run med = results.get(results.size() / 2);
+        double eps = med.entries() / med.wall();
+        rows.add(String.format("| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
+            n, c, med.wall(), results.get(0).wall(), results.get(results.size() - 1).wall(), eps, eps / c,
+            med.rssKiB() / 1024, med.shuffleBytes() / 1048576.0, med.jobSeconds(), med.phases(), floor.millis() / 1000.0,
+            floor.directoryMillis() / 1000.0, floor.writeMillis() / 1000.0, med.wall() / (floor.millis() / 1000.0)));
+        System.out.println(rows.get(rows.size() - 1));
+      }
+    }
+    System.out.printf("%nmachine: %d cores, %s, Java %s, heap %s, median of %d runs, warm page cache%n",
+        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), heap, runs);
+    System.out.println("| clumps | cores | wall s (min–max) | entries/s | entries/s/core | peak RSS MiB | shuffle MiB "
+        + "| in job s: phases | I/O floor s | wall/floor |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+    rows.forEach(System.out::println);
+  }
+
+  /** Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line. */
+  static String launch(Path launcher, String heap, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "rusage %e %M", launcher.toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("VENTI_SPARK_JAVA_OPTS", "-Xmx" + heap);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("failed: " + String.join(" ", cmd) + "\n" + out);
+    }
+    return out;
+  }
+
+  static Run parse(String out) {
+    Matcher done = DONE.matcher(out);
+    Matcher time = TIME.matcher(out);
+    Matcher usage = RUSAGE.matcher(out);
+    if (!done.find() || !time.find() || !usage.find()) {
+      throw new IllegalStateException("unexpected output:\n" + out);
+    }
+    return new Run(Double.parseDouble(usage.group(1)), Long.parseLong(usage.group(2)),
+        Long.parseLong(done.group(2).replace(",", "")), Long.parseLong(time.group(3).replace(",", "")), time.group(2),
+        Double.parseDouble(time.group(1)));
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+    } catch (IOException e) {
+      return "unknown CPU";
+    }
+  }
+}
