@@ -47,6 +47,9 @@ import ventispark.write.BucketRangeWriter;
 public final class BuildIndex {
   private static final Logger LOG = LoggerFactory.getLogger(BuildIndex.class);
 
+  /** Default splits hold at least this many clumps: a task costs ~15 ms to schedule and start. */
+  static final long MIN_SPLIT_CLUMPS = 250_000;
+
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
 
@@ -79,7 +82,7 @@ public final class BuildIndex {
 
     int cores = sc.defaultParallelism();
     long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
-        : Math.max(1, archive.clumps() / (8L * cores));
+        : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
     BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, rebuilt, options.partitionBytes(), cores,
         options.partitions());

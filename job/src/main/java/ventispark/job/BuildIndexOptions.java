@@ -14,7 +14,7 @@ import java.util.List;
  * @param partitions an exact reduce partition count ({@code --partitions N}, default 0 = size by
  *     {@code partitionBytes}); at least one per rebuilt section
  * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
- *     default 0 = about eight splits per core, for balance: arenas are never cut)
+ *     default 0 = about eight splits per core for balance, at least 250,000 clumps each; arenas are never cut)
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
     long splitClumps) implements Serializable {
