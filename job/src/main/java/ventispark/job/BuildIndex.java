@@ -175,7 +175,7 @@ public final class BuildIndex {
   private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
       BucketRangePartitioner partitioner, SplitCountsAccumulator counts) {
     ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, null);
-    EntryBatches batches = new EntryBatches(entries, partitioner);
+    EntryBatches batches = new EntryBatches(entries, partitioner.numPartitions());
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -1,57 +1,59 @@
 package ventispark.sort;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import scala.Tuple2;
 import ventispark.format.IEntry;
-import ventispark.plan.BucketRangePartitioner;
 import ventispark.read.ClumpEntries;
 
 /**
  * The map side of the shuffle: a split's entries packed back to back into batches, one open batch
- * per reduce partition, each emitted as {@code (partition, bytes)} when full and at the end. The
- * shuffle then moves a few large byte arrays instead of one record per entry; a map task holds at
- * most one batch per partition ({@link #batchBytes}).
+ * per reduce partition, each emitted as {@code (partition, bytes)} when it reaches
+ * {@link #MAX_BATCH} and at the end. The shuffle then moves a few large byte arrays instead of one
+ * record per entry. A new batch gets half its fair share of {@link #OPEN_BYTES} (a full batch when
+ * partitions are few) and doubles as it fills; when the open batches together exceed
+ * {@link #OPEN_BYTES} (an index of very many partitions), all are emitted, so a map task's memory
+ * stays bounded whatever the partition count.
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Bytes of open batches a map task may hold in all. */
   static final int OPEN_BYTES = 32 << 20;
-  /** Largest and smallest batch. */
-  static final int MAX_BATCH = 1 << 20;
-  static final int MIN_BATCH = 256 * IEntry.SIZE;
+  /** A full batch: a whole number of entries, about 1 MiB. */
+  static final int MAX_BATCH = (1 << 20) / IEntry.SIZE * IEntry.SIZE;
+  /** The smallest first allocation of a batch. */
+  static final int MIN_FIRST_BATCH = 16 * IEntry.SIZE;
 
   private final ClumpEntries entries;
-  private final BucketRangePartitioner partitioner;
-  private final int batchBytes;
   private final byte[][] open;
   private final int[] fill;
-  private Tuple2<Integer, byte[]> ready;
-  private int drained = -1;
+  private final int firstBatch;
+  private final long openLimit;
+  private long openBytes;
+  private long maxOpenBytes;
+  private final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
+  private boolean ended;
 
-  public EntryBatches(ClumpEntries entries, BucketRangePartitioner partitioner) {
-    this.entries = entries;
-    this.partitioner = partitioner;
-    this.batchBytes = batchBytes(partitioner.numPartitions());
-    this.open = new byte[partitioner.numPartitions()][];
-    this.fill = new int[partitioner.numPartitions()];
+  public EntryBatches(ClumpEntries entries, int partitions) {
+    this(entries, partitions, OPEN_BYTES);
   }
 
-  /** Batch size for {@code partitions} reduce partitions: a whole number of entries. */
-  static int batchBytes(int partitions) {
-    int b = Math.max(MIN_BATCH, Math.min(MAX_BATCH, OPEN_BYTES / Math.max(1, partitions)));
-    return b - b % IEntry.SIZE;
+  EntryBatches(ClumpEntries entries, int partitions, long openLimit) {
+    this.entries = entries;
+    this.openLimit = openLimit;
+    this.open = new byte[partitions][];
+    this.fill = new int[partitions];
+    int share = (int) (openLimit / 2 / partitions / IEntry.SIZE * IEntry.SIZE);
+    this.firstBatch = Math.max(MIN_FIRST_BATCH, Math.min(MAX_BATCH, share));
   }
 
   @Override
   public boolean hasNext() {
-    if (ready == null) {
-      ready = drained < 0 ? fillUntilFull() : null;
-      if (ready == null) {
-        ready = drain();
-      }
+    while (ready.isEmpty() && !ended) {
+      fillUntilReady();
     }
-    return ready != null;
+    return !ready.isEmpty();
   }
 
   @Override
@@ -59,41 +61,60 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Tuple2<Integer, byte[]> t = ready;
-    ready = null;
-    return t;
+    return ready.removeFirst();
   }
 
-  /** Adds entries until a batch is full (returned) or the split ends (null). */
-  private Tuple2<Integer, byte[]> fillUntilFull() {
+  /** Adds entries until a batch is full, the open batches are too large, or the split ends. */
+  private void fillUntilReady() {
     while (entries.advance()) {
       int p = entries.partition();
       byte[] b = open[p];
-      if (b == null) {
-        b = open[p] = new byte[batchBytes];
+      int n = fill[p];
+      if (b == null || n == b.length) {
+        b = grow(p);
       }
-      System.arraycopy(entries.entry(), 0, b, fill[p], IEntry.SIZE);
-      fill[p] += IEntry.SIZE;
-      if (fill[p] == batchBytes) {
-        open[p] = null;
-        fill[p] = 0;
-        return new Tuple2<>(p, b);
+      System.arraycopy(entries.entry(), 0, b, n, IEntry.SIZE);
+      fill[p] = n + IEntry.SIZE;
+      if (fill[p] == MAX_BATCH) {
+        emit(p);
+        return;
+      }
+      if (openBytes > openLimit) {
+        emitAll();
+        return;
       }
     }
-    drained = 0;
-    return null;
+    emitAll();
+    ended = true;
   }
 
-  /** After the split ends: the partly filled batches, trimmed, one per call. */
-  private Tuple2<Integer, byte[]> drain() {
-    while (drained >= 0 && drained < open.length) {
-      int p = drained++;
+  private byte[] grow(int p) {
+    byte[] b = open[p];
+    int size = b == null ? firstBatch : Math.min(MAX_BATCH, b.length * 2);
+    open[p] = b == null ? new byte[size] : Arrays.copyOf(b, size);
+    openBytes += size - (b == null ? 0 : b.length);
+    maxOpenBytes = Math.max(maxOpenBytes, openBytes);
+    return open[p];
+  }
+
+  /** The most bytes of open batches held at once. */
+  long maxOpenBytes() {
+    return maxOpenBytes;
+  }
+
+  private void emit(int p) {
+    byte[] b = open[p];
+    ready.addLast(new Tuple2<>(p, fill[p] == b.length ? b : Arrays.copyOf(b, fill[p])));
+    openBytes -= b.length;
+    open[p] = null;
+    fill[p] = 0;
+  }
+
+  private void emitAll() {
+    for (int p = 0; p < open.length; p++) {
       if (fill[p] > 0) {
-        byte[] b = Arrays.copyOf(open[p], fill[p]);
-        open[p] = null;
-        return new Tuple2<>(p, b);
+        emit(p);
       }
     }
-    return null;
   }
 }
