@@ -2,22 +2,17 @@ package ventispark.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
-import ventispark.format.SizeParser;
-import ventispark.job.BuildIndex;
-import ventispark.job.BuildIndexOptions;
-import ventispark.job.BuildSummary;
 import ventispark.job.IndexOverflowException;
 import ventispark.job.SparkSettings;
-import ventispark.plan.PartitionPlanner;
 
 /**
  * The venti-spark command line, {@code git}-style subcommands. Main class for {@code spark-submit}
@@ -25,19 +20,18 @@ import ventispark.plan.PartitionPlanner;
  */
 public final class VentiSpark {
   static final String USAGE = String.join("\n",
-      "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF",
+      BuildIndexCommand.USAGE,
       "       venti-spark example [--build] DIR",
       GenerateCommand.USAGE,
+      FormatCommand.USAGE,
+      SizeCommand.USAGE,
       "",
-      "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",
-      "    -b                rebuild the bloom filter even with -i (without -i a configured bloom is always rebuilt)",
-      "    -i SECTION        rebuild only this index section (by header name); repeatable",
-      "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
-      "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
-      "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
+      BuildIndexCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
       GenerateCommand.HELP,
+      FormatCommand.HELP,
+      SizeCommand.HELP,
       "",
       "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input (nothing written),",
       "             4 bucket overflow (nothing written)");
@@ -59,11 +53,17 @@ public final class VentiSpark {
       Args args = new Args(argv.subList(1, argv.size()));
       switch (argv.get(0)) {
         case "buildindex":
-          return buildIndex(args, out);
+          return BuildIndexCommand.buildIndex(args, out);
+        case "plan":
+          return BuildIndexCommand.plan(args, out, err);
         case "example":
           return example(args, out);
         case "generate":
           return GenerateCommand.run(args, out, err);
+        case "format":
+          return FormatCommand.run(args, out);
+        case "size":
+          return SizeCommand.run(args, out);
         default:
           throw new UsageException("unknown command '" + argv.get(0) + "'");
       }
@@ -71,7 +71,7 @@ public final class VentiSpark {
       err.println("venti-spark: " + e.getMessage());
       err.println(USAGE);
       return ExitCode.USAGE.code;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark rethrows task failures as (checked) SparkException
       return report(e, err);
     }
   }
@@ -83,51 +83,6 @@ public final class VentiSpark {
         : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW : ExitCode.FAILED;
     err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) : "venti-spark: " + cause.getMessage());
     return code.code;
-  }
-
-  private static int buildIndex(Args args, PrintStream out) {
-    List<String> sections = new ArrayList<>();
-    boolean bloom = false;
-    long partitionBytes = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
-    int partitions = 0;
-    long splitClumps = 0;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "-b" -> bloom = true;
-        case "-i" -> sections.add(args.value(o));
-        case "-M" -> {
-          String v = args.value(o);
-          try {
-            partitionBytes = SizeParser.parse(v);
-          } catch (NumberFormatException e) {
-            throw new UsageException("-M: " + e.getMessage());
-          }
-          if (partitionBytes < 1 << 20 || partitionBytes > PartitionPlanner.MAX_RANGE_BYTES) {
-            throw new UsageException("-M " + v + ": between 1m and 1g");
-          }
-        }
-        case "--partitions" -> partitions = (int) Math.max(1, args.longValue(o));
-        case "--split-clumps" -> splitClumps = Math.max(1, args.longValue(o));
-        default -> throw new UsageException("buildindex: unknown option " + o);
-      }
-    }
-    String conf = args.single("CONF");
-    BuildIndexOptions options = new BuildIndexOptions(List.copyOf(sections), bloom, partitionBytes, partitions,
-        splitClumps);
-    try (JavaSparkContext sc = sparkContext("venti-spark buildindex " + conf)) {
-      BuildSummary s = new BuildIndex(sc, options).run(conf);
-      out.printf("%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
-      for (BuildSummary.SectionResult r : s.sections()) {
-        out.printf("%s: %,d buckets, %,d entries in %,d buckets, fullest %d/%d%n", r.name(), r.buckets(), r.entries(),
-            r.nonEmpty(), r.maxFill(), r.capacity());
-      }
-      if (s.bloomBits() >= 0) {
-        out.printf("bloom: %,d bits set%n", s.bloomBits());
-      }
-      out.println(s.doneLine());
-      out.println(s.timeLine());
-      return ExitCode.OK.code;
-    }
   }
 
   private static int example(Args args, PrintStream out) {
@@ -145,14 +100,31 @@ public final class VentiSpark {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
       return ExitCode.OK.code;
     }
-    return buildIndex(new Args(List.of(r.config().toString())), out);
+    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out);
   }
 
-  /** Local mode (all cores, loopback) unless spark-submit or -Dspark.master chose a master. */
-  static JavaSparkContext sparkContext(String name) {
-    SparkConf conf = SparkSettings.apply(new SparkConf().setAppName(name).setIfMissing("spark.master", "local[*]"));
-    // A bare SparkContext: the rebuild uses no SQL, and a SparkSession costs half a second to start.
-    // getOrCreate shares a context that a notebook or test already runs.
-    return JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf));
+  /**
+   * The Spark context of one command: local mode (all cores, loopback) unless spark-submit or
+   * -Dspark.master chose a master. A bare SparkContext: the commands use no SQL, and a
+   * SparkSession costs half a second to start. A context already running (a notebook, a test) is
+   * used and left running; one created here is stopped when the command ends.
+   */
+  static final class Spark implements AutoCloseable {
+    final JavaSparkContext sc;
+    private final boolean owned;
+
+    Spark(String name) {
+      // SparkContext.getActive is Scala's private[spark], public in bytecode; no public API tells.
+      owned = SparkContext$.MODULE$.getActive().isEmpty();
+      SparkConf conf = SparkSettings.apply(new SparkConf().setAppName(name).setIfMissing("spark.master", "local[*]"));
+      sc = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf));
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        sc.stop();
+      }
+    }
   }
 }

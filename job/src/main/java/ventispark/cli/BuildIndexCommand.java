@@ -1,0 +1,100 @@
+package ventispark.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import ventispark.format.SizeParser;
+import ventispark.job.BuildIndex;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.BuildSummary;
+import ventispark.job.PlanIndex;
+import ventispark.plan.FillReport;
+import ventispark.plan.PartitionPlanner;
+
+/** {@code buildindex} and its dry run {@code plan}: the same options, the same read and check. */
+final class BuildIndexCommand {
+  private BuildIndexCommand() {}
+
+  static final String USAGE = String.join("\n",
+      "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF",
+      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
+
+  static final String HELP = String.join("\n",
+      "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",
+      "    -b                rebuild the bloom filter even with -i (without -i a configured bloom is always rebuilt)",
+      "    -i SECTION        rebuild only this index section (by header name); repeatable",
+      "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
+      "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
+      "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
+      "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
+      "               overflow (exit 4) with how much larger the index must be; writes nothing");
+
+  static int buildIndex(Args args, PrintStream out) {
+    BuildIndexOptions options = options(args, "buildindex", true);
+    String conf = args.single("CONF");
+    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
+      BuildSummary s = new BuildIndex(spark.sc, options).run(conf);
+      out.printf("%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
+      s.sections().forEach(r -> out.println(r.line()));
+      if (s.bloomBits() >= 0) {
+        out.printf("bloom: %,d bits set%n", s.bloomBits());
+      }
+      out.println(s.doneLine());
+      out.println(s.timeLine());
+      return ExitCode.OK.code;
+    }
+  }
+
+  static int plan(Args args, PrintStream out, PrintStream err) {
+    BuildIndexOptions options = options(args, "plan", false);
+    String conf = args.single("CONF");
+    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf)) {
+      PlanIndex.Summary s = new PlanIndex(spark.sc, options).run(conf);
+      FillReport fill = s.fill();
+      fill.sections().forEach(r -> out.printf("%s; mean fill %.1f%n", r.line(), r.meanFill()));
+      out.printf("entries: arenaentries=%,d indexed=%,d (nskip=%,d)%n", s.arenaEntries(), s.indexed(), s.skipped());
+      out.println(BuildSummary.timeLine(s.millis(), s.phaseMillis(), s.shuffleBytes()));
+      if (fill.overflows()) {
+        out.println("overflow: " + fill.overflowMessage());
+        err.println("venti-spark: " + fill.overflowMessage());
+        return ExitCode.OVERFLOW.code;
+      }
+      out.printf("fits: the fullest bucket is %.0f%% full; nothing was written%n", fill.growthNeeded() * 100);
+      return ExitCode.OK.code;
+    }
+  }
+
+  private static BuildIndexOptions options(Args args, String command, boolean bloomAllowed) {
+    List<String> sections = new ArrayList<>();
+    boolean bloom = false;
+    long partitionBytes = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
+    int partitions = 0;
+    long splitClumps = 0;
+    for (String o; (o = args.nextOption()) != null; ) {
+      switch (o) {
+        case "-b" -> {
+          if (!bloomAllowed) {
+            throw new UsageException(command + ": unknown option -b");
+          }
+          bloom = true;
+        }
+        case "-i" -> sections.add(args.value(o));
+        case "-M" -> {
+          String v = args.value(o);
+          try {
+            partitionBytes = SizeParser.parse(v);
+          } catch (NumberFormatException e) {
+            throw new UsageException("-M: " + e.getMessage());
+          }
+          if (partitionBytes < 1 << 20 || partitionBytes > PartitionPlanner.MAX_RANGE_BYTES) {
+            throw new UsageException("-M " + v + ": between 1m and 1g");
+          }
+        }
+        case "--partitions" -> partitions = (int) Math.max(1, args.longValue(o));
+        case "--split-clumps" -> splitClumps = Math.max(1, args.longValue(o));
+        default -> throw new UsageException(command + ": unknown option " + o);
+      }
+    }
+    return new BuildIndexOptions(List.copyOf(sections), bloom, partitionBytes, partitions, splitClumps);
+  }
+}

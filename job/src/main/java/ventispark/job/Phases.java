@@ -1,0 +1,25 @@
+package ventispark.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Wall time of each phase of a run, in the order run. */
+final class Phases {
+  private final long start = System.currentTimeMillis();
+  private long last = start;
+  private final Map<String, Long> millis = new LinkedHashMap<>();
+
+  void lap(String phase) {
+    long now = System.currentTimeMillis();
+    millis.put(phase, now - last);
+    last = now;
+  }
+
+  Map<String, Long> millis() {
+    return millis;
+  }
+
+  long total() {
+    return last - start;
+  }
+}

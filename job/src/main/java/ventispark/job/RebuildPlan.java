@@ -1,0 +1,69 @@
+package ventispark.job;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import ventispark.format.FormatException;
+import ventispark.plan.BucketRangePartitioner;
+import ventispark.plan.PartitionPlanner;
+import ventispark.plan.SplitPlanner;
+import ventispark.read.Archive;
+import ventispark.read.ArenaSplit;
+import ventispark.read.IndexSection;
+
+/**
+ * What a run over an archive will do, decided on the driver from the options and the loaded
+ * archive alone: the sections to rebuild (or check), whether the bloom filter is included, the
+ * map-side splits and the reduce-side bucket ranges. Shared by {@code buildindex}, {@code plan}
+ * and {@code checkindex}, so all three read and route entries the same way.
+ */
+public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom, List<ArenaSplit> splits,
+    BucketRangePartitioner partitioner) implements Serializable {
+
+  /** Default splits hold at least this many clumps: a task costs ~15 ms to schedule and start. */
+  static final long MIN_SPLIT_CLUMPS = 250_000;
+
+  public static RebuildPlan make(Archive archive, BuildIndexOptions options, int cores) {
+    List<Integer> sections = selectSections(archive, options.sections());
+    boolean bloom = bloomEnabled(archive, options);
+    long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
+        : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
+    List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
+    BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, sections, options.partitionBytes(), cores,
+        options.partitions());
+    return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
+  }
+
+  private static List<Integer> selectSections(Archive archive, List<String> names) {
+    List<Integer> out = new ArrayList<>();
+    for (String name : names) {
+      int found = -1;
+      for (int i = 0; i < archive.sections().size(); i++) {
+        if (archive.sections().get(i).name().equals(name)) {
+          found = i;
+        }
+      }
+      if (found < 0) {
+        throw new FormatException("-i " + name + ": no index section of that name in " + archive.config()
+            + " (sections: " + archive.sections().stream().map(IndexSection::name).toList() + ")");
+      }
+      if (!out.contains(found)) {
+        out.add(found);
+      }
+    }
+    if (out.isEmpty()) {
+      for (int i = 0; i < archive.sections().size(); i++) {
+        out.add(i);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static boolean bloomEnabled(Archive archive, BuildIndexOptions options) {
+    if (options.bloom() && archive.bloom() == null) {
+      throw new FormatException("-b: " + archive.config() + " names no bloom filter (add a 'bloom FILE' line)");
+    }
+    return archive.bloom() != null && (options.sections().isEmpty() || options.bloom());
+  }
+}
