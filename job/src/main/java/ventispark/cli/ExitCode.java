@@ -11,7 +11,9 @@ public enum ExitCode {
   /** Bad input (config, arenas, index geometry): detected before anything was written. */
   BAD_INPUT(3),
   /** Some bucket would overflow: detected before anything was written. */
-  OVERFLOW(4);
+  OVERFLOW(4),
+  /** Another run is writing the same index (its lock is held): nothing was written. */
+  BUSY(5);
 
   public final int code;
 

@@ -1,6 +1,7 @@
 package ventispark.cli;
 
 import ventispark.format.FormatException;
+import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
 
 /** Digs the user-facing cause out of the wrappers Spark puts around task failures. */
@@ -9,7 +10,7 @@ final class Failures {
 
   static Throwable userCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FormatException || t instanceof IndexOverflowException) {
+      if (t instanceof FormatException || t instanceof IndexOverflowException || t instanceof IndexBusyException) {
         return t;
       }
     }

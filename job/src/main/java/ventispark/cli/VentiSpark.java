@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
+import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
 import ventispark.job.SparkSettings;
 
@@ -34,7 +35,7 @@ public final class VentiSpark {
       SizeCommand.HELP,
       "",
       "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input (nothing written),",
-      "             4 bucket overflow (nothing written)");
+      "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written)");
 
   private VentiSpark() {}
 
@@ -80,7 +81,8 @@ public final class VentiSpark {
   static int report(Throwable e, PrintStream err) {
     Throwable cause = Failures.userCause(e);
     ExitCode code = cause instanceof FormatException ? ExitCode.BAD_INPUT
-        : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW : ExitCode.FAILED;
+        : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW
+        : cause instanceof IndexBusyException ? ExitCode.BUSY : ExitCode.FAILED;
     err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) : "venti-spark: " + cause.getMessage());
     return code.code;
   }

@@ -17,6 +17,7 @@ import ventispark.sort.BucketImage;
 import ventispark.sort.EntryBatches;
 import ventispark.write.BloomBuilder;
 import ventispark.write.BucketRangeWriter;
+import ventispark.write.IndexLocks;
 
 /**
  * The Spark rebuild of a Venti index, the distributed {@code buildindex}:
@@ -49,7 +50,14 @@ public final class BuildIndex {
 
   /** Rebuilds the index of the archive named by {@code config}. */
   public BuildSummary run(String config) {
-    PlanIndex.Checked c = new PlanIndex(sc, options).check(config);
+    PlanIndex planner = new PlanIndex(sc, options);
+    RebuildPlan plan = planner.plan(config);
+    try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles())) {
+      return run(planner.check(plan));
+    }
+  }
+
+  private BuildSummary run(PlanIndex.Checked c) {
     if (c.fill().overflows()) {
       throw new IndexOverflowException(c.fill().overflowMessage());
     }
@@ -57,9 +65,7 @@ public final class BuildIndex {
     Archive archive = plan.archive();
     Phases phases = c.phases();
     sc.setJobDescription("venti: sort and write index sections");
-    long written = c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(writeRange(plan, p, it)).iterator(), true)
-        .collect().stream().mapToLong(Long::longValue).sum();
+    long written = write(c);
     phases.lap("sort and write");
     for (FillReport.SectionFill s : c.fill().sections()) {
       LOG.info("{} written", s.line());
@@ -83,6 +89,17 @@ public final class BuildIndex {
     return summary;
   }
 
+  /**
+   * The write job: every range built, sorted and written whole. Any number of attempts of any task,
+   * in any order or at once, leave the same bytes; returns the entries written.
+   */
+  static long write(PlanIndex.Checked c) {
+    RebuildPlan plan = c.plan();
+    return c.shuffle().batches()
+        .mapPartitionsWithIndex((p, it) -> List.of(writeRange(plan, p, it)).iterator(), true)
+        .collect().stream().mapToLong(Long::longValue).sum();
+  }
+
   static void logPlan(RebuildPlan plan) {
     Archive a = plan.archive();
     LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format("%,d", a.clumps()),
@@ -96,6 +113,7 @@ public final class BuildIndex {
     BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
     image.addAll(batches);
     image.seal(s.header().bucketMagic());
+    WriteFaults.maybeFail(p, s, image);
     BucketRangeWriter.write(s, image);
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());

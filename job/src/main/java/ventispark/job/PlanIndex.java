@@ -16,6 +16,8 @@ import ventispark.read.HadoopConf;
 public final class PlanIndex {
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
+  private final HadoopConf conf;
+  private Phases phases;
 
   /** The archive, read and checked: what {@code plan} reports and the rebuild writes from. */
   public record Checked(RebuildPlan plan, HadoopConf conf, EntryShuffle shuffle, FillReport fill, long shuffleBytes,
@@ -33,6 +35,7 @@ public final class PlanIndex {
   public PlanIndex(JavaSparkContext sc, BuildIndexOptions options) {
     this.sc = sc;
     this.options = options;
+    this.conf = new HadoopConf(sc.hadoopConfiguration());
   }
 
   /** Runs {@code plan}: reports the fill whatever it is; the caller decides what an overflow means. */
@@ -44,12 +47,22 @@ public final class PlanIndex {
   }
 
   Checked check(String config) {
-    Phases phases = new Phases();
-    HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
+    return check(plan(config));
+  }
+
+  /** Loads and validates the archive and plans the work (driver only). */
+  RebuildPlan plan(String config) {
+    phases = new Phases();
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
     BuildIndex.logPlan(plan);
     phases.lap("load");
+    return plan;
+  }
+
+  /** Reads the arenas into the shuffle and counts the fill of every bucket of the plan. */
+  Checked check(RebuildPlan plan) {
+    Archive archive = plan.archive();
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
     sc.setJobDescription("venti: read arenas " + archive.config());
     long shuffleBytes = shuffle.read();

@@ -10,6 +10,7 @@ import ventispark.plan.SplitPlanner;
 import ventispark.read.Archive;
 import ventispark.read.ArenaSplit;
 import ventispark.read.IndexSection;
+import ventispark.read.PartitionRef;
 
 /**
  * What a run over an archive will do, decided on the driver from the options and the loaded
@@ -32,6 +33,16 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
     BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, sections, options.partitionBytes(), cores,
         options.partitions());
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
+  }
+
+  /** The files a rebuild writes: the rebuilt sections, and the bloom filter when included. */
+  public List<PartitionRef> writtenFiles() {
+    List<PartitionRef> out = new ArrayList<>();
+    sections.forEach(s -> out.add(archive.sections().get(s).ref()));
+    if (bloom) {
+      out.add(archive.bloom());
+    }
+    return out;
   }
 
   private static List<Integer> selectSections(Archive archive, List<String> names) {

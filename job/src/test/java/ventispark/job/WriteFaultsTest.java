@@ -1,0 +1,168 @@
+package ventispark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ventispark.create.ArchiveGenerator;
+import ventispark.create.GeneratorOptions;
+import ventispark.read.PartitionRef;
+import ventispark.testing.IndexBytes;
+import ventispark.testing.IndexDiff;
+import ventispark.testing.LocalSpark;
+import ventispark.write.IndexLocks;
+
+/**
+ * Task failures part-way through a write, duplicate attempts writing the same ranges at once (what
+ * speculative execution does), and a second rebuild of a section being written: the index always
+ * ends byte-identical to a clean run, or is refused untouched.
+ */
+class WriteFaultsTest {
+  @TempDir
+  static Path tmp;
+  static Path pristine;
+  static List<String> clean;
+
+  static final BuildIndexOptions SIX_TASKS = new BuildIndexOptions(List.of(), true, 64 << 20, 6, 10_000);
+  static final List<String> WRITTEN = List.of("isect0.img", "isect1.img", "bloom.img");
+
+  @BeforeAll
+  static void cleanRun() throws IOException {
+    GeneratorOptions o = new GeneratorOptions();
+    o.clumps = 60_000;
+    o.duplicates = 0.05;
+    o.bloom = 1 << 20;
+    pristine = new ArchiveGenerator(o, null).write(tmp.resolve("pristine")).config().getParent();
+    Path dir = copy("clean");
+    new BuildIndex(LocalSpark.get(), SIX_TASKS).run(dir.resolve("venti.conf").toString());
+    assertEquals(0, IndexDiff.verify(dir.resolve("venti.conf")).status());
+    clean = sums(dir);
+  }
+
+  @Test
+  void retriedTornWritesLeaveTheCleanBytes() throws IOException {
+    Path dir = copy("faults");
+    JavaSparkContext sc = LocalSpark.get();
+    sc.setLocalProperty(WriteFaults.PROPERTY, "0,2,5");
+    try {
+      new BuildIndex(sc, SIX_TASKS).run(dir.resolve("venti.conf").toString());
+    } finally {
+      sc.setLocalProperty(WriteFaults.PROPERTY, null);
+    }
+    assertEquals(clean, sums(dir));
+  }
+
+  @Test
+  void everyFirstAttemptTornStillLeavesTheCleanBytes() throws Exception {
+    Path dir = copy("torn");
+    JavaSparkContext sc = LocalSpark.get();
+    PlanIndex planner = new PlanIndex(sc, SIX_TASKS);
+    PlanIndex.Checked c = planner.check(planner.plan(dir.resolve("venti.conf").toString()));
+    sc.setJobGroup("torn", "every first attempt tears its write", false);
+    sc.setLocalProperty(WriteFaults.PROPERTY, "0,1,2,3,4,5");
+    try {
+      assertEquals(c.counts().indexed(), BuildIndex.write(c));
+    } finally {
+      sc.setLocalProperty(WriteFaults.PROPERTY, null);
+      sc.clearJobGroup();
+    }
+    assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
+    // The faults fired: six attempts failed (after tearing their range) and were retried.
+    assertEquals(6, failedTasks(sc, "torn"));
+  }
+
+  /** Failed task attempts of the jobs of a group, once the status store has caught up. */
+  static int failedTasks(JavaSparkContext sc, String group) throws InterruptedException {
+    int failed = 0;
+    for (int tries = 0; tries < 50; tries++) {
+      failed = 0;
+      for (int job : sc.statusTracker().getJobIdsForGroup(group)) {
+        for (int stage : sc.statusTracker().getJobInfo(job).stageIds()) {
+          failed += sc.statusTracker().getStageInfo(stage).numFailedTasks();
+        }
+      }
+      if (failed > 0) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return failed;
+  }
+
+  @Test
+  void concurrentDuplicateAttemptsLeaveTheCleanBytes() throws Exception {
+    Path dir = copy("speculative");
+    JavaSparkContext sc = LocalSpark.get();
+    PlanIndex planner = new PlanIndex(sc, SIX_TASKS);
+    PlanIndex.Checked c = planner.check(planner.plan(dir.resolve("venti.conf").toString()));
+    // Two write jobs over one shuffle at once: every range written by two attempts racing, one of
+    // them tearing its write first, as a speculative copy of a slow task would.
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Long>> jobs = new ArrayList<>();
+      for (String faults : new String[] {"1,3", null}) {
+        jobs.add(pool.submit(() -> {
+          sc.setLocalProperty(WriteFaults.PROPERTY, faults);
+          try {
+            return BuildIndex.write(c);
+          } finally {
+            sc.setLocalProperty(WriteFaults.PROPERTY, null);
+          }
+        }));
+      }
+      for (Future<Long> j : jobs) {
+        assertEquals(c.counts().indexed(), j.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
+  }
+
+  @Test
+  void aSecondRebuildOfALockedSectionIsRefused() throws IOException {
+    Path dir = copy("locked");
+    List<String> before = sums(dir);
+    String conf = dir.resolve("venti.conf").toString();
+    try (IndexLocks held = IndexLocks.acquire(List.of(PartitionRef.resolve("isect1.img", conf)))) {
+      IndexBusyException e = assertThrows(IndexBusyException.class,
+          () -> new BuildIndex(LocalSpark.get(), SIX_TASKS).run(conf));
+      assertTrue(e.getMessage().startsWith("isect1.img: locked by another run"), e.getMessage());
+      assertEquals(before, sums(dir));
+      // Other sections are not locked by the refused run: it held nothing.
+      IndexLocks.acquire(List.of(PartitionRef.resolve("isect0.img", conf))).close();
+    }
+    new BuildIndex(LocalSpark.get(), SIX_TASKS).run(conf);
+    assertEquals(clean, sums(dir));
+    assertNotEquals(before, clean);
+  }
+
+  static Path copy(String name) throws IOException {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(pristine)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    return dir;
+  }
+
+  static List<String> sums(Path dir) {
+    return WRITTEN.stream().map(f -> IndexBytes.sha256(dir.resolve(f))).toList();
+  }
+}
