@@ -3,6 +3,7 @@ package ventispark.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import ventispark.format.SizeParser;
 import ventispark.job.BuildIndex;
 import ventispark.job.BuildIndexOptions;
@@ -65,6 +66,11 @@ final class BuildIndexCommand {
   }
 
   private static BuildIndexOptions options(Args args, String command, boolean bloomAllowed) {
+    return options(args, command, bloomAllowed, o -> false);
+  }
+
+  /** The options of buildindex; {@code extra} takes a command's own options (true when it did). */
+  static BuildIndexOptions options(Args args, String command, boolean bloomAllowed, Predicate<String> extra) {
     List<String> sections = new ArrayList<>();
     boolean bloom = false;
     long partitionBytes = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
@@ -92,7 +98,11 @@ final class BuildIndexCommand {
         }
         case "--partitions" -> partitions = (int) Math.max(1, args.longValue(o));
         case "--split-clumps" -> splitClumps = Math.max(1, args.longValue(o));
-        default -> throw new UsageException(command + ": unknown option " + o);
+        default -> {
+          if (!extra.test(o)) {
+            throw new UsageException(command + ": unknown option " + o);
+          }
+        }
       }
     }
     return new BuildIndexOptions(List.copyOf(sections), bloom, partitionBytes, partitions, splitClumps);

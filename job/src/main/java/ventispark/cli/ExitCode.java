@@ -13,7 +13,9 @@ public enum ExitCode {
   /** Some bucket would overflow: detected before anything was written. */
   OVERFLOW(4),
   /** Another run is writing the same index (its lock is held): nothing was written. */
-  BUSY(5);
+  BUSY(5),
+  /** checkindex: the index differs from what the arenas say it must hold. */
+  DIFFERS(6);
 
   public final int code;
 

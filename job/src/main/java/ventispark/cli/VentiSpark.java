@@ -22,12 +22,14 @@ import ventispark.job.SparkSettings;
 public final class VentiSpark {
   static final String USAGE = String.join("\n",
       BuildIndexCommand.USAGE,
+      CheckIndexCommand.USAGE,
       "       venti-spark example [--build] DIR",
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
       SizeCommand.USAGE,
       "",
       BuildIndexCommand.HELP,
+      CheckIndexCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
       GenerateCommand.HELP,
@@ -35,7 +37,8 @@ public final class VentiSpark {
       SizeCommand.HELP,
       "",
       "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input (nothing written),",
-      "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written)");
+      "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written),",
+      "             6 checkindex found differences");
 
   private VentiSpark() {}
 
@@ -57,6 +60,8 @@ public final class VentiSpark {
           return BuildIndexCommand.buildIndex(args, out);
         case "plan":
           return BuildIndexCommand.plan(args, out, err);
+        case "checkindex":
+          return CheckIndexCommand.run(args, out);
         case "example":
           return example(args, out);
         case "generate":

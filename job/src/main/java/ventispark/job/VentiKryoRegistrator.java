@@ -3,6 +3,7 @@ package ventispark.job;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
+import ventispark.check.RangeCheck;
 import ventispark.plan.BucketFill;
 import ventispark.read.SplitCounts;
 
@@ -16,5 +17,6 @@ public final class VentiKryoRegistrator implements KryoRegistrator {
     kryo.register(byte[].class);
     kryo.register(BucketFill.class, new JavaSerializer());
     kryo.register(SplitCounts.class, new JavaSerializer());
+    kryo.register(RangeCheck.Result.class, new JavaSerializer());
   }
 }

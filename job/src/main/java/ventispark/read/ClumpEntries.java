@@ -38,6 +38,7 @@ public final class ClumpEntries implements AutoCloseable {
   private final byte[] entry = new byte[IEntry.SIZE];
   private long bucket;
   private int partition;
+  private boolean visitCorrupt;
 
   /** Sees every non-corrupt entry, wanted or not (the bloom filter marks them all). */
   public interface EntryVisitor {
@@ -54,6 +55,11 @@ public final class ClumpEntries implements AutoCloseable {
     this.div = div;
     this.router = router;
     this.visitor = visitor;
+  }
+
+  /** Also show corrupt-type entries to the visitor, as the C checkindex marks its bloom. */
+  public void visitCorrupt(boolean on) {
+    visitCorrupt = on;
   }
 
   /** The current entry, valid until the next {@link #advance()}. */
@@ -96,6 +102,9 @@ public final class ClumpEntries implements AutoCloseable {
       int type = ClumpInfo.type(dir, off);
       if (BlockType.isCorrupt(type)) {
         skipped++;
+        if (visitCorrupt && visitor != null) {
+          visitor.visit(dir, ClumpInfo.scoreOffset(off));
+        }
         continue;
       }
       arenaEntries++;

@@ -12,7 +12,7 @@ import ventispark.format.IEntry;
  * for copies of the same block; such runs of equal prefix are then finished with the full
  * comparison (score, type, address descending). Each entry moves once.
  */
-final class EntrySort {
+public final class EntrySort {
   /** Bits of the key holding the entry's position; bucket capacity is below 2^11 (64 KiB blocks). */
   private static final int INDEX_BITS = 11;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
@@ -20,7 +20,7 @@ final class EntrySort {
   private final long[] keys;
   private final byte[] scratch;
 
-  EntrySort(int maxRun) {
+  public EntrySort(int maxRun) {
     if (maxRun > 1 << INDEX_BITS) {
       throw new IllegalArgumentException("runs of " + maxRun + " entries are too long");
     }
@@ -28,7 +28,7 @@ final class EntrySort {
     scratch = new byte[maxRun * IEntry.SIZE];
   }
 
-  void sort(byte[] b, int off, int n) {
+  public void sort(byte[] b, int off, int n) {
     if (n < 2) {
       return;
     }

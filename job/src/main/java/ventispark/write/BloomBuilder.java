@@ -14,6 +14,7 @@ import ventispark.read.ArenaSplit;
 import ventispark.read.Archive;
 import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
+import ventispark.read.PartitionReader;
 
 /**
  * Rebuilds the bloom filter bit-identically to the C tool (8.2, 8.4): every non-corrupt entry of
@@ -31,25 +32,76 @@ public final class BloomBuilder {
   /** Builds and writes the filter; returns the number of bits set after the header. */
   public static long build(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
       HadoopConf conf) {
+    return expected(splitIds, splits, mapTasks, archive, conf, false, (first, range) -> {
+      try (SectionWriter out = new SectionWriter(archive.bloom())) {
+        out.write(first, range, 0, range.length);
+        out.flush();
+      }
+      return new long[] {ones(range, first)};
+    })[0];
+  }
+
+  /**
+   * Compares the filter on disk with the one the arenas give, without writing; returns
+   * {missing bits (expected, not on disk), spurious bits (on disk, not expected), expected bits}.
+   *
+   * @param withCorrupt mark corrupt-type entries too, as the C checkindex does
+   */
+  public static long[] check(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
+      HadoopConf conf, boolean withCorrupt) {
+    return expected(splitIds, splits, mapTasks, archive, conf, withCorrupt, (first, range) -> {
+      byte[] disk;
+      try (PartitionReader in = PartitionReader.open(archive.bloom(), conf.get())) {
+        disk = in.read(first, range.length);
+      }
+      long missing = 0;
+      long spurious = 0;
+      for (int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0; i < range.length; i++) {
+        missing += Integer.bitCount(range[i] & ~disk[i] & 0xFF);
+        spurious += Integer.bitCount(disk[i] & ~range[i] & 0xFF);
+      }
+      return new long[] {missing, spurious, ones(range, first)};
+    });
+  }
+
+  /** What to do with one reducer's byte range of the expected filter (header included at 0). */
+  interface RangeAction extends java.io.Serializable {
+    long[] apply(long first, byte[] range);
+  }
+
+  /** Builds the expected filter range by range and applies {@code action}; sums the results. */
+  private static long[] expected(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
+      HadoopConf conf, boolean withCorrupt, RangeAction action) {
     BloomHeader h = archive.bloomHeader();
     int size = h.size();
     int slice = Math.min(size, SLICE_BYTES);
     int slices = size / slice;
     int reducers = Math.max(1, Math.min(slices, mapTasks));
-    List<Long> ones = splitIds.coalesce(Math.max(1, mapTasks))
-        .mapPartitionsToPair(it -> markedSlices(it, splits, archive, conf, h, slice))
+    List<long[]> results = splitIds.coalesce(Math.max(1, mapTasks))
+        .mapPartitionsToPair(it -> markedSlices(it, splits, archive, conf, h, slice, withCorrupt))
         .partitionBy(new SlicePartitioner(reducers, slices))
-        .mapPartitionsWithIndex((p, it) -> List.of(writeRange(p, reducers, slices, slice, it, archive, h)).iterator(), true)
+        .mapPartitionsWithIndex((p, it) -> {
+          int first = firstSliceOf(p, reducers, slices);
+          byte[] range = orRange(first, firstSliceOf(p + 1, reducers, slices), slice, it, h);
+          return List.of(action.apply((long) first * slice, range)).iterator();
+        }, true)
         .collect();
-    return ones.stream().mapToLong(Long::longValue).sum();
+    long[] sum = new long[results.get(0).length];
+    for (long[] r : results) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += r[i];
+      }
+    }
+    return sum;
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> markedSlices(Iterator<Integer> ids, List<ArenaSplit> splits,
-      Archive archive, HadoopConf conf, BloomHeader h, int slice) {
+      Archive archive, HadoopConf conf, BloomHeader h, int slice, boolean withCorrupt) {
     byte[] table = new byte[h.size()];
     while (ids.hasNext()) {
       try (ClumpEntries entries = new ClumpEntries(splits.get(ids.next()), conf.get(), archive.div(), b -> -1,
           (dir, off) -> BloomBits.mark(table, h.size(), h.nhash(), dir, off))) {
+        entries.visitCorrupt(withCorrupt);
         while (entries.advance()) {
           // the visitor marks every entry
         }
@@ -61,10 +113,8 @@ public final class BloomBuilder {
         .filter(t -> !allZero(t._2())).iterator();
   }
 
-  private static long writeRange(int p, int reducers, int slices, int slice, Iterator<Tuple2<Integer, byte[]>> it,
-      Archive archive, BloomHeader h) {
-    int first = firstSliceOf(p, reducers, slices);
-    int last = firstSliceOf(p + 1, reducers, slices);
+  /** ORs the marked slices of slices {@code [first, last)}; the header goes in front of slice 0. */
+  private static byte[] orRange(int first, int last, int slice, Iterator<Tuple2<Integer, byte[]>> it, BloomHeader h) {
     byte[] range = new byte[(last - first) * slice];
     while (it.hasNext()) {
       Tuple2<Integer, byte[]> t = it.next();
@@ -77,13 +127,13 @@ public final class BloomBuilder {
     if (first == 0) {
       System.arraycopy(h.encode(), 0, range, 0, Venti.BLOOM_HEAD_SIZE);
     }
+    return range;
+  }
+
+  private static long ones(byte[] range, long first) {
     long ones = 0;
     for (int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0; i < range.length; i++) {
       ones += Integer.bitCount(range[i] & 0xFF);
-    }
-    try (SectionWriter out = new SectionWriter(archive.bloom())) {
-      out.write((long) first * slice, range, 0, range.length);
-      out.flush();
     }
     return ones;
   }

@@ -1,0 +1,60 @@
+package ventispark.cli;
+
+import java.io.PrintStream;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.CheckIndex;
+
+/** {@code checkindex}: verify an index against its arenas, read-only. */
+final class CheckIndexCommand {
+  private CheckIndexCommand() {}
+
+  static final String USAGE =
+      "       venti-spark checkindex [-b] [-i SECTION]... [--collapse-duplicates] [--bloom-with-corrupt] [--max-report N] CONF";
+
+  static final String HELP = String.join("\n",
+      "  checkindex   verify the index sections (and bloom filter) against the arenas; reports per bucket the",
+      "               entries on disk and not expected (<) and expected but missing (>); exit 6 on any difference",
+      "    -b                    check the bloom filter even with -i",
+      "    --collapse-duplicates expect one entry per score and type, as the C checkindex (default: every copy)",
+      "    --bloom-with-corrupt  expect corrupt-type entries in the bloom filter, as the C checkindex",
+      "    --max-report N        buckets reported line by line (default " + CheckIndex.Options.DEFAULT_MAX_REPORTED + ")");
+
+  static int run(Args args, PrintStream out) {
+    boolean[] flags = new boolean[2];
+    int[] max = {CheckIndex.Options.DEFAULT_MAX_REPORTED};
+    BuildIndexOptions build = BuildIndexCommand.options(args, "checkindex", true, o -> {
+      switch (o) {
+        case "--collapse-duplicates" -> flags[0] = true;
+        case "--bloom-with-corrupt" -> flags[1] = true;
+        case "--max-report" -> max[0] = (int) Math.max(0, args.longValue(o));
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    });
+    String conf = args.single("CONF");
+    CheckIndex.Options options = new CheckIndex.Options(build, flags[0], flags[1], max[0]);
+    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark checkindex " + conf)) {
+      CheckIndex.Result r = new CheckIndex(spark.sc, options).run(conf);
+      if (r.differingBuckets() > 0) {
+        out.println("# diff actual correct");
+        r.report().forEach(out::println);
+        if (r.differingBuckets() > options.maxReported()) {
+          out.printf("... %,d more buckets differ%n", r.differingBuckets() - options.maxReported());
+        }
+      }
+      out.printf("checked %,d buckets: %,d entries expected, %,d on disk; %,d buckets differ: %,d entries on disk "
+          + "and not expected (<), %,d expected and missing (>)%n", r.buckets(), r.entriesExpected(), r.entriesOnDisk(),
+          r.differingBuckets(), r.extra(), r.missing());
+      if (r.bloomMissingBits() == 0 && r.bloomSpuriousBits() == 0) {
+        out.println("bloom filter: correct");
+      } else if (r.bloomMissingBits() >= 0) {
+        out.printf("bloom filter: %,d missing bits, %,d spurious bits%s%n", r.bloomMissingBits(), r.bloomSpuriousBits(),
+            r.bloomMissingBits() == 0 ? " (spurious bits only cost false positives)" : "");
+      }
+      out.println(r.correct() ? "checkindex: index is correct" : "checkindex: errors found");
+      return r.correct() ? ExitCode.OK.code : ExitCode.DIFFERS.code;
+    }
+  }
+}
