@@ -18,11 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import ventispark.format.Bucket;
 import ventispark.format.ClumpInfo;
 import ventispark.format.ISectHeader;
 import ventispark.format.MapTable;
 import ventispark.format.Venti;
+import ventispark.plan.IndexSizing;
 
 /**
  * Writes a complete Venti archive of any size: formatted arena partitions filled with real
@@ -126,30 +126,8 @@ public final class ArchiveGenerator {
 
   /** Bytes per section: enough buckets that no bucket overflows except with the allowed probability. */
   private long sectionSize() {
-    int capacity = Bucket.capacity(options.bucketSize);
-    long buckets = TEMP_bucketsFor(options.clumps, capacity, options.maxOverflow);
-    long perSection = (buckets + options.sections - 1) / options.sections;
-    long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, options.bucketSize);
-    long blockBase = Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, options.bucketSize);
-    return (perSection + blockBase / options.bucketSize) * options.bucketSize;
-  }
-
-  // TEMP until IndexSizing lands: Poisson tail, buckets grown until the union bound holds.
-  static long TEMP_bucketsFor(long n, int cap, double p) {
-    long b = Math.max(1, (long) Math.ceil(n / (cap * 0.9)));
-    while (true) {
-      double lambda = (double) n / b;
-      double term = Math.exp(-lambda);
-      double cdf = 0;
-      for (int k = 0; k <= cap; k++) {
-        cdf += term;
-        term *= lambda / (k + 1);
-      }
-      if (b * Math.max(0, 1 - cdf) <= p) {
-        return b;
-      }
-      b = (long) Math.ceil(b * 1.02) + 1;
-    }
+    return IndexSizing.recommend(options.clumps, options.bucketSize, options.sections, options.maxOverflow)
+        .sectionSize();
   }
 
   /** fmtbloom's {@code -n} rule: about 70% of the bits per score, at most 32 hashes. */

@@ -1,6 +1,7 @@
 package ventispark.create;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,24 +17,83 @@ import ventispark.format.Venti;
 public final class ISectFormatter {
   private ISectFormatter() {}
 
+  /** fmtisect's bucket size when {@code -b} is not given. */
+  public static final int DEFAULT_BLOCK_SIZE = 8192;
+  /** fmtisect's section version; {@code -1} asks for version 1 (no bucket magic). */
+  public static final int DEFAULT_VERSION = 2;
+  /** Smallest bucket size: the section header (7.1) and the readers insist on at least 512. */
+  public static final int MIN_BLOCK_SIZE = 512;
+
   public static ISectHeader format(Path file, long size, String name, int blockSize, int version, Random random)
       throws IOException {
-    long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, blockSize);
-    long blockBase = Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, blockSize);
-    long blocks = size / blockSize - blockBase / blockSize;
-    if (blocks <= 0) {
-      throw new IllegalArgumentException("index section of " + size + " bytes holds no buckets");
-    }
-    int magic = 0;
-    while (version == 2 && magic == 0) {
-      magic = random.nextInt();
-    }
-    ISectHeader h = new ISectHeader(version, name, "", blockSize, blockBase, blocks, 0, 0, magic);
+    ISectHeader h = header(size, name, blockSize, version, random);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, Venti.PART_BLANK, h.encode());
     }
     return h;
+  }
+
+  /** Offset of bucket block 0 for a bucket size: the header block and a 512 KiB config table come first. */
+  public static long blockBase(int blockSize) {
+    long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, blockSize);
+    return Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, blockSize);
+  }
+
+  /** Bucket blocks fmtisect finds room for in a partition of {@code size} bytes (may be ≤ 0). */
+  public static long blocks(long size, int blockSize) {
+    return size / blockSize - blockBase(blockSize) / blockSize;
+  }
+
+  /** The smallest partition that holds {@code blocks} bucket blocks. */
+  public static long sizeFor(long blocks, int blockSize) {
+    return blockBase(blockSize) + blocks * blockSize;
+  }
+
+  /**
+   * The header fmtisect writes on a partition of {@code size} bytes, with no index yet.
+   *
+   * @throws IllegalArgumentException if no bucket fits, or more than 2^32 − 1 would
+   */
+  public static ISectHeader header(long size, String name, int blockSize, int version, Random random) {
+    long blocks = blocks(size, blockSize);
+    if (blocks <= 0) {
+      throw new IllegalArgumentException("index section of " + size + " bytes holds no buckets of " + blockSize
+          + " bytes (at least " + sizeFor(1, blockSize) + " bytes needed)");
+    }
+    if (blocks > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("index section of " + size + " bytes would hold " + blocks + " buckets of "
+          + blockSize + " bytes, more than the header's 32-bit count");
+    }
+    int magic = 0;
+    while (version == 2 && magic == 0) {
+      magic = random.nextInt();
+    }
+    return new ISectHeader(version, name, "", blockSize, blockBase(blockSize), blocks, 0, 0, magic);
+  }
+
+  /**
+   * Writes a fresh header into the partition at file offset {@code lo} of an open file. Like
+   * fmtisect without {@code -Z}, a version-1 section is first zeroed from PartBlank to its end when
+   * {@code zero} is set: v1 buckets carry no magic, so old bytes would read as entries.
+   */
+  public static void write(FileChannel ch, long lo, long size, ISectHeader h, boolean zero) throws IOException {
+    if (zero && h.version() == 1) {
+      zeroFill(ch, lo + Venti.PART_BLANK, lo + size);
+    }
+    ArenaPartitionFormatter.write(ch, lo + Venti.PART_BLANK, h.encode());
+  }
+
+  /** Writes zeros over file bytes {@code [from, to)}, 1 MiB at a time. */
+  static void zeroFill(FileChannel ch, long from, long to) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+    for (long pos = from; pos < to; ) {
+      zeros.clear();
+      zeros.limit((int) Math.min(zeros.capacity(), to - pos));
+      while (zeros.hasRemaining()) {
+        pos += ch.write(zeros, pos);
+      }
+    }
   }
 }

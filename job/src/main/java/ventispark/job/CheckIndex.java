@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.check.RangeCheck;
 import ventispark.plan.BucketRangePartitioner;
+import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
@@ -63,6 +64,12 @@ public final class CheckIndex {
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
     sc.setJobDescription("venti: read arenas " + archive.config());
     shuffle.read();
+    sc.setJobDescription("venti: check bucket fill");
+    FillReport fill = shuffle.fill();
+    if (fill.overflows()) {
+      // No index of this geometry can hold these entries: there is nothing to compare against.
+      throw new IndexOverflowException(fill.overflowMessage());
+    }
     sc.setJobDescription("venti: compare index sections with the arenas");
     Options o = options;
     List<RangeCheck.Result> ranges = shuffle.batches()

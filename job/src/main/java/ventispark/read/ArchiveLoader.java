@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import ventispark.format.ArenaHead;
 import ventispark.format.ArenaPartitionHeader;
 import ventispark.format.ArenaStats;
 import ventispark.format.ArenaTrailer;
 import ventispark.format.BloomHeader;
+import ventispark.format.Bytes;
 import ventispark.format.Bucket;
 import ventispark.format.FormatException;
 import ventispark.format.ISectHeader;
@@ -81,6 +83,31 @@ public final class ArchiveLoader {
         List.copyOf(sections), ic.blockSize(), buckets, div, bloom, bloomHeader);
   }
 
+  /**
+   * Only the arena partitions of a config, in config order, each with its arenas and their trailer
+   * statistics, checked as {@link #load} checks them (unique arena names included). Index sections
+   * and the bloom filter are neither read nor required to exist: this is what formatting or sizing
+   * a new index for existing arenas needs.
+   */
+  public List<ArenaPartition> loadArenaPartitions(String location) {
+    String configLocation = PartitionRef.absolute(location);
+    VentiConfig config = readConfig(configLocation);
+    List<ArenaPartition> partitions = new ArrayList<>();
+    Map<String, ArenaPartition> byName = new HashMap<>();
+    for (String name : config.arenaPartitions()) {
+      ArenaPartition p = loadPartition(PartitionRef.resolve(name, configLocation), partitions.size());
+      for (Arena a : p.arenas()) {
+        ArenaPartition dup = byName.putIfAbsent(a.name(), p);
+        if (dup != null) {
+          throw new FormatException(p.ref().display() + ": arena name " + a.name() + " is also used in "
+              + dup.ref().display() + " (arena names must be unique)");
+        }
+      }
+      partitions.add(p);
+    }
+    return List.copyOf(partitions);
+  }
+
   VentiConfig readConfig(String location) {
     PartitionRef ref = PartitionRef.resolve(location, PartitionRef.absolute(location));
     try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
@@ -125,11 +152,41 @@ public final class ArchiveLoader {
       throw FormatException.at(r.display(), at + 8, "arena trailer names '" + t.name() + "' where the arena map says '"
           + e.name() + "'");
     }
+    checkHead(r, h, e, t);
     Arena a = new Arena(e.name(), index, t.version(), h.blockSize(), e.start(), e.stop(), t.diskStats(),
         t.memStats(), t.clumpMagic(), -1);
     checkStats(r.display(), at, a, a.diskStats(), "diskstats");
     checkStats(r.display(), at, a, a.memStats(), "memstats");
     return a;
+  }
+
+  /** Set to true to index arenas whose header block disagrees with their trailer, as the C tool does. */
+  public static final String IGNORE_ARENA_HEADS = "venti.ignoreArenaHeads";
+
+  /**
+   * The arena's header block must agree with its trailer and the map. The trailer is authoritative
+   * and the C tools only log a disagreement, but a damaged header means a damaged arena, so it is
+   * refused unless the user says otherwise ({@link #IGNORE_ARENA_HEADS}).
+   */
+  private static void checkHead(PartitionReader r, ArenaPartitionHeader h, MapTable.Entry e, ArenaTrailer t) {
+    if (Boolean.getBoolean(IGNORE_ARENA_HEADS)) {
+      return;
+    }
+    byte[] b = r.read(e.start(), 512);
+    String problem = null;
+    if (!ArenaHead.hasMagic(b, 0)) {
+      problem = String.format("bad arena header magic 0x%08x (want 0x%08x)", Bytes.u32(b, 0), Venti.ARENA_HEAD_MAGIC);
+    } else {
+      ArenaHead head = ArenaHead.decode(b, 0);
+      ArenaHead want = new ArenaHead(t.version(), t.name(), h.blockSize(), e.stop() - e.start(), t.clumpMagic());
+      if (!head.equals(want)) {
+        problem = "arena header " + head + " disagrees with the trailer and map " + want;
+      }
+    }
+    if (problem != null) {
+      throw FormatException.at(r.display(), e.start(), problem + " (arena " + e.name() + "; the trailer is intact: run"
+          + " with -D" + IGNORE_ARENA_HEADS + "=true to index it anyway, as the C tool does)");
+    }
   }
 
   private static void checkStats(String file, long at, Arena a, ArenaStats s, String what) {

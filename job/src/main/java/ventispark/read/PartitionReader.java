@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
@@ -38,6 +39,9 @@ public final class PartitionReader implements Closeable {
     try {
       if (ref.isLocal()) {
         Path p = ref.localPath();
+        if (Files.isDirectory(p)) {
+          throw new FormatException(pn.display() + ": is a directory, not a file or device (" + ref.location() + ")");
+        }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         try {
           return new PartitionReader(ref, pn.size(ch.size()), ch, null);

@@ -162,7 +162,8 @@ class CheckIndexCommandTest {
   static Map<String, String> sums(Path dir) {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(Files::isRegularFile).forEach(f -> out.put(f.getFileName().toString(),
+      files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
+          .forEach(f -> out.put(f.getFileName().toString(),
           ventispark.testing.IndexBytes.sha256(f)));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

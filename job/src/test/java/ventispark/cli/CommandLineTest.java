@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.testing.Fixtures;
-import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
 
@@ -90,77 +86,4 @@ class CommandLineTest {
   }
 
   /** Each bad input: exit 3, one line naming the file, index sections byte-identical. */
-  @Test
-  void badInputIsRefusedBeforeWriting() throws IOException {
-    badInput("missing arena partition", w -> delete(w.resolve("arenas0.img")), "arenas0.img: no such file");
-    badInput("bad arena partition magic", w -> poke(w.resolve("arenas0.img"), 262144, 0), "arenas0.img at offset 0x40000: bad arena partition magic");
-    badInput("truncated arena partition", w -> truncate(w.resolve("arenas0.img"), 20 << 20), "truncated partition?");
-    badInput("bad trailer magic", w -> poke(w.resolve("arenas0.img"), 9183232 - 8192, 0), "bad arena trailer magic");
-    badInput("arena map out of bounds", w -> replace(w.resolve("arenas0.img"), 270336, "9183232\n", "99183232\n"),
-        "arena map");
-    badInput("config syntax", w -> append(w.resolve("venti.conf"), "isect\n"), "venti.conf line 5: illegal line 'isect'");
-    badInput("sections disagree", w -> poke(w.resolve("isect0.img"), 262144 + 155, 0x9e), "index sections disagree");
-    badInput("bad section version", w -> poke(w.resolve("isect0.img"), 262144 + 7, 9), "unknown index section version 9");
-    badInput("unknown -i section", w -> { }, "-i nosuch: no index section of that name", "-i", "nosuch");
-  }
-
-  private void badInput(String what, Consumer<Path> damage, String expected, String... options) throws IOException {
-    Path work = Fixtures.workingCopy("sample", tmp.resolve(what.replace(' ', '-')));
-    damage.accept(work);
-    String before = IndexBytes.sha256(work.resolve("isect0.img"));
-    List<String> args = new ArrayList<>(List.of("buildindex"));
-    args.addAll(List.of(options));
-    args.add(work.resolve("venti.conf").toString());
-    Run r = run(args.toArray(String[]::new));
-    assertEquals(3, r.status(), what + ": " + r.err());
-    assertEquals(1, r.err().strip().lines().count(), what + ": " + r.err());
-    assertTrue(r.err().contains(expected), what + ": " + r.err());
-    assertEquals(before, IndexBytes.sha256(work.resolve("isect0.img")), what + ": index changed");
-  }
-
-  static void delete(Path p) {
-    try {
-      Files.delete(p);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static void poke(Path p, long off, int value) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      f.seek(off);
-      f.write(value);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static void truncate(Path p, long size) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      f.setLength(size);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static void replace(Path p, long off, String from, String to) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      byte[] b = new byte[4096];
-      f.seek(off);
-      f.readFully(b);
-      String s = new String(b, StandardCharsets.ISO_8859_1).replaceFirst(from, to);
-      f.seek(off);
-      f.write(s.getBytes(StandardCharsets.ISO_8859_1), 0, b.length);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  static void append(Path p, String text) {
-    try {
-      Files.writeString(p, text, java.nio.file.StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }

@@ -151,6 +151,30 @@ class WriteFaultsTest {
     assertNotEquals(before, clean);
   }
 
+  @Test
+  void aRebuildLockedByAnotherProcessIsRefused() throws Exception {
+    Path dir = copy("other-process");
+    List<String> before = sums(dir);
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "ventispark.testing.HoldIndexLock", dir.resolve("isect0.img").toString())
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+      assertEquals("locked", out.readLine());
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      int status = ventispark.cli.VentiSpark.run(List.of("buildindex", dir.resolve("venti.conf").toString()),
+          new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), new java.io.PrintStream(err, true));
+      assertEquals(5, status, err.toString());
+      assertTrue(err.toString().startsWith("venti-spark: isect0.img: locked by another run"), err.toString());
+      assertEquals(before, sums(dir));
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor();
+    }
+    new BuildIndex(LocalSpark.get(), SIX_TASKS).run(dir.resolve("venti.conf").toString());
+    assertEquals(clean, sums(dir));
+  }
+
   static Path copy(String name) throws IOException {
     Path dir = tmp.resolve(name);
     Files.createDirectories(dir);

@@ -1,0 +1,404 @@
+package ventispark.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import ventispark.create.BloomFormatter;
+import ventispark.create.ISectFormatter;
+import ventispark.create.IndexFormatter;
+import ventispark.format.BloomHeader;
+import ventispark.format.Bucket;
+import ventispark.format.Bytes;
+import ventispark.format.FormatException;
+import ventispark.format.ISectHeader;
+import ventispark.format.MapTable;
+import ventispark.format.PartitionName;
+import ventispark.format.SizeParser;
+import ventispark.format.Venti;
+import ventispark.format.VentiConfig;
+import ventispark.read.Arena;
+import ventispark.read.ArenaPartition;
+import ventispark.read.ArchiveLoader;
+import ventispark.read.PartitionReader;
+import ventispark.read.PartitionRef;
+
+/**
+ * {@code venti-spark format isect|index|bloom}: prepares the disks of a new index as plan9port's
+ * fmtisect, fmtindex and fmtbloom do (VENTI-FORMAT.md 7.2, 6.2, 8.3), so that an index can move to
+ * other disks or grow, and then be filled by {@code buildindex}. Unlike the C tools it creates
+ * missing files (sparse), never overwrites Venti data that is already there without
+ * {@code --force}, and runs every check before it writes the first byte.
+ */
+final class FormatCommand {
+  private FormatCommand() {}
+
+  static final String USAGE = String.join("\n",
+      "       venti-spark format isect [--version 1|2] [--block-size SIZE] [--size SIZE] [--force] NAME FILE",
+      "       venti-spark format index [--name NAME] CONF",
+      "       venti-spark format bloom [--size SIZE] [--nhash N] [--force] FILE");
+
+  static final String HELP = String.join("\n",
+      "  format isect write an empty index section NAME into FILE (fmtisect); FILE may be FILE:LO-HI",
+      "    --version 1|2     section version (default " + ISectFormatter.DEFAULT_VERSION
+          + "; 1 has no bucket magic and is zeroed when FILE exists)",
+      "    --block-size SIZE bucket size, a power of two from 512 to 64k (default "
+          + ISectFormatter.DEFAULT_BLOCK_SIZE / 1024 + "k)",
+      "    --size SIZE       create FILE (sparse) with SIZE bytes; without it FILE must exist and is used whole",
+      "    --force           overwrite a FILE that already holds an index section, arena partition or bloom filter",
+      "  format index write a new index over CONF's isect sections and arenas partitions (fmtindex): the index",
+      "               config into every section, their bucket ranges into their headers; run buildindex next",
+      "    --name NAME       check that the index is NAME (default: CONF's index line, which buildindex requires)",
+      "  format bloom write an empty bloom filter into FILE (fmtbloom)",
+      "    --size SIZE       filter bytes, a power of two from 1m to 512m (default: the largest that FILE holds);",
+      "                      creates FILE (sparse) when it does not exist",
+      "    --nhash N         hashes per score, 1 to " + BloomFormatter.MAX_NHASH + " (default "
+          + BloomFormatter.DEFAULT_NHASH + ", the only count the C checkindex accepts)",
+      "    --force           overwrite a FILE that already holds a bloom filter, index section or arena partition");
+
+  static int run(Args args, PrintStream out) {
+    String what = positional(args, "format: missing what to format (isect, index or bloom)");
+    try {
+      switch (what) {
+        case "isect" -> isect(args, out);
+        case "index" -> index(args, out);
+        case "bloom" -> bloom(args, out);
+        default -> throw new UsageException("format: unknown kind '" + what + "' (isect, index or bloom)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("format " + what + ": " + e.getMessage(), e);
+    }
+    return ExitCode.OK.code;
+  }
+
+  private static void isect(Args args, PrintStream out) throws IOException {
+    int version = ISectFormatter.DEFAULT_VERSION;
+    int blockSize = ISectFormatter.DEFAULT_BLOCK_SIZE;
+    long size = -1;
+    boolean force = false;
+    for (String o; (o = args.nextOption()) != null; ) {
+      switch (o) {
+        case "--version" -> {
+          long v = args.longValue(o);
+          if (v != 1 && v != 2) {
+            throw new UsageException("--version " + v + ": index sections are version 1 or 2");
+          }
+          version = (int) v;
+        }
+        case "--block-size" -> blockSize = blockSize(o, args.value(o));
+        case "--size" -> size = size(o, args.value(o));
+        case "--force" -> force = true;
+        default -> throw new UsageException("format isect: unknown option " + o);
+      }
+    }
+    String name = positional(args, "format isect: missing NAME and FILE");
+    String file = args.single("FILE");
+    if (!Bytes.isValidName(name) || name.length() >= Venti.A_NAME_SIZE) {
+      throw new UsageException("format isect: bad NAME '" + name + "' (printable ASCII, 1 to "
+          + (Venti.A_NAME_SIZE - 1) + " characters)");
+    }
+    Target t = Target.commandLine(file);
+    long partSize;
+    if (t.exists()) {
+      partSize = t.size();
+      if (size >= 0 && size != partSize) {
+        throw new FormatException(t.display() + ": the partition has " + partSize + " bytes, --size asks for " + size
+            + " (omit --size to use it whole, or name a byte range FILE:LO-HI)");
+      }
+      refuseExisting(t, force);
+    } else {
+      partSize = t.requireCreatable(size);
+    }
+    ISectHeader h;
+    try {
+      h = ISectFormatter.header(partSize, name, blockSize, version, new SecureRandom());
+    } catch (IllegalArgumentException e) {
+      String fix = t.exists() ? "use a larger partition" : "use a larger --size";
+      throw new FormatException(t.display() + ": " + e.getMessage() + "; " + fix);
+    }
+    try (FileChannel ch = t.openForWriting(partSize)) {
+      ISectFormatter.write(ch, t.lo(), partSize, h, t.exists());
+      ch.force(true);
+    }
+    String note = !t.exists() ? String.format(", new sparse file of %,d bytes", partSize)
+        : version == 1 ? ", old contents zeroed" : "";
+    out.printf("%s: index section %s, version %d, %,d buckets of %d entries (%,d-byte blocks), %,d bytes for index map%s%n",
+        t.display(), name, version, h.blocks(), Bucket.capacity(blockSize), blockSize, h.tableSize(), note);
+  }
+
+  private static void index(Args args, PrintStream out) throws IOException {
+    String name = null;
+    for (String o; (o = args.nextOption()) != null; ) {
+      if (!o.equals("--name")) {
+        throw new UsageException("format index: unknown option " + o);
+      }
+      name = args.value(o);
+    }
+    String conf = args.single("CONF");
+    String configLocation = PartitionRef.absolute(conf);
+    Configuration hadoop = new Configuration();
+    VentiConfig config = readConfig(configLocation, hadoop);
+    String indexName = config.indexName();
+    if (name != null && !name.equals(indexName)) {
+      throw new FormatException(config.source() + ": says 'index " + indexName + "' but --name is " + name
+          + "; buildindex would refuse the index (mismatched index name): change one of them");
+    }
+    List<IndexFormatter.ArenaSize> arenas = new ArrayList<>();
+    for (ArenaPartition p : new ArchiveLoader(hadoop).loadArenaPartitions(configLocation)) {
+      for (Arena a : p.arenas()) {
+        arenas.add(new IndexFormatter.ArenaSize(a.name(), a.dataSize()));
+      }
+    }
+    List<Target> targets = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    List<ISectHeader> headers = new ArrayList<>();
+    for (String section : config.indexSections()) {
+      Target t = Target.of(PartitionRef.resolve(section, configLocation));
+      if (!t.exists()) {
+        throw new FormatException(t.display() + ": no such file (create it with venti-spark format isect --size SIZE NAME "
+            + t.display() + ")");
+      }
+      targets.add(t);
+      files.add(t.display());
+      headers.add(readSectionHeader(t));
+    }
+    IndexFormatter.Plan plan = IndexFormatter.plan(indexName, headers, arenas);
+    IndexFormatter.check(files, plan, headers, arenas.size());
+    if (plan.divisorRaised()) {
+      out.printf("warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
+          plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      try (FileChannel ch = targets.get(i).openForWriting(targets.get(i).size())) {
+        IndexFormatter.write(ch, targets.get(i).lo(), plan.headers().get(i), plan.text());
+        ch.force(true);
+      }
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      ISectHeader h = plan.headers().get(i);
+      out.printf("%s: section %s of index %s, buckets [%d, %d) in its %,d blocks%n", files.get(i), h.name(), indexName,
+          h.start(), h.stop(), h.blocks());
+    }
+    List<MapTable.Entry> amap = plan.config().arenas();
+    long storage = amap.isEmpty() ? 0 : amap.get(amap.size() - 1).stop() - Venti.INDEX_BASE;
+    out.printf("index %s: %,d arenas, %,d index buckets, %,d bytes storage%n", indexName, arenas.size(),
+        plan.headers().get(plan.headers().size() - 1).stop(), storage);
+  }
+
+  private static void bloom(Args args, PrintStream out) throws IOException {
+    long size = -1;
+    int nhash = BloomFormatter.DEFAULT_NHASH;
+    boolean force = false;
+    for (String o; (o = args.nextOption()) != null; ) {
+      switch (o) {
+        case "--size" -> {
+          size = size(o, args.value(o));
+          if (!Venti.isPowerOfTwo(size) || size < BloomFormatter.MIN_SIZE || size > Venti.MAX_BLOOM_SIZE) {
+            throw new UsageException("--size " + size + ": a bloom filter is a power of two from 1m to 512m bytes");
+          }
+        }
+        case "--nhash" -> {
+          long n = args.longValue(o);
+          if (n < 1 || n > BloomFormatter.MAX_NHASH) {
+            throw new UsageException("--nhash " + n + ": from 1 to " + BloomFormatter.MAX_NHASH);
+          }
+          nhash = (int) n;
+        }
+        case "--force" -> force = true;
+        default -> throw new UsageException("format bloom: unknown option " + o);
+      }
+    }
+    Target t = Target.commandLine(args.single("FILE"));
+    long filter;
+    if (t.exists()) {
+      if (size > t.size()) {
+        throw new FormatException(t.display() + ": --size " + size + " is larger than the partition (" + t.size()
+            + " bytes)");
+      }
+      filter = size >= 0 ? size : BloomFormatter.sizeFor(t.size());
+      if (filter < BloomFormatter.MIN_SIZE) {
+        throw new FormatException(t.display() + ": bloom filter too small: the partition has " + t.size()
+            + " bytes, a filter needs at least 1 MiB");
+      }
+      refuseExisting(t, force);
+    } else {
+      filter = t.requireCreatable(size);
+    }
+    BloomHeader h = new BloomHeader(nhash, (int) filter);
+    try (FileChannel ch = t.openForWriting(filter)) {
+      BloomFormatter.write(ch, t.lo(), h, t.exists());
+      ch.force(true);
+    }
+    String note = !t.exists() ? ", new sparse file"
+        : filter < t.size() ? String.format(", using %,d of the partition's %,d bytes", filter, t.size()) : "";
+    out.printf("%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n", t.display(), filter,
+        nhash, BloomFormatter.bestScores(h), note);
+  }
+
+  /** Refuses to overwrite Venti data unless {@code --force}: the message says what is there. */
+  private static void refuseExisting(Target t, boolean force) throws IOException {
+    if (force) {
+      return;
+    }
+    String what = t.contents();
+    if (what != null) {
+      throw new FormatException(t.display() + ": already holds " + what + "; use --force to overwrite it");
+    }
+  }
+
+  private static ISectHeader readSectionHeader(Target t) throws IOException {
+    if (t.size() < Venti.PART_BLANK + Venti.HEAD_SIZE || t.u32(Venti.PART_BLANK) != Venti.ISECT_MAGIC) {
+      throw FormatException.at(t.display(), Venti.PART_BLANK, "not a formatted index section (format it first with "
+          + "venti-spark format isect NAME " + t.display() + ")");
+    }
+    ISectHeader h = ISectHeader.decode(t.display(), t.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
+    long need = h.blockBase() + h.blocks() * h.blockSize();
+    if (t.size() < need) {
+      throw FormatException.at(t.display(), Venti.PART_BLANK + 144, "the header counts " + h.blocks() + " blocks of "
+          + h.blockSize() + " bytes, which need " + need + " bytes, but the partition has " + t.size()
+          + " (truncated? reformat it with venti-spark format isect --force)");
+    }
+    return h;
+  }
+
+  /** The config, read as the loader reads it (a small file, or a config stored in a partition). */
+  private static VentiConfig readConfig(String location, Configuration hadoop) {
+    PartitionRef ref = PartitionRef.resolve(location, location);
+    try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
+      String text = VentiConfig.textOf(ref.display(), r.size(), (off, len) -> r.read(off, len));
+      return VentiConfig.parse(ref.display(), text);
+    }
+  }
+
+  /** The next argument whatever it looks like; {@code missing} is the usage message when there is none. */
+  private static String positional(Args args, String missing) {
+    try {
+      return args.value("");
+    } catch (UsageException e) {
+      throw new UsageException(missing);
+    }
+  }
+
+  static int blockSize(String option, String value) {
+    long bs = size(option, value);
+    if (!Venti.isPowerOfTwo(bs) || bs < ISectFormatter.MIN_BLOCK_SIZE || bs > Venti.MAX_DISK_BLOCK) {
+      throw new UsageException(option + " " + value + ": a power of two from 512 to 64k");
+    }
+    return (int) bs;
+  }
+
+  static long size(String option, String value) {
+    long v;
+    try {
+      v = SizeParser.parse(value);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException(option + ": bad size '" + value + "' (a number with an optional k, m or g suffix)");
+    }
+    if (v <= 0) {
+      throw new UsageException(option + " " + value + ": must be positive");
+    }
+    return v;
+  }
+
+  /**
+   * A partition to format: a local file or device, or a byte range of one (2.2).
+   *
+   * @param lo file offset of the partition
+   * @param size partition bytes, when the file exists
+   */
+  private record Target(String display, Path path, long lo, long size, boolean exists, boolean ranged) {
+    /** A FILE named on the command line: relative to the working directory. */
+    static Target commandLine(String file) {
+      PartitionName pn = PartitionName.parse(file);
+      return of(new PartitionRef(pn, PartitionRef.absolute(pn.file())));
+    }
+
+    static Target of(PartitionRef ref) {
+      PartitionName pn = ref.name();
+      if (!ref.isLocal()) {
+        throw new FormatException(pn.display() + ": venti-spark format writes local files and devices only");
+      }
+      Path path = ref.localPath();
+      boolean ranged = pn.lo() != 0 || pn.hi() >= 0;
+      if (!Files.exists(path)) {
+        return new Target(pn.display(), path, pn.lo(), -1, false, ranged);
+      }
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        return new Target(pn.display(), path, pn.lo(), pn.size(ch.size()), true, ranged);
+      } catch (IOException e) {
+        throw new FormatException(pn.display() + ": cannot open " + path + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** For a file to create: its size, which must come from {@code --size}. */
+    long requireCreatable(long size) {
+      if (ranged) {
+        throw new FormatException(display + ": no such file (a byte range names part of an existing file)");
+      }
+      if (size < 0) {
+        throw new FormatException(display + ": no such file; give --size SIZE to create it");
+      }
+      if (path.getParent() != null && !Files.isDirectory(path.getParent())) {
+        throw new FormatException(display + ": cannot create it: no directory " + path.getParent());
+      }
+      return size;
+    }
+
+    /** Opens for writing; a new file is created sparse with {@code newSize} bytes. */
+    FileChannel openForWriting(long newSize) throws IOException {
+      if (exists) {
+        return FileChannel.open(path, StandardOpenOption.WRITE);
+      }
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      ByteBuffer last = ByteBuffer.allocate(1);
+      while (last.hasRemaining()) {
+        ch.write(last, newSize - 1);
+      }
+      return ch;
+    }
+
+    /** Which Venti structure the partition already holds, or null. */
+    String contents() throws IOException {
+      if (size >= Venti.PART_BLANK + Venti.HEAD_SIZE) {
+        int magic = u32(Venti.PART_BLANK);
+        if (magic == Venti.ISECT_MAGIC) {
+          byte[] h = read(Venti.PART_BLANK, Venti.HEAD_SIZE);
+          String index = Bytes.name(h, 72, Venti.A_NAME_SIZE);
+          return "index section '" + Bytes.name(h, 8, Venti.A_NAME_SIZE) + "'"
+              + (index.isEmpty() ? "" : " of index '" + index + "'");
+        }
+        if (magic == Venti.ARENA_PART_MAGIC) {
+          return "an arena partition (its arenas would be lost)";
+        }
+      }
+      if (size >= Venti.BLOOM_HEAD_SIZE && u32(0) == Venti.BLOOM_MAGIC) {
+        return "a bloom filter";
+      }
+      return null;
+    }
+
+    int u32(long off) throws IOException {
+      return Bytes.u32(read(off, 4), 0);
+    }
+
+    byte[] read(long off, int len) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(len);
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        while (b.hasRemaining()) {
+          if (ch.read(b, lo + off + b.position()) < 0) {
+            throw FormatException.at(display, off, "unexpected end of file");
+          }
+        }
+      }
+      return b.array();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package ventispark.cli;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import org.apache.hadoop.conf.Configuration;
+import ventispark.format.Bucket;
+import ventispark.format.Venti;
+import ventispark.plan.IndexSizing;
+import ventispark.read.Arena;
+import ventispark.read.ArenaPartition;
+import ventispark.read.ArchiveLoader;
+
+/**
+ * {@code venti-spark size}: how large the index sections for an archive must be. Counts the
+ * clumps of CONF's arenas (memstats: what a rebuild indexes) or takes {@code --clumps}, evaluates
+ * a proposed geometry and recommends the smallest one whose buckets overflow only with the target
+ * probability ({@link IndexSizing} has the model). Exit status 0, or 4 (OVERFLOW) when the
+ * proposed geometry misses the target, so that scripts can stop before formatting it.
+ */
+final class SizeCommand {
+  private SizeCommand() {}
+
+  static final String USAGE =
+      "       venti-spark size [--clumps N] [--growth F] [--block-size SIZE] [--sections N] [--section-size SIZE]\n"
+          + "                        [--max-overflow P] [CONF]";
+
+  static final String HELP = String.join("\n",
+      "  size         how large new index sections must be for CONF's arenas (or --clumps N), so that a rebuild",
+      "               overflows a bucket only with probability P; evaluates a proposed --section-size. Exit 4 when",
+      "               the proposed sections miss the target",
+      "    --clumps N          plan for N clumps instead of reading CONF's arena trailers (memstats)",
+      "    --growth F          plan for clumps × F, F ≥ 1, headroom for clumps still to come (default "
+          + IndexSizing.DEFAULT_GROWTH + ")",
+      "    --block-size SIZE   bucket size, a power of two from 512 to 64k (default " + IndexSizing.DEFAULT_BLOCK_SIZE / 1024
+          + "k)",
+      "    --sections N        equal index sections (default " + IndexSizing.DEFAULT_SECTIONS + ")",
+      "    --section-size SIZE evaluate sections of SIZE bytes each",
+      "    --max-overflow P    accepted probability that some bucket overflows, 0 < P < 1 (default "
+          + IndexSizing.DEFAULT_MAX_OVERFLOW + ")");
+
+  static int run(Args args, PrintStream out) {
+    long clumps = -1;
+    double growth = IndexSizing.DEFAULT_GROWTH;
+    int blockSize = IndexSizing.DEFAULT_BLOCK_SIZE;
+    int sections = IndexSizing.DEFAULT_SECTIONS;
+    long sectionSize = -1;
+    double maxOverflow = IndexSizing.DEFAULT_MAX_OVERFLOW;
+    for (String o; (o = args.nextOption()) != null; ) {
+      switch (o) {
+        case "--clumps" -> {
+          clumps = args.longValue(o);
+          if (clumps < 0) {
+            throw new UsageException("--clumps " + clumps + ": must not be negative");
+          }
+        }
+        case "--growth" -> {
+          growth = number(o, args.value(o));
+          if (!(growth >= 1) || Double.isInfinite(growth)) {
+            throw new UsageException("--growth " + growth + ": a factor of at least 1 (1.5 plans for 50% more clumps)");
+          }
+        }
+        case "--block-size" -> blockSize = FormatCommand.blockSize(o, args.value(o));
+        case "--sections" -> {
+          long n = args.longValue(o);
+          if (n < 1 || n > Venti.MAX_AMAP) {
+            throw new UsageException("--sections " + n + ": from 1 to " + Venti.MAX_AMAP);
+          }
+          sections = (int) n;
+        }
+        case "--section-size" -> sectionSize = FormatCommand.size(o, args.value(o));
+        case "--max-overflow" -> {
+          maxOverflow = number(o, args.value(o));
+          if (!(maxOverflow > 0 && maxOverflow < 1)) {
+            throw new UsageException("--max-overflow " + maxOverflow + ": a probability between 0 and 1, e.g. 1e-6");
+          }
+        }
+        default -> throw new UsageException("size: unknown option " + o);
+      }
+    }
+    if (clumps < 0) {
+      clumps = countClumps(args.single("CONF (or --clumps N)"), out);
+    } else {
+      String extra = null;
+      try {
+        extra = args.value("");
+      } catch (UsageException e) {
+        // no CONF: as it should be
+      }
+      if (extra != null) {
+        throw new UsageException("size: give CONF or --clumps N, not both (got --clumps and " + extra + ")");
+      }
+    }
+    long entries = (long) Math.ceil(clumps * growth);
+    IndexSizing.Geometry proposed = null;
+    if (sectionSize > 0) {
+      try {
+        proposed = IndexSizing.ofSectionSize(blockSize, sections, sectionSize);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--section-size: " + e.getMessage());
+      }
+    }
+    IndexSizing.Geometry best;
+    try {
+      best = IndexSizing.recommend(entries, blockSize, sections, maxOverflow);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--block-size " + blockSize + ": " + e.getMessage()
+          + (blockSize < Venti.MAX_DISK_BLOCK ? "; use a larger --block-size" : "; no Venti index holds that many"));
+    }
+
+    out.printf("entries: %,d (%,d clumps × --growth %s); bucket capacity %d entries (%,d-byte buckets)%n", entries,
+        clumps, BigDecimal.valueOf(growth).stripTrailingZeros().toPlainString(), Bucket.capacity(blockSize), blockSize);
+    String target = IndexSizing.formatProbability(Math.log10(maxOverflow));
+    int status = ExitCode.OK.code;
+    if (proposed != null) {
+      IndexSizing.Fill f = IndexSizing.fill(entries, proposed);
+      out.println("proposed:    " + describe(f));
+      if (f.meets(maxOverflow)) {
+        out.printf("proposed sections meet --max-overflow %s%n", target);
+      } else {
+        out.printf("TOO SMALL: the proposed sections overflow with probability %s > --max-overflow %s;"
+            + " use the recommendation below%n", IndexSizing.formatProbability(f.log10Overflow()), target);
+        status = ExitCode.OVERFLOW.code;
+      }
+    }
+    out.println("recommended: " + describe(IndexSizing.fill(entries, best)));
+    out.printf("format each with: venti-spark format isect --block-size %d --size %d NAME FILE%n", blockSize,
+        best.sectionSize());
+    return status;
+  }
+
+  private static String describe(IndexSizing.Fill f) {
+    IndexSizing.Geometry g = f.geometry();
+    long blocks = g.sections() * g.blocksPerSection();
+    return String.format("%d section%s of %,d bytes, %,d buckets (div %,d): mean fill %.2f (%.1f%%),"
+        + " expected fullest %.1f of %d, P(any bucket overflows) %s", g.sections(), g.sections() == 1 ? "" : "s",
+        g.sectionSize(), g.buckets(), g.div(), f.meanFill(), 100 * f.meanFill() / f.capacity(), f.expectedMax(),
+        f.capacity(), IndexSizing.formatProbability(f.log10Overflow()))
+        + (g.div() == 100 && blocks > g.buckets() ? String.format("; only %,d of the %,d blocks are used (an index"
+            + " has at most %,d buckets)", g.buckets(), blocks, IndexSizing.MAX_BUCKETS) : "");
+  }
+
+  /**
+   * Σ memstats.clumps over every arena of CONF's arena partitions (all of them go into a new
+   * index), and how much room the unsealed arenas leave, as a hint for {@code --growth}.
+   */
+  private static long countClumps(String conf, PrintStream out) {
+    long clumps = 0;
+    long used = 0;
+    long free = 0;
+    int arenas = 0;
+    int partitions = 0;
+    for (ArenaPartition p : new ArchiveLoader(new Configuration()).loadArenaPartitions(conf)) {
+      partitions++;
+      for (Arena a : p.arenas()) {
+        arenas++;
+        clumps += a.memStats().clumpCount();
+        used += a.memStats().used();
+        if (!a.memStats().sealed()) {
+          free += Math.max(0, a.dataSize() - a.memStats().used() - a.directorySize(a.memStats().clumpCount()));
+        }
+      }
+    }
+    String hint = "";
+    if (clumps > 0) {
+      // Future clumps like the present ones: log bytes plus a 25-byte directory entry each.
+      double perClump = (double) used / clumps + Venti.CLUMP_INFO_SIZE;
+      hint = String.format("; filling the unsealed arenas would add about %,d clumps (--growth %.2f)",
+          (long) (free / perClump), 1 + free / perClump / clumps);
+    }
+    out.printf("clumps: %,d in %d arenas of %d arena partition%s (memstats)%s%n", clumps, arenas, partitions,
+        partitions == 1 ? "" : "s", hint);
+    return clumps;
+  }
+
+  private static double number(String option, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + ": '" + value + "' is not a number");
+    }
+  }
+}
