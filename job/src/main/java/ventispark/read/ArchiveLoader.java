@@ -38,19 +38,9 @@ public final class ArchiveLoader {
   public Archive load(String location) {
     String configLocation = PartitionRef.absolute(location);
     VentiConfig config = readConfig(configLocation);
-    List<ArenaPartition> partitions = new ArrayList<>();
+    List<ArenaPartition> partitions = partitionsOf(config, configLocation);
     Map<String, Arena> byName = new LinkedHashMap<>();
-    for (String name : config.arenaPartitions()) {
-      ArenaPartition p = loadPartition(PartitionRef.resolve(name, configLocation), partitions.size());
-      for (Arena a : p.arenas()) {
-        Arena dup = byName.putIfAbsent(a.name(), a);
-        if (dup != null) {
-          throw new FormatException(p.ref().display() + ": arena name " + a.name() + " is also used in "
-              + partitions.get(dup.partition()).ref().display() + " (arena names must be unique)");
-        }
-      }
-      partitions.add(p);
-    }
+    partitions.forEach(p -> p.arenas().forEach(a -> byName.put(a.name(), a)));
     List<IndexSection> sections = new ArrayList<>();
     for (String name : config.indexSections()) {
       sections.add(loadSection(PartitionRef.resolve(name, configLocation)));
@@ -91,7 +81,11 @@ public final class ArchiveLoader {
    */
   public List<ArenaPartition> loadArenaPartitions(String location) {
     String configLocation = PartitionRef.absolute(location);
-    VentiConfig config = readConfig(configLocation);
+    return partitionsOf(readConfig(configLocation), configLocation);
+  }
+
+  /** The config's arena partitions, loaded and checked, in config order; arena names are unique. */
+  private List<ArenaPartition> partitionsOf(VentiConfig config, String configLocation) {
     List<ArenaPartition> partitions = new ArrayList<>();
     Map<String, ArenaPartition> byName = new HashMap<>();
     for (String name : config.arenaPartitions()) {
