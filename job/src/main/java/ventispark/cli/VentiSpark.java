@@ -23,6 +23,7 @@ public final class VentiSpark {
   static final String USAGE = String.join("\n",
       BuildIndexCommand.USAGE,
       CheckIndexCommand.USAGE,
+      ReverseCommand.USAGE,
       "       venti-spark example [--build] DIR",
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
@@ -30,6 +31,7 @@ public final class VentiSpark {
       "",
       BuildIndexCommand.HELP,
       CheckIndexCommand.HELP,
+      ReverseCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
       GenerateCommand.HELP,
@@ -62,6 +64,8 @@ public final class VentiSpark {
           return BuildIndexCommand.plan(args, out, err);
         case "checkindex":
           return CheckIndexCommand.run(args, out);
+        case "reverse":
+          return ReverseCommand.run(args, out);
         case "example":
           return example(args, out);
         case "generate":

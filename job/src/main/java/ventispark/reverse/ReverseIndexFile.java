@@ -1,0 +1,193 @@
+package ventispark.reverse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import ventispark.format.Bytes;
+import ventispark.format.FormatException;
+
+/**
+ * A reverse index file ({@code REVERSE-INDEX.md}): its name, header, records and trailer.
+ *
+ * <pre>
+ * header  := "VREV" version[4]=1 hashid[4]=1 recordsize[4]=16 entries[8] buckets[8]
+ * record  := addr[8] bucket[4] slot[2] zero[2]          ascending addr
+ * trailer := indexsum[32] filesum[32]                   filesum = SHA-256 of all bytes before it
+ * </pre>
+ */
+public final class ReverseIndexFile implements AutoCloseable {
+  public static final int MAGIC = 0x56524556;
+  public static final int VERSION = 1;
+  public static final int HASH_SHA1 = 1;
+  public static final int HEADER_SIZE = 32;
+  public static final int RECORD_SIZE = 16;
+  public static final int TRAILER_SIZE = 64;
+  public static final String SUFFIX = ".vrev";
+
+  private final Path file;
+  private final FileChannel ch;
+  private final long entries;
+  private final long buckets;
+  private final byte[] indexSum;
+  private final byte[] fileSum;
+
+  /** One record: where the entry of an index address lies in the index. */
+  public record Record(long rank, long addr, long bucket, int slot) {}
+
+  /** {@code <index>-<checksum hex>.vrev}. */
+  public static String name(String index, byte[] indexSum) {
+    return index + "-" + HexFormat.of().formatHex(indexSum) + SUFFIX;
+  }
+
+  /** The reverse index files of an index in {@code dir}, whatever their checksum. */
+  public static List<Path> find(Path dir, String index) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> {
+        String n = f.getFileName().toString();
+        return n.startsWith(index + "-") && n.endsWith(SUFFIX) && n.length() == index.length() + 1 + 64 + SUFFIX.length();
+      }).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static byte[] header(long entries, long buckets) {
+    byte[] h = new byte[HEADER_SIZE];
+    Bytes.put32(h, 0, MAGIC);
+    Bytes.put32(h, 4, VERSION);
+    Bytes.put32(h, 8, HASH_SHA1);
+    Bytes.put32(h, 12, RECORD_SIZE);
+    Bytes.put64(h, 16, entries);
+    Bytes.put64(h, 24, buckets);
+    return h;
+  }
+
+  public static void putRecord(byte[] b, int off, long addr, long bucket, int slot) {
+    Bytes.put64(b, off, addr);
+    Bytes.put32(b, off + 8, (int) bucket);
+    Bytes.put16(b, off + 12, slot);
+    Bytes.put16(b, off + 14, 0);
+  }
+
+  /** Opens and checks the structure (not the checksums: {@link #fileSumHolds()}). */
+  public ReverseIndexFile(Path file) {
+    this.file = file;
+    try {
+      this.ch = FileChannel.open(file, StandardOpenOption.READ);
+      long size = ch.size();
+      if (size < HEADER_SIZE + TRAILER_SIZE) {
+        throw FormatException.at(file.toString(), 0, "too short for a reverse index (" + size + " bytes)");
+      }
+      byte[] h = read(0, HEADER_SIZE);
+      if (Bytes.u32(h, 0) != MAGIC) {
+        throw FormatException.at(file.toString(), 0, String.format("bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
+      }
+      if (Bytes.u32(h, 4) != VERSION || Bytes.u32(h, 8) != HASH_SHA1 || Bytes.u32(h, 12) != RECORD_SIZE) {
+        throw FormatException.at(file.toString(), 4, "unknown reverse index version " + Bytes.u32(h, 4) + ", hash "
+            + Bytes.u32(h, 8) + " or record size " + Bytes.u32(h, 12));
+      }
+      entries = Bytes.u64(h, 16);
+      buckets = Bytes.u64(h, 24);
+      if (entries < 0 || HEADER_SIZE + entries * RECORD_SIZE + TRAILER_SIZE != size) {
+        throw FormatException.at(file.toString(), 16, entries + " records do not fit the file's " + size + " bytes");
+      }
+      byte[] t = read(size - TRAILER_SIZE, TRAILER_SIZE);
+      indexSum = java.util.Arrays.copyOfRange(t, 0, 32);
+      fileSum = java.util.Arrays.copyOfRange(t, 32, 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public long entries() {
+    return entries;
+  }
+
+  public long buckets() {
+    return buckets;
+  }
+
+  public byte[] indexSum() {
+    return indexSum.clone();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** True when the stored file checksum is the SHA-256 of everything before it. */
+  public boolean fileSumHolds() {
+    MessageDigest sha = IndexChecksum.sha256();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long end = HEADER_SIZE + entries * RECORD_SIZE + IndexChecksum.SIZE;
+    try {
+      for (long pos = 0; pos < end; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+        int n = ch.read(buf, pos);
+        if (n <= 0) {
+          return false;
+        }
+        sha.update(buf.array(), 0, n);
+        pos += n;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+    return java.util.Arrays.equals(sha.digest(), fileSum);
+  }
+
+  /** Record of log rank {@code r}, 0 ≤ r < entries. */
+  public Record record(long r) {
+    byte[] b = read(HEADER_SIZE + r * RECORD_SIZE, RECORD_SIZE);
+    return new Record(r, Bytes.u64(b, 0), Bytes.u32L(b, 8), Bytes.u16(b, 12));
+  }
+
+  /** The rank of the first record with an address ≥ {@code addr} (entries when none). */
+  public long lowerBound(long addr) {
+    long lo = 0;
+    long hi = entries;
+    while (lo < hi) {
+      long mid = (lo + hi) >>> 1;
+      if (Long.compareUnsigned(record(mid).addr(), addr) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private byte[] read(long pos, int len) {
+    ByteBuffer bb = ByteBuffer.allocate(len);
+    try {
+      while (bb.hasRemaining()) {
+        if (ch.read(bb, pos + bb.position()) < 0) {
+          throw FormatException.at(file.toString(), pos, "short read");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+    return bb.array();
+  }
+
+  @Override
+  public void close() {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

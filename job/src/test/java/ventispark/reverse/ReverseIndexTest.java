@@ -1,0 +1,179 @@
+package ventispark.reverse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import ventispark.cli.VentiSpark;
+import ventispark.format.FormatException;
+import ventispark.read.Archive;
+import ventispark.read.ArchiveLoader;
+import ventispark.testing.Fixtures;
+import ventispark.testing.IndexBytes;
+import ventispark.testing.IndexDiff;
+import ventispark.testing.LocalSpark;
+
+/**
+ * The reverse index of every reference index: every record round-trips (rank → entry → address →
+ * rank), the addresses are exactly those the independent checker derives from the arenas, and a
+ * stale, renamed or corrupted reverse index is refused.
+ */
+class ReverseIndexTest {
+  @TempDir
+  Path tmp;
+
+  static final List<String> FIXTURES = Fixtures.REBUILDABLE;
+
+  @BeforeAll
+  static void spark() {
+    LocalSpark.get();
+  }
+
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = VentiSpark.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @FieldSource("FIXTURES")
+  void everyRecordRoundTrips(String name) {
+    Path conf = Fixtures.reference(name).resolve("venti.conf");
+    Path dir = tmp.resolve("rev");
+    assertEquals(0, run("reverse", "build", dir.toString(), conf.toString()).status());
+    Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
+    Path file = ReverseIndexFile.find(dir, archive.indexName()).get(0);
+
+    // The addresses are those of the entries the independent checker expects, in log order.
+    List<Long> expected = IndexDiff.run("entries", conf.toString()).output().lines().filter(l -> l.startsWith(" "))
+        .map(l -> Long.parseLong(l.trim().split(" +")[3])).sorted(Long::compareUnsigned).toList();
+    try (ReverseIndexFile rev = new ReverseIndexFile(file)) {
+      assertTrue(rev.fileSumHolds());
+      assertEquals(expected.size(), rev.entries());
+      ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
+      List<Long> addrs = new ArrayList<>();
+      long step = Math.max(1, rev.entries() / 500);
+      for (long r = 0; r < rev.entries(); r++) {
+        addrs.add(rev.record(r).addr());
+        if (r % step == 0 || r == rev.entries() - 1) {
+          ReverseLookup.Clump c = lookup.byRank(r); // checks the entry at (bucket, slot) has this address
+          assertEquals(r, lookup.byAddress(c.addr()).rank());
+          assertTrue(c.onDiskSize() >= 38 && c.onDiskSize() <= 38 + 57344, c.describe());
+          assertEquals(c, lookup.containing(c.addr() + c.onDiskSize() - 1));
+        }
+      }
+      assertEquals(expected, addrs);
+    }
+  }
+
+  @Test
+  void duplicatesAcrossArenasEachHaveTheirRecordAndSizesAddUp() {
+    Path conf = Fixtures.reference("multi").resolve("venti.conf");
+    Path dir = tmp.resolve("rev");
+    assertEquals(0, run("reverse", "build", dir.toString(), conf.toString()).status());
+    Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
+    try (ReverseIndexFile rev = new ReverseIndexFile(ReverseIndexFile.find(dir, "main").get(0))) {
+      ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
+      // Every arena's clumps tile its log: on-disk sizes add up to memstats.used.
+      for (var arena : archive.arenas()) {
+        long first = rev.lowerBound(arena.indexStart());
+        long last = rev.lowerBound(arena.indexStart() + arena.dataSize());
+        long sum = 0;
+        for (long r = first; r < last; r++) {
+          sum += lookup.byRank(r).onDiskSize();
+        }
+        assertEquals(arena.memStats().used(), sum, arena.name());
+        assertEquals(arena.memStats().clumpCount(), last - first, arena.name());
+      }
+    }
+  }
+
+  @Test
+  void staleRenamedAndCorruptedReverseIndexesAreRefused() throws IOException {
+    Path work = Fixtures.workingCopy("basic", tmp);
+    String conf = work.resolve("venti.conf").toString();
+    assertEquals(0, run("buildindex", conf).status());
+    Path dir = tmp.resolve("rev");
+    assertEquals(0, run("reverse", "build", dir.toString(), conf).status());
+    Run ok = run("reverse", "verify", dir.toString(), conf);
+    assertEquals(0, ok.status(), ok.out() + ok.err());
+    Path file = ReverseIndexFile.find(dir, "main").get(0);
+    String built = IndexBytes.sha256(file);
+    assertEquals(0, run("reverse", "build", tmp.resolve("again").toString(), conf).status());
+    assertEquals(built, IndexBytes.sha256(ReverseIndexFile.find(tmp.resolve("again"), "main").get(0)));
+
+    // Another index: one bucket's entries gone. By name: the index checksum is not the file's.
+    byte[] zero = new byte[8192];
+    try (RandomAccessFile f = new RandomAccessFile(work.resolve("isect0.img").toFile(), "rw")) {
+      f.seek(794624 + 8192L * 3);
+      byte[] old = new byte[8192];
+      f.readFully(old);
+      assertTrue(old[1] != 0 || old[0] != 0, "bucket 3 should hold entries");
+      f.seek(794624 + 8192L * 3);
+      f.write(zero);
+    }
+    Run stale = run("reverse", "verify", dir.toString(), conf);
+    assertEquals(6, stale.status(), stale.out());
+    assertTrue(stale.out().contains("is stale"), stale.out());
+    // Lookups through it catch the moved entries too.
+    Archive archive = new ArchiveLoader(new Configuration()).load(conf);
+    try (ReverseIndexFile rev = new ReverseIndexFile(file)) {
+      ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
+      FormatException e = assertThrows(FormatException.class, () -> {
+        for (long r = 0; r < rev.entries(); r++) {
+          if (rev.record(r).bucket() == 3) {
+            lookup.byRank(r);
+          }
+        }
+      });
+      assertTrue(e.getMessage().contains("stale or corrupt reverse index"), e.getMessage());
+    }
+
+    // By checksum: the stale file renamed to the current index's name.
+    Path fresh = tmp.resolve("fresh");
+    assertEquals(0, run("reverse", "build", fresh.toString(), conf).status());
+    Path current = ReverseIndexFile.find(fresh, "main").get(0);
+    Files.delete(current);
+    Files.copy(file, current);
+    Run renamed = run("reverse", "verify", fresh.toString(), conf);
+    assertEquals(6, renamed.status(), renamed.out());
+    assertTrue(renamed.out().contains("index checksum is not the one its name carries"), renamed.out());
+    Run lookupRenamed = run("reverse", "lookup", "--rank", "0", fresh.toString(), conf);
+    assertEquals(3, lookupRenamed.status(), lookupRenamed.err());
+
+    // Corrupted: one record byte flipped in a reverse index of the current index.
+    Path good = tmp.resolve("good");
+    assertEquals(0, run("reverse", "build", good.toString(), conf).status());
+    Path g = ReverseIndexFile.find(good, "main").get(0);
+    try (RandomAccessFile f = new RandomAccessFile(g.toFile(), "rw")) {
+      f.seek(ReverseIndexFile.HEADER_SIZE + 16L * 100 + 7);
+      int b = f.read();
+      f.seek(ReverseIndexFile.HEADER_SIZE + 16L * 100 + 7);
+      f.write(b ^ 1);
+    }
+    Run corrupt = run("reverse", "verify", good.toString(), conf);
+    assertEquals(6, corrupt.status(), corrupt.out());
+    assertTrue(corrupt.out().contains("file checksum does not hold"), corrupt.out());
+    assertNotNull(built);
+  }
+}
