@@ -17,7 +17,8 @@ final class BuildIndexCommand {
   private BuildIndexCommand() {}
 
   static final String USAGE = String.join("\n",
-      "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF",
+      "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
+      "                              [--reverse-index DIR] CONF",
       "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
 
   static final String HELP = String.join("\n",
@@ -27,11 +28,23 @@ final class BuildIndexCommand {
       "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
       "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
       "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
+      "    --reverse-index DIR  also write the reverse index (job/REVERSE-INDEX.md) into DIR, from the written buckets",
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 
   static int buildIndex(Args args, PrintStream out) {
-    BuildIndexOptions options = options(args, "buildindex", true);
+    String[] reverse = {null};
+    BuildIndexOptions options = options(args, "buildindex", true, o -> {
+      if (!o.equals("--reverse-index")) {
+        return false;
+      }
+      reverse[0] = args.value(o);
+      return true;
+    });
+    if (reverse[0] != null) {
+      options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
+          options.partitions(), options.splitClumps(), reverse[0]);
+    }
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
       BuildSummary s = new BuildIndex(spark.sc, options).run(conf);
@@ -39,6 +52,9 @@ final class BuildIndexCommand {
       s.sections().forEach(r -> out.println(r.line()));
       if (s.bloomBits() >= 0) {
         out.printf("bloom: %,d bits set%n", s.bloomBits());
+      }
+      if (s.reverseIndex() != null) {
+        out.println("reverse index: " + s.reverseIndex());
       }
       out.println(s.doneLine());
       out.println(s.timeLine());

@@ -1,8 +1,10 @@
 package ventispark.job;
 
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,10 @@ import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.read.IndexSection;
+import ventispark.reverse.AddressRanges;
+import ventispark.reverse.ChunkDigests;
+import ventispark.reverse.IndexChecksum;
+import ventispark.reverse.RecordBatches;
 import ventispark.sort.BucketImage;
 import ventispark.sort.EntryBatches;
 import ventispark.write.BloomBuilder;
@@ -65,8 +71,17 @@ public final class BuildIndex {
     Archive archive = plan.archive();
     Phases phases = c.phases();
     sc.setJobDescription("venti: sort and write index sections");
-    long written = write(c);
-    phases.lap("sort and write");
+    long written;
+    Path reverseIndex = null;
+    if (options.reverseIndexDir() == null) {
+      written = write(c);
+      phases.lap("sort and write");
+    } else {
+      ReverseIndexOutput.Result r = writeWithReverseIndex(c, Path.of(options.reverseIndexDir()));
+      written = r.entries();
+      reverseIndex = r.file();
+      phases.lap("sort and write, reverse index");
+    }
     for (FillReport.SectionFill s : c.fill().sections()) {
       LOG.info("{} written", s.line());
     }
@@ -84,7 +99,8 @@ public final class BuildIndex {
       throw new IllegalStateException("wrote " + written + " entries but read " + counts.indexed());
     }
     BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
-        counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total());
+        counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total(),
+        reverseIndex);
     LOG.info(summary.doneLine());
     return summary;
   }
@@ -100,6 +116,32 @@ public final class BuildIndex {
         .collect().stream().mapToLong(Long::longValue).sum();
   }
 
+  /**
+   * The write job, whose tasks also make the reverse index's records and chunk digests from the
+   * images they write: the index is neither read back nor the arenas read twice. The writes happen
+   * in the map stage of the reverse index's shuffle; a recomputed stage writes the same bytes.
+   */
+  private ReverseIndexOutput.Result writeWithReverseIndex(PlanIndex.Checked c, Path dir) {
+    RebuildPlan plan = c.plan();
+    Archive archive = plan.archive();
+    AddressRanges byAddress = BuildReverseIndex.addressRanges(archive, sc.defaultParallelism());
+    ChunkDigests digests = new ChunkDigests();
+    sc.sc().register(digests, "venti index chunk digests");
+    long[] firstChunks = IndexChecksum.firstChunks(archive);
+    JavaPairRDD<Integer, byte[]> records = JavaPairRDD.fromJavaRDD(c.shuffle().batches()
+        .mapPartitionsWithIndex((p, it) -> {
+          BucketImage image = writeImage(plan, p, it);
+          BucketRangePartitioner part = plan.partitioner();
+          IndexSection s = archive.sections().get(part.section(p));
+          RecordBatches b = new RecordBatches(byAddress);
+          b.add(image.bytes(), s.header().blockSize(), s.header().bucketMagic(), part.start(p), part.stop(p),
+              s.header().start(), s.header().stop(), firstChunks[part.section(p)]);
+          digests.add(b.chunkSums());
+          return b.batches().iterator();
+        }, true));
+    return ReverseIndexOutput.write(archive, records, byAddress, digests, dir);
+  }
+
   static void logPlan(RebuildPlan plan) {
     Archive a = plan.archive();
     LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format("%,d", a.clumps()),
@@ -108,6 +150,11 @@ public final class BuildIndex {
   }
 
   private static long writeRange(RebuildPlan plan, int p, Iterator<byte[]> batches) {
+    return writeImage(plan, p, batches).entries();
+  }
+
+  /** Builds, sorts and writes range {@code p}; returns its image. */
+  private static BucketImage writeImage(RebuildPlan plan, int p, Iterator<byte[]> batches) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
@@ -117,6 +164,6 @@ public final class BuildIndex {
     BucketRangeWriter.write(s, image);
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-    return image.entries();
+    return image;
   }
 }

@@ -13,13 +13,21 @@ import java.util.List;
  *     ({@code -M SIZE}, default {@link #DEFAULT_PARTITION_BYTES}, at most 1g): a task's memory
  * @param partitions an exact reduce partition count ({@code --partitions N}, default 0 = size by
  *     {@code partitionBytes}); at least one per rebuilt section
+ * @param reverseIndexDir also write the reverse index into this directory ({@code --reverse-index DIR},
+ *     default none); write ranges are then aligned to the index checksum's chunks
  * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
  *     default 0 = about eight splits per core for balance, at least 250,000 clumps each; arenas are never cut)
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
-    long splitClumps) implements Serializable {
+    long splitClumps, String reverseIndexDir) implements Serializable {
 
   public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
+
+  /** Options without a reverse index. */
+  public BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
+      long splitClumps) {
+    this(sections, bloom, partitionBytes, partitions, splitClumps, null);
+  }
 
   public static BuildIndexOptions defaults() {
     return new BuildIndexOptions(List.of(), false, DEFAULT_PARTITION_BYTES, 0, 0);

@@ -11,7 +11,8 @@ import ventispark.plan.FillReport;
  * each phase in the order run ({@code phaseMillis}).
  */
 public record BuildSummary(long clumps, long buckets, long arenaEntries, long indexed, long skipped,
-    FillReport fill, long bloomBits, long shuffleBytes, Map<String, Long> phaseMillis, long millis) {
+    FillReport fill, long bloomBits, long shuffleBytes, Map<String, Long> phaseMillis, long millis,
+    java.nio.file.Path reverseIndex) {
 
   /** Per rebuilt section: buckets written, entries, the fullest bucket against the capacity. */
   public List<FillReport.SectionFill> sections() {

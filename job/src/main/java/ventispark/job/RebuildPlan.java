@@ -11,6 +11,7 @@ import ventispark.read.Archive;
 import ventispark.read.ArenaSplit;
 import ventispark.read.IndexSection;
 import ventispark.read.PartitionRef;
+import ventispark.reverse.IndexChecksum;
 
 /**
  * What a run over an archive will do, decided on the driver from the options and the loaded
@@ -30,8 +31,12 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
     long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
         : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
+    if (options.reverseIndexDir() != null && !options.sections().isEmpty()) {
+      throw new FormatException("--reverse-index covers the whole index: it cannot go with -i (rebuild the sections,"
+          + " then run: venti-spark reverse build DIR CONF)");
+    }
     BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, sections, options.partitionBytes(), cores,
-        options.partitions());
+        options.partitions(), options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS);
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
   }
 

@@ -25,6 +25,15 @@ public final class PartitionPlanner {
    */
   public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
       int minPartitions, int fixedPartitions) {
+    return plan(archive, sections, maxRangeBytes, minPartitions, fixedPartitions, 1);
+  }
+
+  /**
+   * As above, with every range starting at a multiple of {@code align} buckets from its section's
+   * start (ranges that would be empty are dropped).
+   */
+  public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
+      int minPartitions, int fixedPartitions, long align) {
     long rebuiltBuckets = 0;
     for (int s : sections) {
       rebuiltBuckets += archive.sections().get(s).buckets();
@@ -46,9 +55,14 @@ public final class PartitionPlanner {
       }
       parts = Math.min(Math.max(parts, ceilDiv(bytes, MAX_RANGE_BYTES)), n);
       long first = sec.header().start();
-      for (long i = 0; i < parts; i++) {
-        ranges.add(new long[] {first + n * i / parts, first + n * (i + 1) / parts});
-        owners.add(s);
+      long from = first;
+      for (long i = 1; i <= parts; i++) {
+        long to = i == parts ? first + n : Math.min(first + n, first + (n * i / parts + align / 2) / align * align);
+        if (to > from) {
+          ranges.add(new long[] {from, to});
+          owners.add(s);
+          from = to;
+        }
       }
     }
     long[] start = new long[ranges.size()];

@@ -11,8 +11,10 @@ import ventispark.format.Venti;
 
 /**
  * The index checksum of {@code REVERSE-INDEX.md}: SHA-256 over the bucket count and the digests of
- * fixed chunks of {@link #CHUNK_BUCKETS} global buckets, each a SHA-256 over its buckets' entry
- * counts and entries. Fixed chunks make it independent of how a job splits the index.
+ * fixed chunks of {@link #CHUNK_BUCKETS} buckets of each section (the last chunk of a section may
+ * be shorter), in section order, each a SHA-256 over its buckets' entry counts and entries. Fixed
+ * chunks make it independent of how a job splits the index; chunks never span two sections, so a
+ * task writing a chunk-aligned range of one section can digest it.
  */
 public final class IndexChecksum {
   public static final int CHUNK_BUCKETS = 4096;
@@ -40,8 +42,23 @@ public final class IndexChecksum {
     return sha.digest();
   }
 
+  /** Chunks of a section of {@code buckets} buckets. */
   public static long chunks(long buckets) {
     return (buckets + CHUNK_BUCKETS - 1) / CHUNK_BUCKETS;
+  }
+
+  /** The ordinal of every section's first chunk, and (last element) the total. */
+  public static long[] firstChunks(ventispark.read.Archive archive) {
+    long[] first = new long[archive.sections().size() + 1];
+    for (int s = 0; s < archive.sections().size(); s++) {
+      first[s + 1] = first[s] + chunks(archive.sections().get(s).buckets());
+    }
+    return first;
+  }
+
+  /** True when {@code bucket} of section {@code sectionStart..sectionStop} ends a chunk. */
+  public static boolean endsChunk(long bucket, long sectionStart, long sectionStop) {
+    return (bucket + 1 - sectionStart) % CHUNK_BUCKETS == 0 || bucket + 1 == sectionStop;
   }
 
   /** The index checksum from every chunk digest, in chunk order. */
@@ -53,6 +70,11 @@ public final class IndexChecksum {
     sha.update(b);
     chunkDigests.forEach(sha::update);
     return sha.digest();
+  }
+
+  /** A fresh SHA-256. */
+  public static MessageDigest newSha256() {
+    return sha256();
   }
 
   static MessageDigest sha256() {

@@ -12,6 +12,9 @@ public final class RecordSort {
 
   /** Sorts {@code n} records at the start of {@code b}; returns the array holding the result. */
   public static byte[] sort(byte[] b, int n) {
+    if (n < 2) {
+      return b;
+    }
     byte[] src = b;
     byte[] dst = new byte[n * SIZE];
     int[] count = new int[257];

@@ -87,6 +87,33 @@ class ReverseIndexTest {
   }
 
   @Test
+  void aRebuildWritesTheSameReverseIndexWhateverItsPartitioning() throws IOException {
+    Path work = Fixtures.workingCopy("multi", tmp);
+    String conf = work.resolve("venti.conf").toString();
+    List<String> sums = new ArrayList<>();
+    for (String parts : List.of("1", "7", "40")) {
+      Path dir = tmp.resolve("rev-" + parts);
+      Run r = run("buildindex", "--partitions", parts, "--reverse-index", dir.toString(), conf);
+      assertEquals(0, r.status(), r.err());
+      assertTrue(r.out().contains("reverse index: " + dir), r.out());
+      sums.add(ReverseIndexFile.find(dir, "main").get(0).getFileName() + " "
+          + IndexBytes.sha256(ReverseIndexFile.find(dir, "main").get(0)));
+    }
+    // The same file as a scan of the finished index makes.
+    Path scanned = tmp.resolve("scanned");
+    assertEquals(0, run("reverse", "build", scanned.toString(), conf).status());
+    Path file = ReverseIndexFile.find(scanned, "main").get(0);
+    sums.add(file.getFileName() + " " + IndexBytes.sha256(file));
+    assertEquals(1, sums.stream().distinct().count(), sums.toString());
+    Run v = run("reverse", "verify", tmp.resolve("rev-7").toString(), conf);
+    assertEquals(0, v.status(), v.out() + v.err());
+
+    Run partial = run("buildindex", "-i", "isect0", "--reverse-index", tmp.resolve("x").toString(), conf);
+    assertEquals(3, partial.status());
+    assertTrue(partial.err().contains("cannot go with -i"), partial.err());
+  }
+
+  @Test
   void duplicatesAcrossArenasEachHaveTheirRecordAndSizesAddUp() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
     Path dir = tmp.resolve("rev");

@@ -1,0 +1,69 @@
+package ventispark.reverse;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import scala.Tuple2;
+import ventispark.format.IEntry;
+import ventispark.format.Venti;
+
+/**
+ * Reverse-index records of a bucket range, batched per address range: the map side of the
+ * reverse index's shuffle. Also digests the range's chunks for the index checksum.
+ */
+public final class RecordBatches {
+  private final AddressRanges ranges;
+  private final byte[][] out;
+  private final int[] fill;
+  private final IndexChecksum sum = new IndexChecksum();
+  private final java.util.Map<Long, byte[]> chunkSums = new java.util.HashMap<>();
+
+  public RecordBatches(AddressRanges ranges) {
+    this.ranges = ranges;
+    this.out = new byte[ranges.numPartitions()][];
+    this.fill = new int[out.length];
+  }
+
+  /**
+   * Adds buckets {@code [from, to)} of one section, whose blocks start at {@code blocks[0]};
+   * {@code from} must start a chunk of the section.
+   *
+   * @param firstChunk the ordinal of the section's first chunk
+   */
+  public void add(byte[] blocks, int blockSize, int magic, long from, long to, long sectionStart, long sectionStop,
+      long firstChunk) {
+    for (long bucket = from; bucket < to; bucket++) {
+      int off = (int) ((bucket - from) * blockSize);
+      int n = sum.bucket(blocks, off, blockSize, magic);
+      for (int slot = 0; slot < n; slot++) {
+        long addr = IEntry.addr(blocks, off + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE);
+        int p = ranges.of(addr);
+        if (out[p] == null || fill[p] == out[p].length) {
+          out[p] = out[p] == null ? new byte[1024 * ReverseIndexFile.RECORD_SIZE] : Arrays.copyOf(out[p],
+              out[p].length * 2);
+        }
+        ReverseIndexFile.putRecord(out[p], fill[p], addr, bucket, slot);
+        fill[p] += ReverseIndexFile.RECORD_SIZE;
+      }
+      if (IndexChecksum.endsChunk(bucket, sectionStart, sectionStop)) {
+        chunkSums.put(firstChunk + (bucket - sectionStart) / IndexChecksum.CHUNK_BUCKETS, sum.chunk());
+      }
+    }
+  }
+
+  /** The digests of the chunks completed so far, by ordinal. */
+  public java.util.Map<Long, byte[]> chunkSums() {
+    return chunkSums;
+  }
+
+  /** The batches, one per address range with records. */
+  public List<Tuple2<Integer, byte[]>> batches() {
+    List<Tuple2<Integer, byte[]>> batches = new ArrayList<>();
+    for (int p = 0; p < out.length; p++) {
+      if (fill[p] > 0) {
+        batches.add(new Tuple2<>(p, Arrays.copyOf(out[p], fill[p])));
+      }
+    }
+    return batches;
+  }
+}
