@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.LocalSpark;
@@ -44,7 +45,7 @@ class ArenasReadOnlyTest {
         new String[] {"format", "bloom", "--force", sample.resolve("bloom.img").toString()},
         new String[] {"buildindex", sampleConf}));
     for (String[] c : commands) {
-      CommandLineTest.Run r = CommandLineTest.run(c);
+      Cli.Run r = Cli.run(c);
       assertTrue(List.of(0, 6).contains(r.status()), String.join(" ", c) + ": " + r.err());
       assertEquals(arenas, arenas(work, sample), String.join(" ", c) + " changed an arena partition");
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.LocalSpark;
 
@@ -111,7 +112,7 @@ class BadInputTest {
       List<String> args = new ArrayList<>(List.of(command));
       args.addAll(c.options());
       args.add(work.resolve("venti.conf").toString());
-      CommandLineTest.Run r = CommandLineTest.run(args.toArray(String[]::new));
+      Cli.Run r = Cli.run(args.toArray(String[]::new));
       String what = c.name() + " (" + command + "): ";
       assertEquals(c.status(), r.status(), what + r.out() + r.err());
       assertEquals(1, r.err().strip().lines().count(), what + r.err());

@@ -23,6 +23,7 @@ import ventispark.format.Bucket;
 import ventispark.format.Bytes;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
@@ -49,7 +50,7 @@ class CheckIndexCommandTest {
   void referenceIndexesAreCorrectAndUntouched(String name) {
     Path ref = Fixtures.reference(name);
     Map<String, String> before = sums(ref);
-    CommandLineTest.Run r = CommandLineTest.run("checkindex", ref.resolve("venti.conf").toString());
+    Cli.Run r = Cli.run("checkindex", ref.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.out() + r.err());
     assertTrue(r.out().contains("checkindex: index is correct"), r.out());
     assertEquals(before, sums(ref));
@@ -58,7 +59,7 @@ class CheckIndexCommandTest {
   @Test
   void collapsedDuplicatesReportEveryExtraCopyAsTheCToolDoes() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
-    CommandLineTest.Run r = CommandLineTest.run("checkindex", "--collapse-duplicates", "--max-report", "3",
+    Cli.Run r = Cli.run("checkindex", "--collapse-duplicates", "--max-report", "3",
         conf.toString());
     assertEquals(6, r.status(), r.out());
     // Independently: the entries the arenas give, minus one per distinct (score, type).
@@ -76,9 +77,9 @@ class CheckIndexCommandTest {
   @Test
   void bloomWithCorruptEntriesFailsOnlyUnderTheCRule() {
     Path conf = Fixtures.reference("corrupt").resolve("venti.conf");
-    CommandLineTest.Run plain = CommandLineTest.run("checkindex", conf.toString());
+    Cli.Run plain = Cli.run("checkindex", conf.toString());
     assertTrue(plain.out().contains("bloom filter: correct"), plain.out());
-    CommandLineTest.Run c = CommandLineTest.run("checkindex", "--bloom-with-corrupt", conf.toString());
+    Cli.Run c = Cli.run("checkindex", "--bloom-with-corrupt", conf.toString());
     assertEquals(6, c.status(), c.out());
     Matcher m = Pattern.compile("bloom filter: (\\d+) missing bits, 0 spurious bits").matcher(c.out());
     assertTrue(m.find(), c.out());
@@ -91,7 +92,7 @@ class CheckIndexCommandTest {
   void damagedCopiesAreReportedPrecisely() throws IOException {
     Path work = Fixtures.workingCopy("basic", tmp);
     Path conf = work.resolve("venti.conf");
-    CommandLineTest.Run build = CommandLineTest.run("buildindex", conf.toString());
+    Cli.Run build = Cli.run("buildindex", conf.toString());
     assertEquals(0, build.status(), build.err());
     Path isect = work.resolve("isect0.img");
     ISectHeader h = header(isect);
@@ -114,7 +115,7 @@ class CheckIndexCommandTest {
     long bits = Long.parseLong(build.out().replaceAll("(?s).*bloom: ([\\d,]+) bits set.*", "$1").replace(",", ""));
     write(bloom, Venti.BLOOM_HEAD_SIZE, new byte[(int) Files.size(bloom) - Venti.BLOOM_HEAD_SIZE]);
 
-    CommandLineTest.Run r = CommandLineTest.run("checkindex", conf.toString());
+    Cli.Run r = Cli.run("checkindex", conf.toString());
     assertEquals(6, r.status(), r.out());
     long[] c = counts(r.out());
     assertEquals(2, c[0], r.out());

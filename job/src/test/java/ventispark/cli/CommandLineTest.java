@@ -3,9 +3,6 @@ package ventispark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
@@ -27,19 +25,10 @@ class CommandLineTest {
     LocalSpark.get();
   }
 
-  record Run(int status, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = VentiSpark.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   @Test
   void exampleArchiveRebuildsAndVerifies() {
-    Run r = run("example", "--build", tmp.resolve("ex").toString());
+    Cli.Run r = Cli.run("example", "--build", tmp.resolve("ex").toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("done arenaentries=3,500 indexed=3,500 (nskip=0)"), r.out());
     IndexDiff.Result v = IndexDiff.verify(tmp.resolve("ex/venti.conf"));
@@ -50,13 +39,13 @@ class CommandLineTest {
 
   @Test
   void generatedArchiveRebuildsFromARelativeConfigPath() {
-    Run g = run("generate", "--clumps", "2000", "--corrupt", "5", "--arenas", "2", "--sizes", "100-600", "--types",
+    Cli.Run g = Cli.run("generate", "--clumps", "2000", "--corrupt", "5", "--arenas", "2", "--sizes", "100-600", "--types",
         "data:3,dir:1", "--bloom", "1m", tmp.resolve("gen").toString());
     assertEquals(0, g.status(), g.err());
     assertTrue(g.out().contains("2,000 clumps (5 corrupt) in 4 arenas on 2 arena partitions"), g.out());
     // Relative to the working directory, not to the config's own directory.
     Path relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("gen/venti.conf"));
-    Run b = run("buildindex", relative.toString());
+    Cli.Run b = Cli.run("buildindex", relative.toString());
     assertEquals(0, b.status(), b.err());
     assertTrue(b.out().contains("done arenaentries=1,995 indexed=1,995 (nskip=5)"), b.out());
     assertTrue(b.out().matches("(?s).*time [\\d.]+ s \\(load .*; shuffle [\\d,]+ bytes.*"), b.out());
@@ -71,7 +60,7 @@ class CommandLineTest {
       List<String> argv = new ArrayList<>(List.of("generate"));
       argv.addAll(List.of(args));
       argv.add(tmp.resolve("bad").toString());
-      Run r = run(argv.toArray(String[]::new));
+      Cli.Run r = Cli.run(argv.toArray(String[]::new));
       assertEquals(2, r.status(), String.join(" ", argv));
       assertTrue(r.err().startsWith("venti-spark: " + args[0]) || r.err().contains(args[0]), r.err());
     }
@@ -80,9 +69,9 @@ class CommandLineTest {
 
   @Test
   void usageErrors() {
-    assertEquals(2, run("buildindex").status());
-    assertEquals(2, run("frobnicate").status());
-    assertEquals(2, run("buildindex", "-M", "12q", "x.conf").status());
+    assertEquals(2, Cli.run("buildindex").status());
+    assertEquals(2, Cli.run("frobnicate").status());
+    assertEquals(2, Cli.run("buildindex", "-M", "12q", "x.conf").status());
   }
 
   /** Each bad input: exit 3, one line naming the file, index sections byte-identical. */

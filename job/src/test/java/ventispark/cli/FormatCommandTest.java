@@ -22,9 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import ventispark.cli.CommandLineTest.Run;
+import ventispark.testing.Cli.Run;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -61,7 +62,7 @@ class FormatCommandTest {
   }
 
   static Run run(String... args) {
-    return CommandLineTest.run(args);
+    return Cli.run(args);
   }
 
   /** Runs a command that must succeed and print {@code lines} lines. */

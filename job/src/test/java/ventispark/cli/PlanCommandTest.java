@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.LocalSpark;
@@ -28,13 +29,13 @@ class PlanCommandTest {
     Path work = Fixtures.workingCopy("multi", tmp);
     List<String> sections = List.of("isect0.img", "isect1.img", "isect2.img");
     List<String> before = sections.stream().map(s -> IndexBytes.sha256(work.resolve(s))).toList();
-    CommandLineTest.Run plan = CommandLineTest.run("plan", work.resolve("venti.conf").toString());
+    Cli.Run plan = Cli.run("plan", work.resolve("venti.conf").toString());
     assertEquals(0, plan.status(), plan.err());
     assertTrue(plan.out().contains("nothing was written"), plan.out());
     assertEquals(before, sections.stream().map(s -> IndexBytes.sha256(work.resolve(s))).toList());
 
     // The rebuild reports the same fill, line for line, that plan predicted.
-    CommandLineTest.Run build = CommandLineTest.run("buildindex", work.resolve("venti.conf").toString());
+    Cli.Run build = Cli.run("buildindex", work.resolve("venti.conf").toString());
     assertEquals(0, build.status(), build.err());
     for (String line : lines(build.out(), "isect")) {
       assertTrue(plan.out().contains(line + "; mean fill"), line + "\n" + plan.out());
@@ -48,7 +49,7 @@ class PlanCommandTest {
   void overflowExitsFourAndSaysHowMuchLarger() {
     Path work = Fixtures.workingCopy("overflow", tmp);
     String before = IndexBytes.sha256(work.resolve("isect0.img"));
-    CommandLineTest.Run plan = CommandLineTest.run("plan", work.resolve("venti.conf").toString());
+    Cli.Run plan = Cli.run("plan", work.resolve("venti.conf").toString());
     assertEquals(4, plan.status(), plan.out() + plan.err());
     assertTrue(plan.out().contains("overflowing") && plan.out().contains("larger"), plan.out());
     assertTrue(plan.err().startsWith("venti-spark: isect0.img: bucket overflow") && plan.err().lines().count() == 1,
@@ -58,7 +59,7 @@ class PlanCommandTest {
 
   @Test
   void planRefusesBloomOption() {
-    assertEquals(2, CommandLineTest.run("plan", "-b", "x.conf").status());
+    assertEquals(2, Cli.run("plan", "-b", "x.conf").status());
   }
 
   private static List<String> lines(String text, String prefix) {

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import ventispark.cli.VentiSpark;
 import ventispark.format.FormatException;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
+import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -45,22 +42,13 @@ class ReverseIndexTest {
     LocalSpark.get();
   }
 
-  record Run(int status, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = VentiSpark.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   @ParameterizedTest
   @FieldSource("FIXTURES")
   void everyRecordRoundTrips(String name) {
     Path conf = Fixtures.reference(name).resolve("venti.conf");
     Path dir = tmp.resolve("rev");
-    assertEquals(0, run("reverse", "build", dir.toString(), conf.toString()).status());
+    assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
     Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
     Path file = ReverseIndexFile.find(dir, archive.indexName()).get(0);
 
@@ -93,7 +81,7 @@ class ReverseIndexTest {
     List<String> sums = new ArrayList<>();
     for (String parts : List.of("1", "7", "40")) {
       Path dir = tmp.resolve("rev-" + parts);
-      Run r = run("buildindex", "--partitions", parts, "--reverse-index", dir.toString(), conf);
+      Cli.Run r = Cli.run("buildindex", "--partitions", parts, "--reverse-index", dir.toString(), conf);
       assertEquals(0, r.status(), r.err());
       assertTrue(r.out().contains("reverse index: " + dir), r.out());
       sums.add(ReverseIndexFile.find(dir, "main").get(0).getFileName() + " "
@@ -101,14 +89,14 @@ class ReverseIndexTest {
     }
     // The same file as a scan of the finished index makes.
     Path scanned = tmp.resolve("scanned");
-    assertEquals(0, run("reverse", "build", scanned.toString(), conf).status());
+    assertEquals(0, Cli.run("reverse", "build", scanned.toString(), conf).status());
     Path file = ReverseIndexFile.find(scanned, "main").get(0);
     sums.add(file.getFileName() + " " + IndexBytes.sha256(file));
     assertEquals(1, sums.stream().distinct().count(), sums.toString());
-    Run v = run("reverse", "verify", tmp.resolve("rev-7").toString(), conf);
+    Cli.Run v = Cli.run("reverse", "verify", tmp.resolve("rev-7").toString(), conf);
     assertEquals(0, v.status(), v.out() + v.err());
 
-    Run partial = run("buildindex", "-i", "isect0", "--reverse-index", tmp.resolve("x").toString(), conf);
+    Cli.Run partial = Cli.run("buildindex", "-i", "isect0", "--reverse-index", tmp.resolve("x").toString(), conf);
     assertEquals(3, partial.status());
     assertTrue(partial.err().contains("cannot go with -i"), partial.err());
   }
@@ -117,7 +105,7 @@ class ReverseIndexTest {
   void duplicatesAcrossArenasEachHaveTheirRecordAndSizesAddUp() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
     Path dir = tmp.resolve("rev");
-    assertEquals(0, run("reverse", "build", dir.toString(), conf.toString()).status());
+    assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
     Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
     try (ReverseIndexFile rev = new ReverseIndexFile(ReverseIndexFile.find(dir, "main").get(0))) {
       ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
@@ -139,14 +127,14 @@ class ReverseIndexTest {
   void staleRenamedAndCorruptedReverseIndexesAreRefused() throws IOException {
     Path work = Fixtures.workingCopy("basic", tmp);
     String conf = work.resolve("venti.conf").toString();
-    assertEquals(0, run("buildindex", conf).status());
+    assertEquals(0, Cli.run("buildindex", conf).status());
     Path dir = tmp.resolve("rev");
-    assertEquals(0, run("reverse", "build", dir.toString(), conf).status());
-    Run ok = run("reverse", "verify", dir.toString(), conf);
+    assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf).status());
+    Cli.Run ok = Cli.run("reverse", "verify", dir.toString(), conf);
     assertEquals(0, ok.status(), ok.out() + ok.err());
     Path file = ReverseIndexFile.find(dir, "main").get(0);
     String built = IndexBytes.sha256(file);
-    assertEquals(0, run("reverse", "build", tmp.resolve("again").toString(), conf).status());
+    assertEquals(0, Cli.run("reverse", "build", tmp.resolve("again").toString(), conf).status());
     assertEquals(built, IndexBytes.sha256(ReverseIndexFile.find(tmp.resolve("again"), "main").get(0)));
 
     // Another index: one bucket's entries gone. By name: the index checksum is not the file's.
@@ -159,7 +147,7 @@ class ReverseIndexTest {
       f.seek(794624 + 8192L * 3);
       f.write(zero);
     }
-    Run stale = run("reverse", "verify", dir.toString(), conf);
+    Cli.Run stale = Cli.run("reverse", "verify", dir.toString(), conf);
     assertEquals(6, stale.status(), stale.out());
     assertTrue(stale.out().contains("is stale"), stale.out());
     // Lookups through it catch the moved entries too.
@@ -178,19 +166,19 @@ class ReverseIndexTest {
 
     // By checksum: the stale file renamed to the current index's name.
     Path fresh = tmp.resolve("fresh");
-    assertEquals(0, run("reverse", "build", fresh.toString(), conf).status());
+    assertEquals(0, Cli.run("reverse", "build", fresh.toString(), conf).status());
     Path current = ReverseIndexFile.find(fresh, "main").get(0);
     Files.delete(current);
     Files.copy(file, current);
-    Run renamed = run("reverse", "verify", fresh.toString(), conf);
+    Cli.Run renamed = Cli.run("reverse", "verify", fresh.toString(), conf);
     assertEquals(6, renamed.status(), renamed.out());
     assertTrue(renamed.out().contains("index checksum is not the one its name carries"), renamed.out());
-    Run lookupRenamed = run("reverse", "lookup", "--rank", "0", fresh.toString(), conf);
+    Cli.Run lookupRenamed = Cli.run("reverse", "lookup", "--rank", "0", fresh.toString(), conf);
     assertEquals(3, lookupRenamed.status(), lookupRenamed.err());
 
     // Corrupted: one record byte flipped in a reverse index of the current index.
     Path good = tmp.resolve("good");
-    assertEquals(0, run("reverse", "build", good.toString(), conf).status());
+    assertEquals(0, Cli.run("reverse", "build", good.toString(), conf).status());
     Path g = ReverseIndexFile.find(good, "main").get(0);
     try (RandomAccessFile f = new RandomAccessFile(g.toFile(), "rw")) {
       f.seek(ReverseIndexFile.HEADER_SIZE + 16L * 100 + 7);
@@ -198,7 +186,7 @@ class ReverseIndexTest {
       f.seek(ReverseIndexFile.HEADER_SIZE + 16L * 100 + 7);
       f.write(b ^ 1);
     }
-    Run corrupt = run("reverse", "verify", good.toString(), conf);
+    Cli.Run corrupt = Cli.run("reverse", "verify", good.toString(), conf);
     assertEquals(6, corrupt.status(), corrupt.out());
     assertTrue(corrupt.out().contains("file checksum does not hold"), corrupt.out());
     assertNotNull(built);
