@@ -18,7 +18,7 @@ final class BuildIndexCommand {
 
   static final String USAGE = String.join("\n",
       "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
-      "                              [--reverse-index DIR] CONF",
+      "                              [--reverse-index DIR] [--drop-duplicates] CONF",
       "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
 
   static final String HELP = String.join("\n",
@@ -29,22 +29,25 @@ final class BuildIndexCommand {
       "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
       "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
       "    --reverse-index DIR  also write the reverse index (job/REVERSE-INDEX.md) into DIR, from the written buckets",
+      "    --drop-duplicates keep one entry per score and type, the copy with the highest address (default: all)",
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 
   static int buildIndex(Args args, PrintStream out) {
     String[] reverse = {null};
+    boolean[] dropDuplicates = {false};
     BuildIndexOptions options = options(args, "buildindex", true, o -> {
-      if (!o.equals("--reverse-index")) {
-        return false;
+      switch (o) {
+        case "--reverse-index" -> reverse[0] = args.value(o);
+        case "--drop-duplicates" -> dropDuplicates[0] = true;
+        default -> {
+          return false;
+        }
       }
-      reverse[0] = args.value(o);
       return true;
     });
-    if (reverse[0] != null) {
-      options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
-          options.partitions(), options.splitClumps(), reverse[0]);
-    }
+    options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
+        options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0]);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
       BuildSummary s = new BuildIndex(spark.sc, options).run(conf);
@@ -57,6 +60,9 @@ final class BuildIndexCommand {
         out.println("reverse index: " + s.reverseIndex());
       }
       out.println(s.doneLine());
+      if (options.dropDuplicates()) {
+        out.printf("dropped %,d duplicate copies (--drop-duplicates)%n", s.dropped());
+      }
       out.println(s.timeLine());
       return ExitCode.OK.code;
     }

@@ -74,7 +74,7 @@ public final class BuildIndex {
     long written;
     Path reverseIndex = null;
     if (options.reverseIndexDir() == null) {
-      written = write(c);
+      written = write(c, options.dropDuplicates());
       phases.lap("sort and write");
     } else {
       ReverseIndexOutput.Result r = writeWithReverseIndex(c, Path.of(options.reverseIndexDir()));
@@ -95,12 +95,13 @@ public final class BuildIndex {
     }
     sc.setJobDescription(null);
     SplitCountsAccumulator counts = c.counts();
-    if (written != counts.indexed()) {
+    long dropped = counts.indexed() - written;
+    if (dropped < 0 || (dropped > 0 && !options.dropDuplicates())) {
       throw new IllegalStateException("wrote " + written + " entries but read " + counts.indexed());
     }
     BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
         counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total(),
-        reverseIndex);
+        reverseIndex, dropped);
     LOG.info(summary.doneLine());
     return summary;
   }
@@ -109,10 +110,10 @@ public final class BuildIndex {
    * The write job: every range built, sorted and written whole. Any number of attempts of any task,
    * in any order or at once, leave the same bytes; returns the entries written.
    */
-  static long write(PlanIndex.Checked c) {
+  static long write(PlanIndex.Checked c, boolean dropDuplicates) {
     RebuildPlan plan = c.plan();
     return c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(writeRange(plan, p, it)).iterator(), true)
+        .mapPartitionsWithIndex((p, it) -> List.of(writeImage(plan, p, it, dropDuplicates).entries()).iterator(), true)
         .collect().stream().mapToLong(Long::longValue).sum();
   }
 
@@ -128,9 +129,10 @@ public final class BuildIndex {
     ChunkDigests digests = new ChunkDigests();
     sc.sc().register(digests, "venti index chunk digests");
     long[] firstChunks = IndexChecksum.firstChunks(archive);
+    boolean drop = options.dropDuplicates();
     JavaPairRDD<Integer, byte[]> records = JavaPairRDD.fromJavaRDD(c.shuffle().batches()
         .mapPartitionsWithIndex((p, it) -> {
-          BucketImage image = writeImage(plan, p, it);
+          BucketImage image = writeImage(plan, p, it, drop);
           BucketRangePartitioner part = plan.partitioner();
           IndexSection s = archive.sections().get(part.section(p));
           RecordBatches b = new RecordBatches(byAddress);
@@ -149,17 +151,13 @@ public final class BuildIndex {
     LOG.info("plan: {} map splits, {} reduce partitions", plan.splits().size(), plan.partitioner().numPartitions());
   }
 
-  private static long writeRange(RebuildPlan plan, int p, Iterator<byte[]> batches) {
-    return writeImage(plan, p, batches).entries();
-  }
-
   /** Builds, sorts and writes range {@code p}; returns its image. */
-  private static BucketImage writeImage(RebuildPlan plan, int p, Iterator<byte[]> batches) {
+  private static BucketImage writeImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
     image.addAll(batches);
-    image.seal(s.header().bucketMagic());
+    image.seal(s.header().bucketMagic(), dropDuplicates);
     WriteFaults.maybeFail(p, s, image);
     BucketRangeWriter.write(s, image);
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),

@@ -15,18 +15,20 @@ import java.util.List;
  *     {@code partitionBytes}); at least one per rebuilt section
  * @param reverseIndexDir also write the reverse index into this directory ({@code --reverse-index DIR},
  *     default none); write ranges are then aligned to the index checksum's chunks
+ * @param dropDuplicates keep one entry per score and type, the copy with the highest address
+ *     ({@code --drop-duplicates}, default off: every copy, as the C tool)
  * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
  *     default 0 = about eight splits per core for balance, at least 250,000 clumps each; arenas are never cut)
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
-    long splitClumps, String reverseIndexDir) implements Serializable {
+    long splitClumps, String reverseIndexDir, boolean dropDuplicates) implements Serializable {
 
   public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
 
   /** Options without a reverse index. */
   public BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
       long splitClumps) {
-    this(sections, bloom, partitionBytes, partitions, splitClumps, null);
+    this(sections, bloom, partitionBytes, partitions, splitClumps, null, false);
   }
 
   public static BuildIndexOptions defaults() {

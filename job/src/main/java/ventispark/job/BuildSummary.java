@@ -12,7 +12,7 @@ import ventispark.plan.FillReport;
  */
 public record BuildSummary(long clumps, long buckets, long arenaEntries, long indexed, long skipped,
     FillReport fill, long bloomBits, long shuffleBytes, Map<String, Long> phaseMillis, long millis,
-    java.nio.file.Path reverseIndex) {
+    java.nio.file.Path reverseIndex, long dropped) {
 
   /** Per rebuilt section: buckets written, entries, the fullest bucket against the capacity. */
   public List<FillReport.SectionFill> sections() {

@@ -1,5 +1,6 @@
 package ventispark.sort;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import ventispark.format.Bucket;
 import ventispark.format.IEntry;
@@ -23,6 +24,7 @@ public final class BucketImage {
   private final byte[] image;
   private final int[] count;
   private long entries;
+  private long dropped;
 
   public BucketImage(long start, long stop, long div, int blockSize) {
     long bytes = (stop - start) * blockSize;
@@ -66,12 +68,44 @@ public final class BucketImage {
 
   /** Sorts every bucket and writes its header ({@code n}, {@code bucketMagic}). */
   public void seal(int bucketMagic) {
+    seal(bucketMagic, false);
+  }
+
+  /**
+   * Sorts every bucket and writes its header. With {@code dropDuplicates}, only the first entry
+   * of each run of equal score and type stays: in the C order, the copy with the highest address
+   * (the multi-pack-index rule, and what the C checkindex expects); the bytes freed are zeroed.
+   */
+  public void seal(int bucketMagic, boolean dropDuplicates) {
     EntrySort sort = new EntrySort(capacity);
     for (int i = 0; i < count.length; i++) {
       int off = i * blockSize;
-      sort.sort(image, off + Venti.BUCKET_HEAD_SIZE, count[i]);
+      int first = off + Venti.BUCKET_HEAD_SIZE;
+      sort.sort(image, first, count[i]);
+      if (dropDuplicates && count[i] > 1) {
+        int kept = 1;
+        for (int j = 1; j < count[i]; j++) {
+          int prev = first + (kept - 1) * IEntry.SIZE;
+          int at = first + j * IEntry.SIZE;
+          if (Arrays.equals(image, prev, prev + Venti.SCORE_SIZE, image, at, at + Venti.SCORE_SIZE)
+              && IEntry.type(image, prev) == IEntry.type(image, at)) {
+            continue;
+          }
+          System.arraycopy(image, at, image, first + kept * IEntry.SIZE, IEntry.SIZE);
+          kept++;
+        }
+        Arrays.fill(image, first + kept * IEntry.SIZE, first + count[i] * IEntry.SIZE, (byte) 0);
+        dropped += count[i] - kept;
+        entries -= count[i] - kept;
+        count[i] = kept;
+      }
       Bucket.putHeader(image, off, count[i], bucketMagic);
     }
+  }
+
+  /** Copies dropped by {@link #seal(int, boolean)}. */
+  public long dropped() {
+    return dropped;
   }
 
   public byte[] bytes() {

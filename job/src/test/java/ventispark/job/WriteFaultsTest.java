@@ -75,7 +75,7 @@ class WriteFaultsTest {
     sc.setJobGroup("torn", "every first attempt tears its write", false);
     sc.setLocalProperty(WriteFaults.PROPERTY, "0,1,2,3,4,5");
     try {
-      assertEquals(c.counts().indexed(), BuildIndex.write(c));
+      assertEquals(c.counts().indexed(), BuildIndex.write(c, false));
     } finally {
       sc.setLocalProperty(WriteFaults.PROPERTY, null);
       sc.clearJobGroup();
@@ -118,7 +118,7 @@ class WriteFaultsTest {
         jobs.add(pool.submit(() -> {
           sc.setLocalProperty(WriteFaults.PROPERTY, faults);
           try {
-            return BuildIndex.write(c);
+            return BuildIndex.write(c, false);
           } finally {
             sc.setLocalProperty(WriteFaults.PROPERTY, null);
           }

@@ -102,6 +102,38 @@ class ReverseIndexTest {
   }
 
   @Test
+  void dropDuplicatesKeepsTheHighestAddressOfEachScoreAndType() {
+    Path work = Fixtures.workingCopy("multi", tmp);
+    String conf = work.resolve("venti.conf").toString();
+    List<String[]> entries = IndexDiff.run("entries", conf).output().lines().filter(l -> l.startsWith(" "))
+        .map(l -> l.trim().split(" +")).toList();
+    long distinct = entries.stream().map(e -> e[0] + " " + e[1]).distinct().count();
+    Path dir = tmp.resolve("rev");
+    Cli.Run r = Cli.run("buildindex", "--drop-duplicates", "--reverse-index", dir.toString(), conf);
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains(String.format("dropped %,d duplicate copies", entries.size() - distinct)), r.out());
+    // What the C checkindex expects: one copy per score and type.
+    Cli.Run c = Cli.run("checkindex", "--collapse-duplicates", conf);
+    assertEquals(0, c.status(), c.out());
+    Cli.Run plain = Cli.run("checkindex", conf);
+    assertEquals(6, plain.status(), plain.out());
+    assertTrue(plain.out().contains(String.format("0 entries on disk and not expected (<), %,d expected and missing",
+        entries.size() - distinct)), plain.out());
+    // The kept copy is the highest address of each (score, type).
+    java.util.Map<String, Long> highest = new java.util.HashMap<>();
+    entries.forEach(e -> highest.merge(e[0] + " " + e[1], Long.parseLong(e[3]), Math::max));
+    Archive archive = new ArchiveLoader(new Configuration()).load(conf);
+    try (ReverseIndexFile rev = new ReverseIndexFile(ReverseIndexFile.find(dir, "main").get(0))) {
+      assertEquals(distinct, rev.entries());
+      ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
+      java.util.Set<Long> kept = new java.util.HashSet<>(highest.values());
+      for (long i = 0; i < rev.entries(); i++) {
+        assertTrue(kept.contains(lookup.byRank(i).addr()));
+      }
+    }
+  }
+
+  @Test
   void duplicatesAcrossArenasEachHaveTheirRecordAndSizesAddUp() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
     Path dir = tmp.resolve("rev");
