@@ -18,6 +18,7 @@ import ventispark.read.IndexSection;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
 import ventispark.reverse.IndexChecksum;
+import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.sort.BucketImage;
 import ventispark.sort.EntryBatches;
@@ -128,6 +129,8 @@ public final class BuildIndex {
     AddressRanges byAddress = BuildReverseIndex.addressRanges(archive, sc.defaultParallelism());
     ChunkDigests digests = new ChunkDigests();
     sc.sc().register(digests, "venti index chunk digests");
+    RangeCounts counts = new RangeCounts();
+    sc.sc().register(counts, "venti reverse index range counts");
     long[] firstChunks = IndexChecksum.firstChunks(archive);
     boolean drop = options.dropDuplicates();
     JavaPairRDD<Integer, byte[]> records = JavaPairRDD.fromJavaRDD(c.shuffle().batches()
@@ -139,9 +142,10 @@ public final class BuildIndex {
           b.add(image.bytes(), s.header().blockSize(), s.header().bucketMagic(), part.start(p), part.stop(p),
               s.header().start(), s.header().stop(), firstChunks[part.section(p)]);
           digests.add(b.chunkSums());
+          counts.add(java.util.Map.of(p, b.counts()));
           return b.batches().iterator();
         }, true));
-    return ReverseIndexOutput.write(archive, records, byAddress, digests, dir);
+    return ReverseIndexOutput.write(archive, records, byAddress, digests, counts, dir);
   }
 
   static void logPlan(RebuildPlan plan) {

@@ -14,6 +14,7 @@ import ventispark.read.PartitionReader;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
 import ventispark.reverse.IndexChecksum;
+import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.reverse.ReverseIndexFile;
 
@@ -43,6 +44,8 @@ public final class BuildReverseIndex {
     AddressRanges byAddress = addressRanges(archive, sc.defaultParallelism());
     ChunkDigests digests = new ChunkDigests();
     sc.sc().register(digests, "venti index chunk digests");
+    RangeCounts counts = new RangeCounts();
+    sc.sc().register(counts, "venti reverse index range counts");
     long[] firstChunks = IndexChecksum.firstChunks(archive);
     sc.setJobDescription("venti: reverse index of " + archive.config());
     JavaPairRDD<Integer, byte[]> records = sc.parallelize(IntStream.range(0, ranges.size()).boxed().toList(),
@@ -58,9 +61,10 @@ public final class BuildReverseIndex {
           b.add(blocks, s.header().blockSize(), s.header().bucketMagic(), r[1], r[2], s.header().start(),
               s.header().stop(), firstChunks[(int) r[0]]);
           digests.add(b.chunkSums());
+          counts.add(java.util.Map.of(org.apache.spark.TaskContext.getPartitionId(), b.counts()));
           return b.batches().iterator();
         });
-    ReverseIndexOutput.Result r = ReverseIndexOutput.write(archive, records, byAddress, digests, dir);
+    ReverseIndexOutput.Result r = ReverseIndexOutput.write(archive, records, byAddress, digests, counts, dir);
     sc.setJobDescription(null);
     return new Result(r.file(), r.entries(), r.indexSum(), System.currentTimeMillis() - t0);
   }

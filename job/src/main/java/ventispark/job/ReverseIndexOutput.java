@@ -10,12 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.apache.spark.TaskContext;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +22,18 @@ import ventispark.read.Archive;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
 import ventispark.reverse.IndexChecksum;
+import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordSort;
 import ventispark.reverse.ReverseIndexFile;
 
 /**
  * The reduce side of a reverse index, whoever made its records (a rebuild's write tasks or a scan
- * of an existing index): each address range is radix-sorted and written as a part file, then the
- * driver streams header, parts and trailer into {@code <index>-<checksum>.vrev}, renames it into
- * place atomically, and removes older reverse indexes of the same index (they can only be stale).
- * No task holds more than its address range; the driver streams.
+ * of an existing index). The records' map stage runs first, alone, so that the driver knows from
+ * {@link RangeCounts} how many records each address range holds and where its slice of the file
+ * starts; then every range is radix-sorted and written straight into its slice, and the driver
+ * adds the trailer (hashing the file in large reads), forces it, renames it into place atomically,
+ * and removes older reverse indexes of the same index (they can only be stale). No task holds more
+ * than its address range, and nothing is copied twice.
  */
 final class ReverseIndexOutput {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseIndexOutput.class);
@@ -41,41 +43,58 @@ final class ReverseIndexOutput {
   /** What was written. */
   record Result(Path file, long entries, byte[] indexSum) {}
 
-  /** Runs the job over {@code records} (keyed by address range) and writes the file into {@code dir}. */
+  /**
+   * Runs the jobs over {@code records} (keyed by address range; their producers add to
+   * {@code digests} and {@code counts}) and writes the file into {@code dir}.
+   */
   static Result write(Archive archive, JavaPairRDD<Integer, byte[]> records, AddressRanges ranges,
-      ChunkDigests digests, Path dir) {
-    Path work = dir.resolve(".vrev-build-" + UUID.randomUUID());
+      ChunkDigests digests, RangeCounts counts, Path dir) {
     try {
-      Files.createDirectories(work);
-      String workDir = work.toString();
-      List<Long> counts = records.partitionBy(ranges).values()
-          .mapPartitionsWithIndex((p, it) -> List.of(writePart(Path.of(workDir), p, it)).iterator(), true)
-          .collect();
+      Files.createDirectories(dir);
+      JavaPairRDD<Integer, byte[]> shuffled = records.partitionBy(ranges);
+      ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
+      shuffled.context().submitMapStage(dep).get();
+      long[] perRange = counts.totals(ranges.numPartitions());
+      long[] first = new long[perRange.length];
+      long entries = 0;
+      for (int p = 0; p < perRange.length; p++) {
+        first[p] = entries;
+        entries += perRange[p];
+      }
       byte[] indexSum = IndexChecksum.combine(archive.buckets(),
           digests.inOrder(IndexChecksum.firstChunks(archive)[archive.sections().size()]));
-      long entries = counts.stream().mapToLong(Long::longValue).sum();
       String name = ReverseIndexFile.name(archive.indexName(), indexSum);
-      Path tmp = dir.resolve("." + name + ".tmp");
-      assemble(tmp, work, counts.size(), entries, archive.buckets(), indexSum);
-      Path file = dir.resolve(name);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+      long recordsEnd = ReverseIndexFile.HEADER_SIZE + entries * ReverseIndexFile.RECORD_SIZE;
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
+      }
+      String file = tmp.toString();
+      shuffled.values()
+          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), first[p], perRange[p], p, it)).iterator(),
+              true)
+          .collect();
+      finish(tmp, recordsEnd, indexSum);
+      Path out = dir.resolve(name);
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
-        if (!stale.equals(file)) {
+        if (!stale.equals(out)) {
           Files.delete(stale);
           LOG.info("{}: removed, it belonged to an earlier index", stale);
         }
       }
-      LOG.info("{}: {} records", file, String.format("%,d", entries));
-      return new Result(file, entries, indexSum);
+      LOG.info("{}: {} records", out, String.format("%,d", entries));
+      return new Result(out, entries, indexSum);
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-    } finally {
-      deleteTree(work);
+    } catch (SparkException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  /** Sorts one address range's records and writes them as a part file; returns the record count. */
-  private static long writePart(Path work, int p, Iterator<byte[]> batches) throws IOException {
+  /** Sorts one address range's records and writes them into its slice of the file. */
+  private static long writeRange(Path file, long first, long expected, int p, Iterator<byte[]> batches)
+      throws IOException {
     List<byte[]> all = new ArrayList<>();
     long bytes = 0;
     while (batches.hasNext()) {
@@ -90,34 +109,22 @@ final class ReverseIndexOutput {
       at += b.length;
     }
     int n = records.length / ReverseIndexFile.RECORD_SIZE;
+    if (n != expected) {
+      throw new IllegalStateException("address range " + p + ": " + n + " records, counted " + expected);
+    }
     byte[] sorted = RecordSort.sort(records, n);
-    TaskContext task = TaskContext.get();
-    // Attempts write their own file and rename it: a retried or speculative attempt replaces it whole.
-    Path tmp = work.resolve(String.format("part-%05d.%d", p, task == null ? 0 : task.taskAttemptId()));
-    Files.write(tmp, sorted);
-    Files.move(tmp, work.resolve(String.format("part-%05d", p)), StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      writeFully(ch, ByteBuffer.wrap(sorted, 0, n * ReverseIndexFile.RECORD_SIZE),
+          ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
+      ch.force(false);
+    }
     return n;
   }
 
-  /**
-   * Writes header, parts (kernel-to-kernel copies) and trailer into {@code tmp}, then hashes the
-   * file for its checksum in large reads.
-   */
-  private static void assemble(Path tmp, Path work, int parts, long entries, long buckets, byte[] indexSum)
-      throws IOException {
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      long pos = writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, buckets)), 0);
-      for (int p = 0; p < parts; p++) {
-        try (FileChannel part = FileChannel.open(work.resolve(String.format("part-%05d", p)), StandardOpenOption.READ)) {
-          long size = part.size();
-          for (long done = 0; done < size; ) {
-            done += part.transferTo(done, size - done, ch.position(pos + done));
-          }
-          pos += size;
-        }
-      }
-      pos = writeFully(ch, ByteBuffer.wrap(indexSum), pos);
+  /** Writes the index checksum, hashes everything before the file checksum, writes it, forces. */
+  private static void finish(Path tmp, long recordsEnd, byte[] indexSum) throws IOException {
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
       MessageDigest sha = IndexChecksum.newSha256();
       ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
       for (long at = 0; at < pos; ) {
@@ -140,18 +147,5 @@ final class ReverseIndexOutput {
       pos += ch.write(b, pos);
     }
     return pos;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException e) {
-      LOG.warn("{}: could not remove: {}", dir, e.getMessage());
-    }
   }
 }

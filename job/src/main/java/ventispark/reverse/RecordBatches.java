@@ -56,6 +56,15 @@ public final class RecordBatches {
     return chunkSums;
   }
 
+  /** Records per address range so far. */
+  public long[] counts() {
+    long[] c = new long[fill.length];
+    for (int p = 0; p < c.length; p++) {
+      c[p] = fill[p] / ReverseIndexFile.RECORD_SIZE;
+    }
+    return c;
+  }
+
   /** The batches, one per address range with records. */
   public List<Tuple2<Integer, byte[]>> batches() {
     List<Tuple2<Integer, byte[]>> batches = new ArrayList<>();
