@@ -23,7 +23,7 @@ public final class ArenaLayout {
   public static List<MapTable.Entry> arenas(String name, long partSize, int blockSize, long arenaSize) {
     long usable = partSize & -(long) blockSize;
     long base = arenaBase(blockSize);
-    if (usable <= base + MIN_ARENA_SIZE) {
+    if (usable < base + MIN_ARENA_SIZE) {
       throw new IllegalArgumentException("partition of " + partSize + " bytes is too small for an arena");
     }
     long ap = usable - base;

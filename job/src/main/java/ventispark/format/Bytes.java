@@ -44,10 +44,13 @@ public final class Bytes {
     put32(b, off + 4, (int) v);
   }
 
-  /** Reads a NUL-padded name field of {@code size} bytes. */
+  /**
+   * Reads a NUL-padded name field of {@code size} bytes as C's {@code namecp} does: at most
+   * {@code size - 1} bytes, so that a name read back is the name a writer would write.
+   */
   public static String name(byte[] b, int off, int size) {
     int end = off;
-    while (end < off + size && b[end] != 0) {
+    while (end < off + size - 1 && b[end] != 0) {
       end++;
     }
     return new String(b, off, end - off, StandardCharsets.ISO_8859_1);

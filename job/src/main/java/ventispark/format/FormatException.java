@@ -24,4 +24,18 @@ public class FormatException extends RuntimeException {
   public static FormatException atLine(String file, int line, String message) {
     return new FormatException(file + " line " + line + ": " + message);
   }
+
+  /** {@code text} in quotes, with control and non-ASCII bytes as {@code \xNN}: a message stays one line. */
+  public static String quote(String text) {
+    StringBuilder b = new StringBuilder("'");
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if (c < 0x20 || c > 0x7E) {
+        b.append(String.format("\\x%02x", (int) c & 0xFF));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('\'').toString();
+  }
 }

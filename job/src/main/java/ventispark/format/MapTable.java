@@ -80,8 +80,13 @@ public final class MapTable {
       if (!Bytes.isValidName(f[0])) {
         throw FormatException.atLine(c.source(), l.number(), "bad name '" + f[0] + "' in " + what);
       }
-      out.add(new Entry(f[0], c.parseNumber(f[1].trim(), l.number(), what + " start"),
-          c.parseNumber(f[2].trim(), l.number(), what + " stop")));
+      long start = c.parseNumber(f[1].trim(), l.number(), what + " start");
+      long stop = c.parseNumber(f[2].trim(), l.number(), what + " stop");
+      if (Long.compareUnsigned(stop, start) < 0) {
+        throw FormatException.atLine(c.source(), l.number(), what + " entry " + f[0] + " stops at " + stop
+            + ", before its start " + start);
+      }
+      out.add(new Entry(f[0], start, stop));
     }
     return out;
   }

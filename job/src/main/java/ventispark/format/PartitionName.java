@@ -35,14 +35,17 @@ public record PartitionName(String display, String file, long lo, long hi) imple
         return new PartitionName(name, name, 0, -1);
       }
       if (!range.isEmpty() && Character.isLetter(range.charAt(0))) {
-        throw new FormatException("partition " + name + ": Plan 9 sub-partition names are not supported; use FILE:LO-HI byte ranges");
+        throw new FormatException("partition " + FormatException.quote(name)
+            + ": Plan 9 sub-partition names are not supported; use FILE:LO-HI byte ranges");
       }
-      throw new FormatException("cannot parse partition name " + name + " (want FILE or FILE:LO-HI)");
+      throw new FormatException("cannot parse partition name " + FormatException.quote(name)
+          + " (want FILE or FILE:LO-HI)");
     }
     long lo = m.group(1) == null ? 0 : number(m.group(1), m.group(2), name);
     long hi = m.group(3) == null ? -1 : number(m.group(3), m.group(4), name);
     if (hi >= 0 && hi < lo) {
-      throw new FormatException("partition " + name + ": range end " + hi + " is before its start " + lo);
+      throw new FormatException("partition " + FormatException.quote(name) + ": range end " + hi
+          + " is before its start " + lo);
     }
     return new PartitionName(name, file, lo, hi);
   }
@@ -52,7 +55,8 @@ public record PartitionName(String display, String file, long lo, long hi) imple
     try {
       v = SizeParser.parseCNumber(digits, digits);
     } catch (NumberFormatException e) {
-      throw new FormatException("cannot parse partition name " + name + ": " + e.getMessage());
+      throw new FormatException("cannot parse partition name " + FormatException.quote(name) + ": "
+          + e.getMessage().replace('\n', ' '));
     }
     int shift = switch (suffix) {
       case "k", "K" -> 10;
@@ -68,7 +72,7 @@ public record PartitionName(String display, String file, long lo, long hi) imple
   public long size(long fileLength) {
     long end = hi < 0 ? fileLength : hi;
     if (end > fileLength || lo > fileLength) {
-      throw new FormatException("partition " + display + ": range [" + lo + ", " + end
+      throw new FormatException("partition " + FormatException.quote(display) + ": range [" + lo + ", " + end
           + ") is beyond the end of " + file + " (" + fileLength + " bytes)");
     }
     return end - lo;

@@ -99,6 +99,10 @@ public final class ClumpEntries implements AutoCloseable {
       byte[] dir = directory.buffer();
       int size = ClumpInfo.size(dir, off);
       addr -= size + Venti.CLUMP_SIZE;
+      if (addr < arena.indexStart()) {
+        // The sizes already exceed memstats.used: every address from here on would be wrong.
+        throw miscalculation();
+      }
       int type = ClumpInfo.type(dir, off);
       if (BlockType.isCorrupt(type)) {
         skipped++;
@@ -138,10 +142,15 @@ public final class ClumpEntries implements AutoCloseable {
     }
     if (addr != arena.indexStart()) {
       // Every address of this arena would be wrong: refuse rather than index garbage.
-      throw new ventispark.format.FormatException(split.partition().display() + ": arena " + arena.name()
-          + ": clump miscalculation: the directory's clump sizes add up to " + (arena.memStats().used()
-          - (addr - arena.indexStart())) + " bytes, memstats.used says " + arena.memStats().used());
+      throw miscalculation();
     }
+  }
+
+  private ventispark.format.FormatException miscalculation() {
+    return new ventispark.format.FormatException(split.partition().display() + ": arena " + arena.name()
+        + ": clump miscalculation: the directory's clump sizes " + (addr < arena.indexStart() ? "exceed" : "add up to")
+        + " " + (arena.memStats().used() - (addr - arena.indexStart())) + " bytes, memstats.used says "
+        + arena.memStats().used());
   }
 
   @Override
