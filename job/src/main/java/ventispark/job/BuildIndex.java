@@ -138,7 +138,7 @@ public final class BuildIndex {
           BucketImage image = writeImage(plan, p, it, drop);
           BucketRangePartitioner part = plan.partitioner();
           IndexSection s = archive.sections().get(part.section(p));
-          RecordBatches b = new RecordBatches(byAddress);
+          RecordBatches b = new RecordBatches(byAddress, image.entries());
           b.add(image.bytes(), s.header().blockSize(), s.header().bucketMagic(), part.start(p), part.stop(p),
               s.header().start(), s.header().stop(), firstChunks[part.section(p)]);
           digests.add(b.chunkSums());

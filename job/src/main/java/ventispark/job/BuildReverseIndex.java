@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import ventispark.format.IEntry;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
@@ -57,7 +58,7 @@ public final class BuildReverseIndex {
           try (PartitionReader in = PartitionReader.open(s.ref(), conf.get())) {
             in.readFully(s.offsetOf(r[1]), blocks, 0, blocks.length);
           }
-          RecordBatches b = new RecordBatches(byAddress);
+          RecordBatches b = new RecordBatches(byAddress, blocks.length / IEntry.SIZE / 2);
           b.add(blocks, s.header().blockSize(), s.header().bucketMagic(), r[1], r[2], s.header().start(),
               s.header().stop(), firstChunks[(int) r[0]]);
           digests.add(b.chunkSums());

@@ -18,10 +18,16 @@ public final class RecordBatches {
   private final IndexChecksum sum = new IndexChecksum();
   private final java.util.Map<Long, byte[]> chunkSums = new java.util.HashMap<>();
 
-  public RecordBatches(AddressRanges ranges) {
+  private final int firstCapacity;
+
+  /** @param expectedRecords about how many records will be added (sizes the buffers; 0 if unknown) */
+  public RecordBatches(AddressRanges ranges, long expectedRecords) {
     this.ranges = ranges;
     this.out = new byte[ranges.numPartitions()][];
     this.fill = new int[out.length];
+    long perRange = expectedRecords / out.length;
+    this.firstCapacity = (int) Math.min(1 << 24, Math.max(1024, perRange + perRange / 8 + 64))
+        * ReverseIndexFile.RECORD_SIZE;
   }
 
   /**
@@ -39,8 +45,7 @@ public final class RecordBatches {
         long addr = IEntry.addr(blocks, off + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE);
         int p = ranges.of(addr);
         if (out[p] == null || fill[p] == out[p].length) {
-          out[p] = out[p] == null ? new byte[1024 * ReverseIndexFile.RECORD_SIZE] : Arrays.copyOf(out[p],
-              out[p].length * 2);
+          out[p] = out[p] == null ? new byte[firstCapacity] : Arrays.copyOf(out[p], out[p].length * 2);
         }
         ReverseIndexFile.putRecord(out[p], fill[p], addr, bucket, slot);
         fill[p] += ReverseIndexFile.RECORD_SIZE;
