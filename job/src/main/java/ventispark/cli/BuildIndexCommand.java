@@ -17,7 +17,7 @@ final class BuildIndexCommand {
   private BuildIndexCommand() {}
 
   static final String USAGE = String.join("\n",
-      "usage: venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
+      "       venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
       "                              [--reverse-index DIR] [--drop-duplicates] CONF",
       "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
 
@@ -33,7 +33,7 @@ final class BuildIndexCommand {
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 
-  static int buildIndex(Args args, PrintStream out) {
+  static int buildIndex(Args args, PrintStream out, RunReport report) {
     String[] reverse = {null};
     boolean[] dropDuplicates = {false};
     BuildIndexOptions options = options(args, "buildindex", true, o -> {
@@ -60,6 +60,13 @@ final class BuildIndexCommand {
         out.println("reverse index: " + s.reverseIndex());
       }
       out.println(s.doneLine());
+      if (report != null) {
+        report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
+            .timing(s.millis(), s.phaseMillis(), s.shuffleBytes()).fill(s.fill())
+            .put("bloomBitsSet", s.bloomBits() >= 0 ? s.bloomBits() : null)
+            .put("reverseIndex", s.reverseIndex() == null ? null : s.reverseIndex().toString())
+            .put("droppedDuplicates", s.dropped());
+      }
       if (options.dropDuplicates()) {
         out.printf("dropped %,d duplicate copies (--drop-duplicates)%n", s.dropped());
       }
@@ -68,12 +75,16 @@ final class BuildIndexCommand {
     }
   }
 
-  static int plan(Args args, PrintStream out, PrintStream err) {
+  static int plan(Args args, PrintStream out, PrintStream err, RunReport report) {
     BuildIndexOptions options = options(args, "plan", false);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf)) {
       PlanIndex.Summary s = new PlanIndex(spark.sc, options).run(conf);
       FillReport fill = s.fill();
+      if (report != null) {
+        report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
+            .timing(s.millis(), s.phaseMillis(), s.shuffleBytes()).fill(fill);
+      }
       fill.sections().forEach(r -> out.printf("%s; mean fill %.1f%n", r.line(), r.meanFill()));
       out.printf("entries: arenaentries=%,d indexed=%,d (nskip=%,d)%n", s.arenaEntries(), s.indexed(), s.skipped());
       out.println(BuildSummary.timeLine(s.millis(), s.phaseMillis(), s.shuffleBytes()));

@@ -19,7 +19,7 @@ final class CheckIndexCommand {
       "    --bloom-with-corrupt  expect corrupt-type entries in the bloom filter, as the C checkindex",
       "    --max-report N        buckets reported line by line (default " + CheckIndex.Options.DEFAULT_MAX_REPORTED + ")");
 
-  static int run(Args args, PrintStream out) {
+  static int run(Args args, PrintStream out, RunReport report) {
     boolean[] flags = new boolean[2];
     int[] max = {CheckIndex.Options.DEFAULT_MAX_REPORTED};
     BuildIndexOptions build = BuildIndexCommand.options(args, "checkindex", true, o -> {
@@ -54,6 +54,14 @@ final class CheckIndexCommand {
             r.bloomMissingBits() == 0 ? " (spurious bits only cost false positives)" : "");
       }
       out.println(r.correct() ? "checkindex: index is correct" : "checkindex: errors found");
+      if (report != null) {
+        report.put("config", conf).put("buckets", r.buckets()).put("entriesExpected", r.entriesExpected())
+            .put("entriesOnDisk", r.entriesOnDisk()).put("differingBuckets", r.differingBuckets())
+            .put("extraEntries", r.extra()).put("missingEntries", r.missing())
+            .put("bloomMissingBits", r.bloomMissingBits() >= 0 ? r.bloomMissingBits() : null)
+            .put("bloomSpuriousBits", r.bloomSpuriousBits() >= 0 ? r.bloomSpuriousBits() : null)
+            .put("correct", r.correct());
+      }
       return r.correct() ? ExitCode.OK.code : ExitCode.DIFFERS.code;
     }
   }

@@ -21,6 +21,7 @@ import ventispark.job.SparkSettings;
  */
 public final class VentiSpark {
   static final String USAGE = String.join("\n",
+      "usage: venti-spark [--report FILE] COMMAND ...   (FILE: a JSON report of the run, written whatever the outcome)",
       BuildIndexCommand.USAGE,
       CheckIndexCommand.USAGE,
       ReverseCommand.USAGE,
@@ -49,8 +50,29 @@ public final class VentiSpark {
     System.exit(status);
   }
 
-  /** Runs a command; returns the exit status. */
+  /**
+   * Runs a command; returns the exit status. {@code --report FILE} before the command also writes
+   * the run's JSON report ({@link RunReport}) to FILE, whatever the outcome.
+   */
   public static int run(List<String> argv, PrintStream out, PrintStream err) {
+    if (argv.size() >= 2 && argv.get(0).equals("--report")) {
+      RunReport report = new RunReport(Path.of(argv.get(1)), argv.subList(2, argv.size()));
+      String[] message = {null};
+      PrintStream tee = new PrintStream(err, true) {
+        @Override
+        public void println(String line) {
+          message[0] = line == null ? null : line.lines().findFirst().orElse("");
+          super.println(line);
+        }
+      };
+      int status = run(argv.subList(2, argv.size()), out, tee, report);
+      report.write(status, message[0]);
+      return status;
+    }
+    return run(argv, out, err, null);
+  }
+
+  private static int run(List<String> argv, PrintStream out, PrintStream err, RunReport report) {
     try {
       if (argv.isEmpty() || argv.get(0).equals("-h") || argv.get(0).equals("--help") || argv.get(0).equals("help")) {
         out.println(USAGE);
@@ -59,11 +81,11 @@ public final class VentiSpark {
       Args args = new Args(argv.subList(1, argv.size()));
       switch (argv.get(0)) {
         case "buildindex":
-          return BuildIndexCommand.buildIndex(args, out);
+          return BuildIndexCommand.buildIndex(args, out, report);
         case "plan":
-          return BuildIndexCommand.plan(args, out, err);
+          return BuildIndexCommand.plan(args, out, err, report);
         case "checkindex":
-          return CheckIndexCommand.run(args, out);
+          return CheckIndexCommand.run(args, out, report);
         case "reverse":
           return ReverseCommand.run(args, out);
         case "example":
@@ -111,7 +133,7 @@ public final class VentiSpark {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
       return ExitCode.OK.code;
     }
-    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out);
+    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, null);
   }
 
   /**

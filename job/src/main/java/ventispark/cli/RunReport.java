@@ -1,0 +1,90 @@
+package ventispark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ventispark.plan.FillReport;
+
+/**
+ * The machine-readable report of a run ({@code venti-spark --report FILE COMMAND ...}), for
+ * schedulers such as Airflow: the command, its exit status and message, the C counters, the time
+ * of each phase, the shuffle bytes, and per section the buckets, entries and fullest bucket. It is
+ * written (as JSON, with Jackson, which Spark carries) whatever the outcome, also when the
+ * command fails.
+ */
+final class RunReport {
+  private final Path file;
+  private final Map<String, Object> root = new LinkedHashMap<>();
+
+  RunReport(Path file, List<String> argv) {
+    this.file = file;
+    root.put("version", 1);
+    root.put("command", argv.isEmpty() ? null : argv.get(0));
+    root.put("arguments", argv);
+    root.put("started", Instant.now().toString());
+  }
+
+  /** Adds or replaces a top-level field. */
+  RunReport put(String key, Object value) {
+    root.put(key, value);
+    return this;
+  }
+
+  RunReport counters(long arenaEntries, long indexed, long skipped) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("arenaentries", arenaEntries);
+    c.put("indexed", indexed);
+    c.put("nskip", skipped);
+    return put("counters", c);
+  }
+
+  RunReport timing(long millis, Map<String, Long> phaseMillis, long shuffleBytes) {
+    put("millis", millis);
+    put("phaseMillis", phaseMillis);
+    return put("shuffleBytes", shuffleBytes);
+  }
+
+  RunReport fill(FillReport fill) {
+    List<Map<String, Object>> sections = new ArrayList<>();
+    for (FillReport.SectionFill s : fill.sections()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("buckets", s.buckets());
+      m.put("entries", s.entries());
+      m.put("nonEmptyBuckets", s.nonEmpty());
+      m.put("meanFill", s.meanFill());
+      m.put("maxFill", s.maxFill());
+      m.put("maxFillBucket", s.maxFillBucket());
+      m.put("capacity", s.capacity());
+      m.put("overflowingBuckets", s.overflowCount());
+      sections.add(m);
+    }
+    put("sections", sections);
+    put("maxFill", fill.sections().stream().mapToInt(FillReport.SectionFill::maxFill).max().orElse(0));
+    return put("growthNeeded", fill.growthNeeded());
+  }
+
+  /** Writes the report with the exit status; a report that cannot be written is itself an error. */
+  void write(int exitCode, String message) {
+    root.put("exitCode", exitCode);
+    root.put("status", exitCode == 0 ? "ok" : "failed");
+    root.put("message", message);
+    root.put("finished", Instant.now().toString());
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), root);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("--report " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
