@@ -20,14 +20,16 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * spark.read.format("venti").option("table", "clumps").load("/path/venti.conf")
  * </pre>
  *
- * Options: {@code table} ({@link #TABLE}: clumps, arenas or index; default clumps) and the config
- * as {@code path}. Scans split per arena (clumps, arenas) or per bucket range (index), read only
+ * Options: {@code table} ({@link #TABLE}: clumps, arenas, index or reverse; default clumps), the
+ * config as {@code path}, and for the reverse table its directory ({@link #REVERSE_INDEX}). Scans split per arena (clumps, arenas) or per bucket range (index), read only
  * the columns asked for, and push down filters on the arena name.
  */
 public final class VentiDataSource implements TableProvider, DataSourceRegister {
   /** The option naming the table. */
   public static final String TABLE = "table";
   public static final String DEFAULT_TABLE = "clumps";
+  /** The directory of the reverse index, for table {@code reverse}. */
+  public static final String REVERSE_INDEX = "reverse_index";
 
   @Override
   public String shortName() {
@@ -46,7 +48,8 @@ public final class VentiDataSource implements TableProvider, DataSourceRegister 
     if (path == null) {
       throw new IllegalArgumentException("venti data source: give the venti.conf as load(PATH) or option path");
     }
-    return new VentiTable(VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)), path);
+    return new VentiTable(VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)), path,
+        options.get(REVERSE_INDEX));
   }
 
   @Override
@@ -58,15 +61,17 @@ public final class VentiDataSource implements TableProvider, DataSourceRegister 
   static final class VentiTable implements SupportsRead {
     private final VentiTables table;
     private final String config;
+    private final String reverseDir;
 
-    VentiTable(VentiTables table, String config) {
+    VentiTable(VentiTables table, String config, String reverseDir) {
       this.table = table;
       this.config = config;
+      this.reverseDir = reverseDir;
     }
 
     @Override
     public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
-      return new VentiScan(table, config);
+      return new VentiScan(table, config, reverseDir);
     }
 
     @Override

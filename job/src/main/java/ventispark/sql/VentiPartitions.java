@@ -18,6 +18,7 @@ import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
 import ventispark.read.PartitionRef;
 import ventispark.reverse.IndexChecksum;
+import ventispark.reverse.ReverseIndexFile;
 
 /** The input partitions of the venti data source and their readers. */
 final class VentiPartitions {
@@ -132,6 +133,40 @@ final class VentiPartitions {
         }
       };
       return new Rows(rows, columns, null);
+    }
+  }
+
+  /** Records {@code [first, stop)} of a reverse index file, with the arena of each address. */
+  record ReverseRange(String file, long first, long stop, String[] arenas, long[] starts, long[] ends, int[] columns)
+      implements Part {
+
+    @Override
+    public PartitionReader<InternalRow> reader() {
+      ReverseIndexFile rev = new ReverseIndexFile(java.nio.file.Path.of(file));
+      Iterator<Object[]> rows = new Iterator<>() {
+        long r = first;
+        int arena = 0;
+
+        @Override
+        public boolean hasNext() {
+          return r < stop;
+        }
+
+        @Override
+        public Object[] next() {
+          if (r >= stop) {
+            throw new NoSuchElementException();
+          }
+          ReverseIndexFile.Record rec = rev.record(r++);
+          // Records ascend, so the arena only moves forward.
+          while (arena < arenas.length && rec.addr() >= ends[arena]) {
+            arena++;
+          }
+          UTF8String name = arena < arenas.length && rec.addr() >= starts[arena] ? str(arenas[arena]) : null;
+          return new Object[] {rec.rank(), rec.addr(), name, rec.bucket(), rec.slot()};
+        }
+      };
+      return new Rows(rows, columns, rev);
     }
   }
 

@@ -24,6 +24,7 @@ import ventispark.read.ArchiveLoader;
 import ventispark.read.Arena;
 import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
+import ventispark.reverse.ReverseIndexFile;
 
 /**
  * The scan of one {@link VentiTables} table: the archive is loaded and checked on the driver, then
@@ -35,15 +36,20 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
   /** Buckets per input partition of the index table. */
   static final long INDEX_BUCKETS = 8192;
 
+  /** Records per input partition of the reverse table. */
+  static final long REVERSE_RECORDS = 1 << 20;
+
   private final VentiTables table;
   private final String config;
+  private final String reverseDir;
   private StructType required;
   private Filter[] pushed = new Filter[0];
   private Set<String> arenas;
 
-  VentiScan(VentiTables table, String config) {
+  VentiScan(VentiTables table, String config, String reverseDir) {
     this.table = table;
     this.config = config;
+    this.reverseDir = reverseDir;
     this.required = table.schema;
   }
 
@@ -111,6 +117,29 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     int[] columns = Arrays.stream(required.fieldNames()).mapToInt(table.schema::fieldIndex).toArray();
     List<InputPartition> out = new ArrayList<>();
+    if (table == VentiTables.REVERSE) {
+      if (reverseDir == null) {
+        throw new IllegalArgumentException("venti data source: table reverse needs option reverse_index (its directory)");
+      }
+      List<java.nio.file.Path> files = ReverseIndexFile.find(java.nio.file.Path.of(reverseDir), archive.indexName());
+      if (files.size() != 1) {
+        throw new ventispark.format.FormatException(reverseDir + ": " + files.size() + " reverse indexes of index "
+            + archive.indexName() + " (want one: venti-spark reverse build " + reverseDir + " " + config + ")");
+      }
+      long entries;
+      try (ReverseIndexFile rev = new ReverseIndexFile(files.get(0))) {
+        entries = rev.entries();
+      }
+      List<Arena> all = archive.arenas();
+      String[] names = all.stream().map(Arena::name).toArray(String[]::new);
+      long[] starts = all.stream().mapToLong(Arena::indexStart).toArray();
+      long[] ends = all.stream().mapToLong(a -> a.indexStart() + a.dataSize()).toArray();
+      for (long r = 0; r < entries; r += REVERSE_RECORDS) {
+        out.add(new VentiPartitions.ReverseRange(files.get(0).toString(), r, Math.min(entries, r + REVERSE_RECORDS),
+            names, starts, ends, columns));
+      }
+      return out.toArray(new InputPartition[0]);
+    }
     if (table == VentiTables.INDEX) {
       for (IndexSection s : archive.sections()) {
         for (long b = s.header().start(); b < s.header().stop(); b += INDEX_BUCKETS) {

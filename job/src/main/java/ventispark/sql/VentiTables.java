@@ -41,7 +41,14 @@ enum VentiTables {
       .add("type", DataTypes.StringType, false)
       .add("size", DataTypes.IntegerType, false)
       .add("address", DataTypes.LongType, false)
-      .add("blocks", DataTypes.IntegerType, false));
+      .add("blocks", DataTypes.IntegerType, false)),
+  /** One row per record of the index's reverse index (option {@code reverse_index}: its directory), log order. */
+  REVERSE(new StructType()
+      .add("rank", DataTypes.LongType, false)
+      .add("address", DataTypes.LongType, false)
+      .add("arena", DataTypes.StringType, true)
+      .add("bucket", DataTypes.LongType, false)
+      .add("slot", DataTypes.IntegerType, false));
 
   final StructType schema;
 
@@ -56,6 +63,6 @@ enum VentiTables {
       }
     }
     throw new IllegalArgumentException("venti data source: option table=" + name
-        + " is not one of clumps, arenas, index");
+        + " is not one of clumps, arenas, index, reverse");
   }
 }

@@ -134,6 +134,26 @@ class ReverseIndexTest {
   }
 
   @Test
+  void sqlTableOverTheReverseIndexJoinsTheClumps() {
+    Path conf = Fixtures.reference("multi").resolve("venti.conf");
+    Path dir = tmp.resolve("rev");
+    assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().getOrCreate();
+    var rev = spark.read().format("venti").option("table", "reverse").option("reverse_index", dir.toString())
+        .load(conf.toString());
+    var clumps = spark.read().format("venti").option("table", "clumps").load(conf.toString())
+        .where("type != 'corrupt'");
+    long n = clumps.count();
+    assertEquals(n, rev.count());
+    // Every record's address is a clump's, in the same arena, and ranks follow addresses.
+    assertEquals(n, rev.join(clumps, rev.col("address").equalTo(clumps.col("address"))
+        .and(rev.col("arena").equalTo(clumps.col("arena")))).count());
+    var w = org.apache.spark.sql.expressions.Window.orderBy("address");
+    assertEquals(0, rev.withColumn("r", org.apache.spark.sql.functions.row_number().over(w))
+        .where("r - 1 != rank").count());
+  }
+
+  @Test
   void duplicatesAcrossArenasEachHaveTheirRecordAndSizesAddUp() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
     Path dir = tmp.resolve("rev");
