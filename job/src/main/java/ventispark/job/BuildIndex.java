@@ -71,7 +71,8 @@ public final class BuildIndex {
     RebuildPlan plan = c.plan();
     Archive archive = plan.archive();
     Phases phases = c.phases();
-    sc.setJobDescription("venti: sort and write index sections");
+    sc.setJobDescription("venti: sort and write " + plan.describeSections()
+        + (options.reverseIndexDir() == null ? "" : ", and the reverse index"));
     long written;
     Path reverseIndex = null;
     if (options.reverseIndexDir() == null) {

@@ -62,15 +62,15 @@ public final class CheckIndex {
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
     BuildIndex.logPlan(plan);
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
-    sc.setJobDescription("venti: read arenas " + archive.config());
+    sc.setJobDescription("venti: read " + plan.describeRead());
     shuffle.read();
-    sc.setJobDescription("venti: check bucket fill");
+    sc.setJobDescription("venti: check bucket fill of " + plan.describeSections());
     FillReport fill = shuffle.fill();
     if (fill.overflows()) {
       // No index of this geometry can hold these entries: there is nothing to compare against.
       throw new IndexOverflowException(fill.overflowMessage());
     }
-    sc.setJobDescription("venti: compare index sections with the arenas");
+    sc.setJobDescription("venti: compare " + plan.describeSections() + " with the arenas");
     Options o = options;
     List<RangeCheck.Result> ranges = shuffle.batches()
         .mapPartitionsWithIndex((p, it) -> List.of(checkRange(plan, conf, o, p, it)).iterator(), true)

@@ -62,12 +62,11 @@ public final class PlanIndex {
 
   /** Reads the arenas into the shuffle and counts the fill of every bucket of the plan. */
   Checked check(RebuildPlan plan) {
-    Archive archive = plan.archive();
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
-    sc.setJobDescription("venti: read arenas " + archive.config());
+    sc.setJobDescription("venti: read " + plan.describeRead());
     long shuffleBytes = shuffle.read();
     phases.lap("read");
-    sc.setJobDescription("venti: check bucket fill");
+    sc.setJobDescription("venti: check bucket fill of " + plan.describeSections());
     FillReport fill = shuffle.fill();
     phases.lap("check");
     return new Checked(plan, conf, shuffle, fill, shuffleBytes, phases);

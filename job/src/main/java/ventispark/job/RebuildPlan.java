@@ -40,6 +40,20 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
   }
 
+  /** For Spark's UI and logs: {@code 20 arenas of arenas0.img, arenas1.img in 20 read tasks}. */
+  public String describeRead() {
+    String parts = archive.partitions().stream().map(p -> p.ref().display()).distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
+    return String.format("%d arenas of %s in %d read tasks", archive.arenas().size(), parts, splits.size());
+  }
+
+  /** For Spark's UI and logs: {@code isect0.img, isect1.img in 10 bucket ranges}. */
+  public String describeSections() {
+    String names = sections.stream().map(s -> archive.sections().get(s).ref().display())
+        .collect(java.util.stream.Collectors.joining(", "));
+    return names + " in " + partitioner.numPartitions() + " bucket ranges";
+  }
+
   /** The files a rebuild writes: the rebuilt sections, and the bloom filter when included. */
   public List<PartitionRef> writtenFiles() {
     List<PartitionRef> out = new ArrayList<>();
