@@ -154,6 +154,21 @@ public final class ReverseIndexFile implements AutoCloseable {
     return new Record(r, Bytes.u64(b, 0), Bytes.u32L(b, 8), Bytes.u16(b, 12));
   }
 
+  /** Reads records {@code [first, first + n)} into {@code buf} (16 bytes each), in one read. */
+  public void readRecords(long first, int n, byte[] buf) {
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n * RECORD_SIZE);
+    long pos = HEADER_SIZE + first * RECORD_SIZE;
+    try {
+      while (bb.hasRemaining()) {
+        if (ch.read(bb, pos + bb.position()) < 0) {
+          throw FormatException.at(file.toString(), pos, "short read");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The rank of the first record with an address ≥ {@code addr} (entries when none). */
   public long lowerBound(long addr) {
     long lo = 0;

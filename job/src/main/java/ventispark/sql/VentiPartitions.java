@@ -144,7 +144,10 @@ final class VentiPartitions {
     public PartitionReader<InternalRow> reader() {
       ReverseIndexFile rev = new ReverseIndexFile(java.nio.file.Path.of(file));
       Iterator<Object[]> rows = new Iterator<>() {
+        static final int CHUNK = 1 << 16;
+        final byte[] buf = new byte[CHUNK * ReverseIndexFile.RECORD_SIZE];
         long r = first;
+        long bufFirst = -1;
         int arena = 0;
 
         @Override
@@ -157,13 +160,20 @@ final class VentiPartitions {
           if (r >= stop) {
             throw new NoSuchElementException();
           }
-          ReverseIndexFile.Record rec = rev.record(r++);
+          if (bufFirst < 0 || r >= bufFirst + CHUNK) {
+            bufFirst = r;
+            rev.readRecords(r, (int) Math.min(CHUNK, stop - r), buf);
+          }
+          int off = (int) (r - bufFirst) * ReverseIndexFile.RECORD_SIZE;
+          long addr = ventispark.format.Bytes.u64(buf, off);
+          long bucket = ventispark.format.Bytes.u32L(buf, off + 8);
+          int slot = ventispark.format.Bytes.u16(buf, off + 12);
           // Records ascend, so the arena only moves forward.
-          while (arena < arenas.length && rec.addr() >= ends[arena]) {
+          while (arena < arenas.length && addr >= ends[arena]) {
             arena++;
           }
-          UTF8String name = arena < arenas.length && rec.addr() >= starts[arena] ? str(arenas[arena]) : null;
-          return new Object[] {rec.rank(), rec.addr(), name, rec.bucket(), rec.slot()};
+          UTF8String name = arena < arenas.length && addr >= starts[arena] ? str(arenas[arena]) : null;
+          return new Object[] {r++, addr, name, bucket, slot};
         }
       };
       return new Rows(rows, columns, rev);
