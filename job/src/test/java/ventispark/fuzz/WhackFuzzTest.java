@@ -1,22 +1,28 @@
 package ventispark.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import ventispark.format.Whack;
 
-/** Whack: any stream is decoded or refused with IllegalArgumentException; any block round-trips. */
+/**
+ * Whack: any stream is decoded into at most the room given, or refused with the
+ * IllegalArgumentException that {@link Whack#decompress} documents; any block round-trips.
+ */
 class WhackFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void decompress(FuzzedDataProvider data) {
     int max = data.consumeInt(0, 57344);
     byte[] src = data.consumeRemainingAsBytes();
     try {
-      Whack.decompress(src, 0, src.length, new byte[max], 0, max);
+      int n = Whack.decompress(src, 0, src.length, new byte[max], 0, max);
+      assertTrue(n >= 0 && n <= max, n + " bytes out of at most " + max);
     } catch (IllegalArgumentException e) {
-      // the documented refusal of a malformed stream
+      // the documented refusal of a malformed stream, and no other
+      assertTrue(e.getMessage().startsWith("whack: "), e.toString());
     }
   }
 
