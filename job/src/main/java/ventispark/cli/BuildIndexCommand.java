@@ -18,7 +18,7 @@ final class BuildIndexCommand {
 
   static final String USAGE = String.join("\n",
       "       venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
-      "                              [--reverse-index DIR] [--drop-duplicates] CONF",
+      "                              [--reverse-index DIR | --stage DIR] [--drop-duplicates] CONF",
       "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
 
   static final String HELP = String.join("\n",
@@ -29,16 +29,21 @@ final class BuildIndexCommand {
       "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
       "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
       "    --reverse-index DIR  also write the reverse index (job/REVERSE-INDEX.md) into DIR, from the written buckets",
+      "    --stage DIR       write nothing into the index: put every sorted bucket range (and the bloom filter) as a",
+      "                      file into DIR (a Hadoop URI such as hdfs://nn/venti/stage, or a local path), then a",
+      "                      manifest; then run stage apply DIR CONF on the host that owns the index disks",
       "    --drop-duplicates keep one entry per score and type, the copy with the highest address (default: all)",
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 
   static int buildIndex(Args args, PrintStream out, RunReport report) {
     String[] reverse = {null};
+    String[] stage = {null};
     boolean[] dropDuplicates = {false};
     BuildIndexOptions options = options(args, "buildindex", true, o -> {
       switch (o) {
         case "--reverse-index" -> reverse[0] = args.value(o);
+        case "--stage" -> stage[0] = args.value(o);
         case "--drop-duplicates" -> dropDuplicates[0] = true;
         default -> {
           return false;
@@ -46,8 +51,12 @@ final class BuildIndexCommand {
       }
       return true;
     });
+    if (stage[0] != null && reverse[0] != null) {
+      throw new UsageException("buildindex: --stage and --reverse-index cannot go together: the reverse index is made"
+          + " from the written index (after stage apply, run: venti-spark reverse build DIR CONF)");
+    }
     options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
-        options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0]);
+        options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0], stage[0]);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
       BuildSummary s = new BuildIndex(spark.sc, options).run(conf);
@@ -59,6 +68,10 @@ final class BuildIndexCommand {
       if (s.reverseIndex() != null) {
         out.println("reverse index: " + s.reverseIndex());
       }
+      if (options.stageDir() != null) {
+        out.println("staged in " + options.stageDir() + "; the index was not written. On the host that owns its"
+            + " disks, run: venti-spark stage apply " + options.stageDir() + " " + conf);
+      }
       out.println(s.doneLine());
       if (report != null) {
         report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
@@ -66,6 +79,9 @@ final class BuildIndexCommand {
             .put("bloomBitsSet", s.bloomBits() >= 0 ? s.bloomBits() : null)
             .put("reverseIndex", s.reverseIndex() == null ? null : s.reverseIndex().toString())
             .put("droppedDuplicates", s.dropped());
+        if (options.stageDir() != null) {
+          report.put("stage", options.stageDir());
+        }
       }
       if (options.dropDuplicates()) {
         out.printf("dropped %,d duplicate copies (--drop-duplicates)%n", s.dropped());

@@ -24,6 +24,7 @@ public final class VentiSpark {
       "usage: venti-spark [--report FILE] COMMAND ...   (FILE: a JSON report of the run, written whatever the outcome)",
       BuildIndexCommand.USAGE,
       CheckIndexCommand.USAGE,
+      StageCommand.USAGE,
       ReverseCommand.USAGE,
       "       venti-spark example [--build] DIR",
       GenerateCommand.USAGE,
@@ -32,6 +33,7 @@ public final class VentiSpark {
       "",
       BuildIndexCommand.HELP,
       CheckIndexCommand.HELP,
+      StageCommand.HELP,
       ReverseCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
@@ -39,7 +41,7 @@ public final class VentiSpark {
       FormatCommand.HELP,
       SizeCommand.HELP,
       "",
-      "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input (nothing written),",
+      "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input or stage (nothing written),",
       "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written),",
       "             6 checkindex found differences");
 
@@ -86,6 +88,8 @@ public final class VentiSpark {
           return BuildIndexCommand.plan(args, out, err, report);
         case "checkindex":
           return CheckIndexCommand.run(args, out, report);
+        case "stage":
+          return StageCommand.run(args, out, report);
         case "reverse":
           return ReverseCommand.run(args, out);
         case "example":

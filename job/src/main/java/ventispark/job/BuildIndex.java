@@ -55,10 +55,15 @@ public final class BuildIndex {
     this.options = options;
   }
 
-  /** Rebuilds the index of the archive named by {@code config}. */
+  /** Rebuilds the index of the archive named by {@code config}, or stages it ({@link BuildIndexOptions#stageDir}). */
   public BuildSummary run(String config) {
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(config);
+    if (options.stageDir() != null) {
+      // The sections are only read, to plan: stage apply locks and writes them.
+      StageIndex stage = new StageIndex(sc, options, plan);
+      return stage.run(planner.check(plan));
+    }
     try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles())) {
       return run(planner.check(plan));
     }
@@ -160,13 +165,21 @@ public final class BuildIndex {
   private static BucketImage writeImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
-    BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
-    image.addAll(batches);
-    image.seal(s.header().bucketMagic(), dropDuplicates);
+    BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
     WriteFaults.maybeFail(p, s, image);
     BucketRangeWriter.write(s, image);
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+    return image;
+  }
+
+  /** Builds and sorts range {@code p}: the bytes a rebuild writes, or stages ({@link StageIndex}). */
+  static BucketImage sortedImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+    BucketRangePartitioner part = plan.partitioner();
+    IndexSection s = plan.archive().sections().get(part.section(p));
+    BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
+    image.addAll(batches);
+    image.seal(s.header().bucketMagic(), dropDuplicates);
     return image;
   }
 }

@@ -19,9 +19,14 @@ import java.util.List;
  *     ({@code --drop-duplicates}, default off: every copy, as the C tool)
  * @param splitClumps clumps per map-side split of an arena partition ({@code --split-clumps N},
  *     default 0 = about eight splits per core for balance, at least 250,000 clumps each; arenas are never cut)
+ * @param stageDir stage the rebuild in this directory, any Hadoop URI or a local path
+ *     ({@code --stage DIR}, default none = write the sections in place): write tasks put their
+ *     range images there and the driver a manifest; the sections (and bloom filter) are only read
+ *     and not locked, and {@code venti-spark stage apply DIR CONF} writes them later on the host
+ *     that owns the index disks. Not with {@code reverseIndexDir}.
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
-    long splitClumps, String reverseIndexDir, boolean dropDuplicates) implements Serializable {
+    long splitClumps, String reverseIndexDir, boolean dropDuplicates, String stageDir) implements Serializable {
 
   public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
 
@@ -29,6 +34,18 @@ public record BuildIndexOptions(List<String> sections, boolean bloom, long parti
   public BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
       long splitClumps) {
     this(sections, bloom, partitionBytes, partitions, splitClumps, null, false);
+  }
+
+  /** Options that write in place (no stage). */
+  public BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
+      long splitClumps, String reverseIndexDir, boolean dropDuplicates) {
+    this(sections, bloom, partitionBytes, partitions, splitClumps, reverseIndexDir, dropDuplicates, null);
+  }
+
+  /** These options, staged in {@code dir} (null: in place). */
+  public BuildIndexOptions withStage(String dir) {
+    return new BuildIndexOptions(sections, bloom, partitionBytes, partitions, splitClumps, reverseIndexDir,
+        dropDuplicates, dir);
   }
 
   public static BuildIndexOptions defaults() {

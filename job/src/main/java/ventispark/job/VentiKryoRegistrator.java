@@ -6,6 +6,7 @@ import org.apache.spark.serializer.KryoRegistrator;
 import ventispark.check.RangeCheck;
 import ventispark.plan.BucketFill;
 import ventispark.read.SplitCounts;
+import ventispark.write.StagedRange;
 
 /**
  * Kryo carries the shuffle's byte[] entries; the few records that travel as task results are Java
@@ -18,5 +19,6 @@ public final class VentiKryoRegistrator implements KryoRegistrator {
     kryo.register(BucketFill.class, new JavaSerializer());
     kryo.register(SplitCounts.class, new JavaSerializer());
     kryo.register(RangeCheck.Result.class, new JavaSerializer());
+    kryo.register(StagedRange.class, new JavaSerializer());
   }
 }

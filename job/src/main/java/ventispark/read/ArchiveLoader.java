@@ -41,11 +41,9 @@ public final class ArchiveLoader {
     List<ArenaPartition> partitions = partitionsOf(config, configLocation);
     Map<String, Arena> byName = new LinkedHashMap<>();
     partitions.forEach(p -> p.arenas().forEach(a -> byName.put(a.name(), a)));
-    List<IndexSection> sections = new ArrayList<>();
-    for (String name : config.indexSections()) {
-      sections.add(loadSection(PartitionRef.resolve(name, configLocation)));
-    }
-    IndexConfig ic = readIndexConfig(sections.get(0));
+    List<IndexSection> sections = sectionsOf(config, configLocation);
+    String text = indexConfigText(sections.get(0));
+    IndexConfig ic = IndexConfig.parse(sections.get(0).ref().display() + " index config", text);
     checkIndex(config, ic, sections);
     long buckets = sections.get(sections.size() - 1).header().stop();
     if (buckets == 0) {
@@ -57,20 +55,46 @@ public final class ArchiveLoader {
           + " and " + buckets + " buckets");
     }
     List<Arena> indexed = resolveArenaMap(ic, byName, partitions, sections.get(0));
-    PartitionRef bloom = null;
-    BloomHeader bloomHeader = null;
-    if (config.bloom() != null) {
-      bloom = PartitionRef.resolve(config.bloom(), configLocation);
-      try (PartitionReader r = PartitionReader.open(bloom, hadoop)) {
-        bloomHeader = BloomHeader.decode(bloom.display(), r.read(0, Venti.BLOOM_HEAD_SIZE));
-        if (r.size() < (bloomHeader.size() & 0xFFFFFFFFL)) {
-          throw FormatException.at(bloom.display(), 12, "bloom filter size " + bloomHeader.size()
-              + " is larger than the partition (" + r.size() + " bytes)");
-        }
-      }
-    }
+    PartitionRef bloom = config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
+    BloomHeader bloomHeader = bloom == null ? null : bloomHeaderOf(bloom);
     return new Archive(configLocation, config.indexName(), List.copyOf(partitions), List.copyOf(indexed),
         List.copyOf(sections), ic.blockSize(), buckets, div, bloom, bloomHeader);
+  }
+
+  /**
+   * Only the index of a config: its sections, checked against each other and the index config as
+   * {@link #load} checks them, the index config text, and the bloom filter header. Arena
+   * partitions are neither read nor required to exist: this is what writing a staged rebuild into
+   * the index on the host that owns its disks needs.
+   */
+  public IndexLayout loadIndex(String location) {
+    String configLocation = PartitionRef.absolute(location);
+    VentiConfig config = readConfig(configLocation);
+    List<IndexSection> sections = sectionsOf(config, configLocation);
+    String text = indexConfigText(sections.get(0));
+    checkIndex(config, IndexConfig.parse(sections.get(0).ref().display() + " index config", text), sections);
+    PartitionRef bloom = config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
+    return new IndexLayout(configLocation, config.indexName(), List.copyOf(sections), text, bloom,
+        bloom == null ? null : bloomHeaderOf(bloom));
+  }
+
+  private List<IndexSection> sectionsOf(VentiConfig config, String configLocation) {
+    List<IndexSection> sections = new ArrayList<>();
+    for (String name : config.indexSections()) {
+      sections.add(loadSection(PartitionRef.resolve(name, configLocation)));
+    }
+    return sections;
+  }
+
+  private BloomHeader bloomHeaderOf(PartitionRef bloom) {
+    try (PartitionReader r = PartitionReader.open(bloom, hadoop)) {
+      BloomHeader h = BloomHeader.decode(bloom.display(), r.read(0, Venti.BLOOM_HEAD_SIZE));
+      if (r.size() < (h.size() & 0xFFFFFFFFL)) {
+        throw FormatException.at(bloom.display(), 12, "bloom filter size " + h.size()
+            + " is larger than the partition (" + r.size() + " bytes)");
+      }
+      return h;
+    }
   }
 
   /**
@@ -202,11 +226,11 @@ public final class ArchiveLoader {
     }
   }
 
-  private IndexConfig readIndexConfig(IndexSection s) {
+  /** The index config text of a section (up to its first NUL). */
+  private String indexConfigText(IndexSection s) {
     try (PartitionReader r = PartitionReader.open(s.ref(), hadoop)) {
       ISectHeader h = s.header();
-      String text = nulTerminated(r.read(h.tableBase(), h.tableSize()));
-      return IndexConfig.parse(s.ref().display() + " index config", text);
+      return nulTerminated(r.read(h.tableBase(), h.tableSize()));
     }
   }
 

@@ -20,7 +20,8 @@ import ventispark.read.PartitionReader;
  * Rebuilds the bloom filter bit-identically to the C tool (8.2, 8.4): every non-corrupt entry of
  * every indexed arena is marked, whatever sections are rebuilt. Each map task marks one private copy
  * of the filter and ships it as {@link #SLICE_BYTES} slices (all-zero slices are skipped); each
- * reduce task ORs the slices of its own range and writes the range, header included, positionally.
+ * reduce task ORs the slices of its own range and writes the range, header included, positionally
+ * (or, for a staged rebuild, puts it into the stage as a file: {@link #stage}).
  * No task holds more than one copy of the filter.
  */
 public final class BloomBuilder {
@@ -37,8 +38,21 @@ public final class BloomBuilder {
         out.write(first, range, 0, range.length);
         out.flush();
       }
-      return new long[] {ones(range, first)};
-    })[0];
+      return ones(range, first);
+    }).stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * Builds the filter and puts it into a stage instead of the bloom partition, one file per reduce
+   * range (header included in the first); returns the ranges, each with its bits set.
+   */
+  public static List<StagedRange> stage(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks,
+      Archive archive, HadoopConf conf, StageDir dir) {
+    return expected(splitIds, splits, mapTasks, archive, conf, false, (first, range) -> {
+      String name = StagedRange.bloomFile(first, first + range.length);
+      String sha = dir.put(name, range, 0, range.length);
+      return new StagedRange(name, first, first + range.length, first, range.length, sha, ones(range, first));
+    });
   }
 
   /**
@@ -49,7 +63,7 @@ public final class BloomBuilder {
    */
   public static long[] check(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
       HadoopConf conf, boolean withCorrupt) {
-    return expected(splitIds, splits, mapTasks, archive, conf, withCorrupt, (first, range) -> {
+    List<long[]> results = expected(splitIds, splits, mapTasks, archive, conf, withCorrupt, (first, range) -> {
       byte[] disk;
       try (PartitionReader in = PartitionReader.open(archive.bloom(), conf.get())) {
         disk = in.read(first, range.length);
@@ -62,22 +76,29 @@ public final class BloomBuilder {
       }
       return new long[] {missing, spurious, ones(range, first)};
     });
+    long[] sum = new long[3];
+    for (long[] r : results) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += r[i];
+      }
+    }
+    return sum;
   }
 
   /** What to do with one reducer's byte range of the expected filter (header included at 0). */
-  interface RangeAction extends java.io.Serializable {
-    long[] apply(long first, byte[] range);
+  interface RangeAction<R> extends java.io.Serializable {
+    R apply(long first, byte[] range);
   }
 
-  /** Builds the expected filter range by range and applies {@code action}; sums the results. */
-  private static long[] expected(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
-      HadoopConf conf, boolean withCorrupt, RangeAction action) {
+  /** Builds the expected filter range by range and applies {@code action}; returns its results. */
+  private static <R> List<R> expected(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks,
+      Archive archive, HadoopConf conf, boolean withCorrupt, RangeAction<R> action) {
     BloomHeader h = archive.bloomHeader();
     int size = h.size();
     int slice = Math.min(size, SLICE_BYTES);
     int slices = size / slice;
     int reducers = Math.max(1, Math.min(slices, mapTasks));
-    List<long[]> results = splitIds.coalesce(Math.max(1, mapTasks))
+    return splitIds.coalesce(Math.max(1, mapTasks))
         .mapPartitionsToPair(it -> markedSlices(it, splits, archive, conf, h, slice, withCorrupt))
         .partitionBy(new SlicePartitioner(reducers, slices))
         .mapPartitionsWithIndex((p, it) -> {
@@ -86,13 +107,6 @@ public final class BloomBuilder {
           return List.of(action.apply((long) first * slice, range)).iterator();
         }, true)
         .collect();
-    long[] sum = new long[results.get(0).length];
-    for (long[] r : results) {
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += r[i];
-      }
-    }
-    return sum;
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> markedSlices(Iterator<Integer> ids, List<ArenaSplit> splits,
