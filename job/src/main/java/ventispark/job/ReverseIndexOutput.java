@@ -53,7 +53,9 @@ final class ReverseIndexOutput {
       Files.createDirectories(dir);
       JavaPairRDD<Integer, byte[]> shuffled = records.partitionBy(ranges);
       ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
+      long t0 = System.nanoTime();
       shuffled.context().submitMapStage(dep).get();
+      LOG.info("TIMING map stage {} ms", (System.nanoTime() - t0) / 1000000);
       long[] perRange = counts.totals(ranges.numPartitions());
       long[] first = new long[perRange.length];
       long entries = 0;
@@ -74,7 +76,9 @@ final class ReverseIndexOutput {
           .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), first[p], perRange[p], p, it)).iterator(),
               true)
           .collect();
+      LOG.info("TIMING ranges {} ms", (System.nanoTime() - t0) / 1000000);
       finish(tmp, recordsEnd, indexSum);
+      LOG.info("TIMING finish {} ms", (System.nanoTime() - t0) / 1000000);
       Path out = dir.resolve(name);
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
@@ -96,26 +100,20 @@ final class ReverseIndexOutput {
   private static long writeRange(Path file, long first, long expected, int p, Iterator<byte[]> batches)
       throws IOException {
     List<byte[]> all = new ArrayList<>();
-    long bytes = 0;
+    long records = 0;
     while (batches.hasNext()) {
       byte[] b = batches.next();
       all.add(b);
-      bytes += b.length;
+      records += b.length / ReverseIndexFile.RECORD_SIZE;
     }
-    byte[] records = new byte[Math.toIntExact(bytes)];
-    int at = 0;
-    for (byte[] b : all) {
-      System.arraycopy(b, 0, records, at, b.length);
-      at += b.length;
+    if (records != expected) {
+      throw new IllegalStateException("address range " + p + ": " + records + " records, counted " + expected);
     }
-    int n = records.length / ReverseIndexFile.RECORD_SIZE;
-    if (n != expected) {
-      throw new IllegalStateException("address range " + p + ": " + n + " records, counted " + expected);
-    }
-    byte[] sorted = RecordSort.sort(records, n);
+    int n = Math.toIntExact(records);
+    byte[] sorted = RecordSort.sort(all, n, new byte[n * ReverseIndexFile.RECORD_SIZE]);
+    all.clear();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      writeFully(ch, ByteBuffer.wrap(sorted, 0, n * ReverseIndexFile.RECORD_SIZE),
-          ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
+      writeFully(ch, ByteBuffer.wrap(sorted), ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
       ch.force(false);
     }
     return n;

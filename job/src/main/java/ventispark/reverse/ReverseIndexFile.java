@@ -73,12 +73,9 @@ public final class ReverseIndexFile implements AutoCloseable {
     return h;
   }
 
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
   public static void putRecord(byte[] b, int off, long addr, long bucket, int slot) {
-    LONGS.set(b, off, addr);
-    LONGS.set(b, off + 8, (bucket << 32) | ((long) slot << 16));
+    Bytes.put64(b, off, addr);
+    Bytes.put64(b, off + 8, (bucket << 32) | ((long) slot << 16));
   }
 
   /** Opens and checks the structure (not the checksums: {@link #fileSumHolds()}). */
