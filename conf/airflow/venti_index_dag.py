@@ -1,8 +1,8 @@
 """Nightly check and on-demand rebuild of a Venti index with venti-spark.
 
 plan (dry run: fails when a bucket would overflow) >> buildindex >> checkindex. Each task is a
-spark-submit of the venti-spark job jar; a non-zero exit fails the task (SparkSubmitOperator
-raises on it). Exit statuses are documented in the README: 3 bad input, 4 overflow, 5 index
+spark-submit of venti-spark.jar (built as udf/target/venti-spark.jar); a non-zero exit fails the
+task (SparkSubmitOperator raises on it). Exit statuses are documented in the README: 3 bad input, 4 overflow, 5 index
 locked by another run, 6 checkindex found differences. Only the rebuild is retried: its retries
 rewrite the same bytes, while plan and checkindex failures are findings, not accidents.
 Each task writes a JSON report (--report) beside the index for the next task or a human.
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-JAR = "/opt/venti-spark/venti-spark-job.jar"
+JAR = "/opt/venti-spark/venti-spark.jar"
 CONF = "/mnt/venti-index/venti.conf"
 REPORTS = "/mnt/venti-index/reports"
 SPARK_CONF = {

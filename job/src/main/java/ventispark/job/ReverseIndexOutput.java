@@ -53,9 +53,7 @@ final class ReverseIndexOutput {
       Files.createDirectories(dir);
       JavaPairRDD<Integer, byte[]> shuffled = records.partitionBy(ranges);
       ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
-      long t0 = System.nanoTime();
       shuffled.context().submitMapStage(dep).get();
-      LOG.info("TIMING map stage {} ms", (System.nanoTime() - t0) / 1000000);
       long[] perRange = counts.totals(ranges.numPartitions());
       long[] first = new long[perRange.length];
       long entries = 0;
@@ -76,9 +74,7 @@ final class ReverseIndexOutput {
           .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), first[p], perRange[p], p, it)).iterator(),
               true)
           .collect();
-      LOG.info("TIMING ranges {} ms", (System.nanoTime() - t0) / 1000000);
       finish(tmp, recordsEnd, indexSum);
-      LOG.info("TIMING finish {} ms", (System.nanoTime() - t0) / 1000000);
       Path out = dir.resolve(name);
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
