@@ -2,6 +2,10 @@ package ventispark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ventispark.testing.Damage.delete;
+import static ventispark.testing.Damage.mkdir;
+import static ventispark.testing.Damage.poke;
+import static ventispark.testing.Damage.truncate;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -118,39 +122,6 @@ class BadInputTest {
       assertEquals(1, r.err().strip().lines().count(), what + r.err());
       assertTrue(r.err().startsWith("venti-spark: ") && r.err().contains(c.expected()), what + r.err());
       assertEquals(before, CheckIndexCommandTest.sums(work), what + "a file changed");
-    }
-  }
-
-  static void delete(Path p) {
-    try {
-      Files.delete(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void mkdir(Path p) {
-    try {
-      Files.createDirectory(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void poke(Path p, long off, int value) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      f.seek(off);
-      f.write(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void truncate(Path p, long size) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      f.setLength(size);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import ventispark.testing.Cli.Run;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
+import ventispark.testing.Damage;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
@@ -272,7 +273,7 @@ class FormatCommandTest {
     ok(1, "format", "isect", "--force", "isect1", isect1);
     Map<String, String> before = hashes(work);
     fails(3, "venti.conf: says 'index main' but --name is other", "format", "index", "--name", "other", conf.toString());
-    BadInputTest.delete(work.resolve("arenas0.img"));
+    Damage.delete(work.resolve("arenas0.img"));
     fails(3, "arenas0.img: no such file", "format", "index", conf.toString());
     assertEquals(before.get("isect0.img"), hashes(work).get("isect0.img"));
     assertEquals(before.get("isect1.img"), hashes(work).get("isect1.img"));

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import ventispark.testing.Cli.Run;
+import ventispark.testing.Damage;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexDiff;
@@ -109,10 +110,10 @@ class SizeCommandTest {
     fails(3, "nosuch.conf: no such file", "size", conf.replace("venti.conf", "nosuch.conf"));
     Path work = Fixtures.workingCopy("sample", FormatCommandTest.scratch("size-bad"));
     // Index sections and bloom filter need not exist: they are what is being sized.
-    BadInputTest.delete(work.resolve("isect0.img"));
-    BadInputTest.delete(work.resolve("bloom.img"));
+    Damage.delete(work.resolve("isect0.img"));
+    Damage.delete(work.resolve("bloom.img"));
     ok(4, "size", work.resolve("venti.conf").toString());
-    BadInputTest.delete(work.resolve("arenas0.img"));
+    Damage.delete(work.resolve("arenas0.img"));
     fails(3, "arenas0.img: no such file", "size", work.resolve("venti.conf").toString());
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +16,7 @@ import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
+import ventispark.testing.MiniHdfs;
 
 /** Arena partitions read from a real in-process HDFS through Hadoop's positional reads. */
 class HdfsArenasTest {
@@ -30,14 +30,7 @@ class HdfsArenasTest {
 
   @BeforeAll
   static void startHdfs() throws IOException {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, hdfsBase.toString());
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    cluster.waitActive();
+    cluster = MiniHdfs.start(hdfsBase);
   }
 
   @AfterAll

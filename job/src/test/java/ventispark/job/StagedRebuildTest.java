@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ventispark.testing.Damage.delete;
+import static ventispark.testing.Damage.truncate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,6 +42,7 @@ import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
+import ventispark.testing.MiniHdfs;
 import ventispark.write.IndexLocks;
 import ventispark.write.StageDir;
 import ventispark.write.StagedRange;
@@ -72,14 +74,7 @@ class StagedRebuildTest {
   @BeforeAll
   static void start() throws IOException {
     LocalSpark.get();
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, hdfsBase.toString());
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    cluster.waitActive();
+    cluster = MiniHdfs.start(hdfsBase);
   }
 
   @AfterAll
@@ -435,22 +430,6 @@ class StagedRebuildTest {
       int b = f.read();
       f.seek(off);
       f.write(b ^ 0x01);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void truncate(Path p, long size) {
-    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-      f.setLength(size);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static void delete(Path p) {
-    try {
-      Files.delete(p);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

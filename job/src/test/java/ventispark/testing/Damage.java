@@ -1,0 +1,46 @@
+package ventispark.testing;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** File damage for bad-input tests, as one-liners usable in lambdas (no checked exceptions). */
+public final class Damage {
+  private Damage() {}
+
+  public static void delete(Path p) {
+    try {
+      Files.delete(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void mkdir(Path p) {
+    try {
+      Files.createDirectory(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes the byte {@code value} at {@code off}. */
+  public static void poke(Path p, long off, int value) {
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+      f.seek(off);
+      f.write(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void truncate(Path p, long size) {
+    try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+      f.setLength(size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
