@@ -48,8 +48,11 @@ final class NotebookRunner {
     Path kernelJar = Path.of(System.getProperty("venti.jupyter.kernel", "target/jupyter/rapaio-jupyter-kernel.jar"));
     requireTool(Files.isRegularFile(kernelJar), "the Java kernel " + kernelJar
         + " is missing: it is copied there by `mvn test` (maven-dependency-plugin, udf/pom.xml)");
+    Path patch = Path.of(System.getProperty("venti.jupyter.patch", "target/jupyter/patch"));
+    requireTool(Files.isRegularFile(patch.resolve("org/rapaio/jupyter/kernel/channels/LoopThread.class")),
+        "the kernel's corrected channel loop is missing from " + patch + ": it is copied there by `mvn test`");
     NotebookRunner runner = new NotebookRunner(work);
-    runner.writeKernelSpec(kernelJar);
+    runner.writeKernelSpec(kernelJar, patch);
     return runner;
   }
 
@@ -76,7 +79,7 @@ final class NotebookRunner {
   }
 
   /** kernels/venti-spark-java/kernel.json under a private JUPYTER_PATH. */
-  private void writeKernelSpec(Path kernelJar) throws IOException {
+  private void writeKernelSpec(Path kernelJar, Path patch) throws IOException {
     Path repo = Path.of(System.getProperty("venti.repo", "..")).toAbsolutePath().normalize();
     List<String> cp = testClassPath();
     if (cp.stream().noneMatch(e -> e.endsWith(Path.of("udf", "target", "classes").toString()))
@@ -93,8 +96,10 @@ final class NotebookRunner {
     argv.add("-XX:TieredStopAtLevel=1");
     argv.add("-Djava.awt.headless=true");
     argv.add("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.properties"));
-    argv.add("-jar");
-    argv.add(kernelJar.toAbsolutePath().toString());
+    // The corrected LoopThread before the kernel's own (see org.rapaio.jupyter.kernel.channels.LoopThread).
+    argv.add("-cp");
+    argv.add(patch.toAbsolutePath() + File.pathSeparator + kernelJar.toAbsolutePath());
+    argv.add("org.rapaio.jupyter.kernel.MainApp");
     argv.add("{connection_file}");
     spec.put("display_name", "Java (venti-spark)");
     spec.put("language", "java");
@@ -128,8 +133,11 @@ final class NotebookRunner {
         "--ExecutePreprocessor.timeout=" + timeout.toSeconds(), "--ExecutePreprocessor.startup_timeout=120",
         "--output-dir", out.getParent().toString(), "--output", out.getFileName().toString(), notebook.toString()),
         all, timeout.plusMinutes(1));
+    Path log = out.resolveSibling(out.getFileName() + ".log");
+    Files.writeString(log, r.output(), StandardCharsets.UTF_8);
     if (r.exit() != 0) {
-      fail(notebook.getFileName() + " failed (jupyter nbconvert exit " + r.exit() + "):\n" + cellError(r.output()));
+      fail(notebook.getFileName() + " failed (jupyter nbconvert exit " + r.exit() + "; its output: " + log + "):\n"
+          + cellError(r.output()));
     }
     JsonNode executed = JSON.readTree(out.toFile());
     for (JsonNode cell : executed.get("cells")) {

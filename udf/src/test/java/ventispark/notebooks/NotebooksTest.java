@@ -363,7 +363,7 @@ class NotebooksTest {
         }
       }
       j.get("sections").forEach(f.sections::add);
-      j.get("fills").fields().forEachRemaining(e -> f.fills.put(Long.parseLong(e.getKey()), e.getValue().asInt()));
+      j.get("fills").properties().forEach(e -> f.fills.put(Long.parseLong(e.getKey()), e.getValue().asInt()));
       f.entries = j.get("entries").asLong();
       f.blockSize = j.get("blocksize").asInt();
       f.buckets = j.get("buckets").asLong();
