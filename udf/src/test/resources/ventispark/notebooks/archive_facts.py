@@ -15,6 +15,7 @@ import sys
 
 
 def load_checker(path):
+    sys.dont_write_bytecode = True  # ../shared is read-only: no __pycache__ beside the checker
     loader = importlib.machinery.SourceFileLoader("venti_index_diff", path)
     spec = importlib.util.spec_from_loader("venti_index_diff", loader)
     module = importlib.util.module_from_spec(spec)
