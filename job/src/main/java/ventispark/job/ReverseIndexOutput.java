@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,11 +15,16 @@ import java.util.UUID;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.rdd.ShuffledRDD;
+import org.apache.spark.serializer.JavaSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 import ventispark.read.Archive;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
+import ventispark.reverse.FileSum;
 import ventispark.reverse.IndexChecksum;
 import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordSort;
@@ -31,9 +35,12 @@ import ventispark.reverse.ReverseIndexFile;
  * of an existing index). The records' map stage runs first, alone, so that the driver knows from
  * {@link RangeCounts} how many records each address range holds and where its slice of the file
  * starts; then every range is radix-sorted and written straight into its slice, and the driver
- * adds the trailer (hashing the file in large reads), forces it, renames it into place atomically,
+ * adds the trailer (summing the file in large reads), forces it, renames it into place atomically,
  * and removes older reverse indexes of the same index (they can only be stale). No task holds more
- * than its address range, and nothing is copied twice.
+ * than its address range, and nothing is copied twice. Tasks do not force their slices: the
+ * driver's one force of the whole file comes before the rename (on a shared mount, closing a
+ * task's file hands its writes to the server, whose commit the driver's force then asks for), and
+ * a file that never got its trailer is never renamed into place.
  */
 final class ReverseIndexOutput {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseIndexOutput.class);
@@ -51,7 +58,7 @@ final class ReverseIndexOutput {
       ChunkDigests digests, RangeCounts counts, Path dir) {
     try {
       Files.createDirectories(dir);
-      JavaPairRDD<Integer, byte[]> shuffled = records.partitionBy(ranges);
+      JavaPairRDD<Integer, byte[]> shuffled = shuffle(records, ranges);
       ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
       shuffled.context().submitMapStage(dep).get();
       long[] perRange = counts.totals(ranges.numPartitions());
@@ -92,6 +99,20 @@ final class ReverseIndexOutput {
     }
   }
 
+  /**
+   * The records moved to their address ranges with Spark's Java serializer, not the job's Kryo: a
+   * map task writes all its ranges' streams at once, and each open stream takes a Kryo instance
+   * that costs milliseconds to create (its registrations), which at 40 ranges was more than
+   * the records' own serialization. A record is one int and one byte array either way.
+   */
+  private static JavaPairRDD<Integer, byte[]> shuffle(JavaPairRDD<Integer, byte[]> records, AddressRanges ranges) {
+    ClassTag<Integer> key = ClassTag$.MODULE$.apply(Integer.class);
+    ClassTag<byte[]> value = ClassTag$.MODULE$.apply(byte[].class);
+    ShuffledRDD<Integer, byte[], byte[]> s = new ShuffledRDD<>(records.rdd(), ranges, key, value, value);
+    s.setSerializer(new JavaSerializer(records.context().getConf()));
+    return JavaPairRDD.fromRDD(s, key, value);
+  }
+
   /** Sorts one address range's records and writes them into its slice of the file. */
   private static long writeRange(Path file, long first, long expected, int p, Iterator<byte[]> batches)
       throws IOException {
@@ -110,16 +131,15 @@ final class ReverseIndexOutput {
     all.clear();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(sorted), ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
-      ch.force(false);
     }
     return n;
   }
 
-  /** Writes the index checksum, hashes everything before the file checksum, writes it, forces. */
+  /** Writes the index checksum, sums everything before the file checksum, writes it, forces. */
   private static void finish(Path tmp, long recordsEnd, byte[] indexSum) throws IOException {
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
-      MessageDigest sha = IndexChecksum.newSha256();
+      FileSum sum = new FileSum();
       ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
       for (long at = 0; at < pos; ) {
         buf.clear().limit((int) Math.min(buf.capacity(), pos - at));
@@ -128,10 +148,10 @@ final class ReverseIndexOutput {
           throw new IOException(tmp + ": short read while hashing");
         }
         buf.flip();
-        sha.update(buf);
+        sum.update(buf);
         at += n;
       }
-      writeFully(ch, ByteBuffer.wrap(sha.digest()), pos);
+      writeFully(ch, ByteBuffer.wrap(sum.digest()), pos);
       ch.force(true);
     }
   }

@@ -1,5 +1,6 @@
 package ventispark.reverse;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ import ventispark.format.Venti;
  */
 public final class RecordBatches {
   private final AddressRanges ranges;
-  private final byte[][] out;
+  /** Per address range, its records so far as longs: address, then bucket, slot and zero. */
+  private final long[][] out;
   private final int[] fill;
   private final IndexChecksum sum = new IndexChecksum();
   private final java.util.Map<Long, byte[]> chunkSums = new java.util.HashMap<>();
@@ -23,11 +25,10 @@ public final class RecordBatches {
   /** @param expectedRecords about how many records will be added (sizes the buffers; 0 if unknown) */
   public RecordBatches(AddressRanges ranges, long expectedRecords) {
     this.ranges = ranges;
-    this.out = new byte[ranges.numPartitions()][];
+    this.out = new long[ranges.numPartitions()][];
     this.fill = new int[out.length];
     long perRange = expectedRecords / out.length;
-    this.firstCapacity = (int) Math.min(1 << 24, Math.max(1024, perRange + perRange / 8 + 64))
-        * ReverseIndexFile.RECORD_SIZE;
+    this.firstCapacity = (int) Math.min(1 << 24, Math.max(1024, perRange + perRange / 8 + 64)) * 2;
   }
 
   /**
@@ -45,10 +46,11 @@ public final class RecordBatches {
         long addr = IEntry.addr(blocks, off + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE);
         int p = ranges.of(addr);
         if (out[p] == null || fill[p] == out[p].length) {
-          out[p] = out[p] == null ? new byte[firstCapacity] : Arrays.copyOf(out[p], out[p].length * 2);
+          out[p] = out[p] == null ? new long[firstCapacity] : Arrays.copyOf(out[p], out[p].length * 2);
         }
-        ReverseIndexFile.putRecord(out[p], fill[p], addr, bucket, slot);
-        fill[p] += ReverseIndexFile.RECORD_SIZE;
+        out[p][fill[p]] = addr;
+        out[p][fill[p] + 1] = ReverseIndexFile.recordTail(bucket, slot);
+        fill[p] += 2;
       }
       if (IndexChecksum.endsChunk(bucket, sectionStart, sectionStop)) {
         chunkSums.put(firstChunk + (bucket - sectionStart) / IndexChecksum.CHUNK_BUCKETS, sum.chunk());
@@ -65,7 +67,7 @@ public final class RecordBatches {
   public long[] counts() {
     long[] c = new long[fill.length];
     for (int p = 0; p < c.length; p++) {
-      c[p] = fill[p] / ReverseIndexFile.RECORD_SIZE;
+      c[p] = fill[p] / 2;
     }
     return c;
   }
@@ -75,7 +77,9 @@ public final class RecordBatches {
     List<Tuple2<Integer, byte[]>> batches = new ArrayList<>();
     for (int p = 0; p < out.length; p++) {
       if (fill[p] > 0) {
-        batches.add(new Tuple2<>(p, Arrays.copyOf(out[p], fill[p])));
+        byte[] b = new byte[fill[p] * Long.BYTES];
+        ByteBuffer.wrap(b).asLongBuffer().put(out[p], 0, fill[p]); // big-endian, in bulk
+        batches.add(new Tuple2<>(p, b));
       }
     }
     return batches;

@@ -1,15 +1,16 @@
 package ventispark.reverse;
 
+import java.nio.ByteBuffer;
 import java.util.List;
-import ventispark.format.Bytes;
 
 /**
  * Sorts the reverse-index records of one address range (16 bytes: a big-endian address, then
- * bucket and slot) by address. The records are read as two longs each and LSD-radix-sorted on
- * {@code address − lowest address}, in as few passes of at most 11 bits as that span needs (an
- * address range of a few MiB of records usually needs three); all digit counts come from one
- * pass. Linear time, four arrays of longs, no objects. Addresses must be distinct, as every clump
- * has its own: a repeated one is an error, never a silently ordered tie.
+ * bucket and slot) by address. The records are copied in bulk into a long array (address, rest,
+ * address, rest...) and LSD-radix-sorted on {@code address − lowest address}, in as few passes of
+ * at most 11 bits as that span needs (an address range of a few MiB of records usually needs
+ * three); all digit counts come from one pass. Linear time, two arrays of longs, no objects.
+ * Addresses must be distinct, as every clump has its own: a repeated one is an error, never a
+ * silently ordered tie.
  */
 public final class RecordSort {
   private RecordSort() {}
@@ -19,7 +20,7 @@ public final class RecordSort {
 
   /** Sorts {@code n} records at the start of {@code b} in place; returns {@code b}. */
   public static byte[] sort(byte[] b, int n) {
-    return sort(List.of(b), n, b);
+    return sort(List.of(b.length == n * SIZE ? b : java.util.Arrays.copyOf(b, n * SIZE)), n, b);
   }
 
   /**
@@ -29,76 +30,67 @@ public final class RecordSort {
    * @throws IllegalStateException when two records have the same address
    */
   public static byte[] sort(List<byte[]> batches, int n, byte[] out) {
-    long[] key = new long[n];
-    long[] val = new long[n];
-    int i = 0;
+    long[] kv = new long[2 * n];
+    int at = 0;
+    for (byte[] b : batches) {
+      int longs = Math.min(b.length / SIZE * 2, kv.length - at);
+      ByteBuffer.wrap(b).asLongBuffer().get(kv, at, longs); // big-endian, copied in bulk
+      at += longs;
+    }
+    if (at != kv.length) {
+      throw new IllegalArgumentException(at / 2 + " records in the batches, expected " + n);
+    }
     long min = -1;
     long max = 0;
-    for (byte[] b : batches) {
-      for (int off = 0; off + SIZE <= b.length && i < n; off += SIZE, i++) {
-        long a = Bytes.u64(b, off);
-        key[i] = a;
-        val[i] = Bytes.u64(b, off + 8);
-        min = Long.compareUnsigned(a, min) < 0 ? a : min;
-        max = Long.compareUnsigned(a, max) > 0 ? a : max;
-      }
-    }
-    if (i != n) {
-      throw new IllegalArgumentException(i + " records in the batches, expected " + n);
+    for (int i = 0; i < kv.length; i += 2) {
+      min = Long.compareUnsigned(kv[i], min) < 0 ? kv[i] : min;
+      max = Long.compareUnsigned(kv[i], max) > 0 ? kv[i] : max;
     }
     if (n > 1) {
-      radix(key, val, min, max);
+      kv = radix(kv, min, max);
     }
-    for (i = 0; i < n; i++) {
-      if (i > 0 && Long.compareUnsigned(key[i - 1], key[i]) >= 0) {
-        throw new IllegalStateException("two reverse-index records for address 0x" + Long.toHexString(key[i]));
+    for (int i = 2; i < kv.length; i += 2) {
+      if (Long.compareUnsigned(kv[i - 2], kv[i]) >= 0) {
+        throw new IllegalStateException("two reverse-index records for address 0x" + Long.toHexString(kv[i]));
       }
-      Bytes.put64(out, i * SIZE, key[i]);
-      Bytes.put64(out, i * SIZE + 8, val[i]);
     }
+    ByteBuffer.wrap(out).asLongBuffer().put(kv);
     return out;
   }
 
-  private static void radix(long[] key, long[] val, long min, long max) {
-    int n = key.length;
+  /** Returns the array holding the sorted records: {@code kv} or its scratch twin. */
+  private static long[] radix(long[] kv, long min, long max) {
     int bits = 64 - Long.numberOfLeadingZeros(max - min);
     int passes = (bits + MAX_DIGIT_BITS - 1) / MAX_DIGIT_BITS;
     if (passes == 0) {
-      return; // one address repeated: the caller reports it
+      return kv; // one address repeated: the caller reports it
     }
     int digit = (bits + passes - 1) / passes;
     int mask = (1 << digit) - 1;
     int[][] start = new int[passes][mask + 2];
-    for (int i = 0; i < n; i++) {
-      long k = key[i] - min;
+    for (int i = 0; i < kv.length; i += 2) {
+      long k = kv[i] - min;
       for (int p = 0; p < passes; p++) {
         start[p][(int) (k >>> (p * digit) & mask) + 1]++;
       }
     }
-    long[] key2 = new long[n];
-    long[] val2 = new long[n];
+    long[] to = new long[kv.length];
     for (int p = 0; p < passes; p++) {
-      int[] at = start[p];
+      int[] next = start[p];
       for (int v = 0; v <= mask; v++) {
-        at[v + 1] += at[v];
+        next[v + 1] += next[v];
       }
       int shift = p * digit;
-      for (int i = 0; i < n; i++) {
-        long k = key[i];
-        int to = at[(int) ((k - min) >>> shift & mask)]++;
-        key2[to] = k;
-        val2[to] = val[i];
+      for (int i = 0; i < kv.length; i += 2) {
+        long k = kv[i];
+        int j = 2 * next[(int) ((k - min) >>> shift & mask)]++;
+        to[j] = k;
+        to[j + 1] = kv[i + 1];
       }
-      long[] t = key;
-      key = key2;
-      key2 = t;
-      t = val;
-      val = val2;
-      val2 = t;
+      long[] t = kv;
+      kv = to;
+      to = t;
     }
-    if (passes % 2 == 1) {
-      System.arraycopy(key, 0, key2, 0, n);
-      System.arraycopy(val, 0, val2, 0, n);
-    }
+    return kv;
   }
 }

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,14 +17,14 @@ import ventispark.format.FormatException;
  * A reverse index file ({@code REVERSE-INDEX.md}): its name, header, records and trailer.
  *
  * <pre>
- * header  := "VREV" version[4]=1 hashid[4]=1 recordsize[4]=16 entries[8] buckets[8]
+ * header  := "VREV" version[4]=2 hashid[4]=1 recordsize[4]=16 entries[8] buckets[8]
  * record  := addr[8] bucket[4] slot[2] zero[2]          ascending addr
- * trailer := indexsum[32] filesum[32]                   filesum = SHA-256 of all bytes before it
+ * trailer := indexsum[32] filesum[32]                   filesum: FileSum of all bytes before it
  * </pre>
  */
 public final class ReverseIndexFile implements AutoCloseable {
   public static final int MAGIC = 0x56524556;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   public static final int HASH_SHA1 = 1;
   public static final int HEADER_SIZE = 32;
   public static final int RECORD_SIZE = 16;
@@ -75,7 +74,12 @@ public final class ReverseIndexFile implements AutoCloseable {
 
   public static void putRecord(byte[] b, int off, long addr, long bucket, int slot) {
     Bytes.put64(b, off, addr);
-    Bytes.put64(b, off + 8, (bucket << 32) | ((long) slot << 16));
+    Bytes.put64(b, off + 8, recordTail(bucket, slot));
+  }
+
+  /** A record's last 8 bytes as a big-endian long: bucket[4] slot[2] zero[2]. */
+  public static long recordTail(long bucket, int slot) {
+    return (bucket << 32) | ((long) slot << 16);
   }
 
   /** Opens and checks the structure (not the checksums: {@link #fileSumHolds()}). */
@@ -90,6 +94,11 @@ public final class ReverseIndexFile implements AutoCloseable {
       byte[] h = read(0, HEADER_SIZE);
       if (Bytes.u32(h, 0) != MAGIC) {
         throw FormatException.at(file.toString(), 0, String.format("bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
+      }
+      if (Bytes.u32(h, 4) < VERSION) {
+        throw FormatException.at(file.toString(), 4, "reverse index version " + Bytes.u32(h, 4)
+            + " of an earlier venti-spark, whose checksums this one does not compute: make it anew with"
+            + " venti-spark reverse build");
       }
       if (Bytes.u32(h, 4) != VERSION || Bytes.u32(h, 8) != HASH_SHA1 || Bytes.u32(h, 12) != RECORD_SIZE) {
         throw FormatException.at(file.toString(), 4, "unknown reverse index version " + Bytes.u32(h, 4) + ", hash "
@@ -124,9 +133,9 @@ public final class ReverseIndexFile implements AutoCloseable {
     return file;
   }
 
-  /** True when the stored file checksum is the SHA-256 of everything before it. */
+  /** True when the stored file checksum is the {@link FileSum} of everything before it. */
   public boolean fileSumHolds() {
-    MessageDigest sha = IndexChecksum.sha256();
+    FileSum sum = new FileSum();
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     long end = HEADER_SIZE + entries * RECORD_SIZE + IndexChecksum.SIZE;
     try {
@@ -136,13 +145,13 @@ public final class ReverseIndexFile implements AutoCloseable {
         if (n <= 0) {
           return false;
         }
-        sha.update(buf.array(), 0, n);
+        sum.update(buf.flip());
         pos += n;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }
-    return java.util.Arrays.equals(sha.digest(), fileSum);
+    return java.util.Arrays.equals(sum.digest(), fileSum);
   }
 
   /** Record of log rank {@code r}, 0 ≤ r < entries. */
