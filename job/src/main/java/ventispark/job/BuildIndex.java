@@ -101,10 +101,21 @@ public final class BuildIndex {
       LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format("%,d", bloomBits));
     }
     sc.setJobDescription(null);
+    return summarize(c, "wrote", written, bloomBits, reverseIndex, options.dropDuplicates());
+  }
+
+  /**
+   * The summary of a rebuild (or staging) that {@code verb} {@code written} entries, after checking
+   * that it wrote every entry read, less only the duplicate copies {@code --drop-duplicates} drops.
+   */
+  static BuildSummary summarize(PlanIndex.Checked c, String verb, long written, long bloomBits, Path reverseIndex,
+      boolean dropDuplicates) {
+    Archive archive = c.plan().archive();
+    Phases phases = c.phases();
     SplitCountsAccumulator counts = c.counts();
     long dropped = counts.indexed() - written;
-    if (dropped < 0 || (dropped > 0 && !options.dropDuplicates())) {
-      throw new IllegalStateException("wrote " + written + " entries but read " + counts.indexed());
+    if (dropped < 0 || (dropped > 0 && !dropDuplicates)) {
+      throw new IllegalStateException(verb + " " + written + " entries but read " + counts.indexed());
     }
     BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
         counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total(),

@@ -83,17 +83,7 @@ final class StageIndex {
     phases.lap("manifest");
     LOG.info("{}: staged {} ranges; write them into the index with: venti-spark stage apply {} {}", dir,
         ranges.size() + (bloom == null ? 0 : bloom.size()), dir, archive.config());
-
-    SplitCountsAccumulator counts = c.counts();
-    long dropped = counts.indexed() - written;
-    if (dropped < 0 || (dropped > 0 && !options.dropDuplicates())) {
-      throw new IllegalStateException("staged " + written + " entries but read " + counts.indexed());
-    }
-    BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
-        counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total(),
-        null, dropped);
-    LOG.info(summary.doneLine());
-    return summary;
+    return BuildIndex.summarize(c, "staged", written, bloomBits, null, options.dropDuplicates());
   }
 
   /** The staging job: every range built and sorted as a rebuild in place does, put into {@code dir}, in range order. */

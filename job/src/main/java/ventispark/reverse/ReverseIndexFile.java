@@ -162,17 +162,7 @@ public final class ReverseIndexFile implements AutoCloseable {
 
   /** Reads records {@code [first, first + n)} into {@code buf} (16 bytes each), in one read. */
   public void readRecords(long first, int n, byte[] buf) {
-    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n * RECORD_SIZE);
-    long pos = HEADER_SIZE + first * RECORD_SIZE;
-    try {
-      while (bb.hasRemaining()) {
-        if (ch.read(bb, pos + bb.position()) < 0) {
-          throw FormatException.at(file.toString(), pos, "short read");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-    }
+    readFully(ByteBuffer.wrap(buf, 0, n * RECORD_SIZE), HEADER_SIZE + first * RECORD_SIZE);
   }
 
   /** The rank of the first record with an address ≥ {@code addr} (entries when none). */
@@ -191,17 +181,23 @@ public final class ReverseIndexFile implements AutoCloseable {
   }
 
   private byte[] read(long pos, int len) {
-    ByteBuffer bb = ByteBuffer.allocate(len);
+    byte[] b = new byte[len];
+    readFully(ByteBuffer.wrap(b), pos);
+    return b;
+  }
+
+  /** Fills {@code bb} (from its position) with the bytes at {@code pos}; a short file is an error. */
+  private void readFully(ByteBuffer bb, long pos) {
+    int start = bb.position();
     try {
       while (bb.hasRemaining()) {
-        if (ch.read(bb, pos + bb.position()) < 0) {
+        if (ch.read(bb, pos + bb.position() - start) < 0) {
           throw FormatException.at(file.toString(), pos, "short read");
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }
-    return bb.array();
   }
 
   @Override
