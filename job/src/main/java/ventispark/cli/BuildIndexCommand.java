@@ -1,6 +1,7 @@
 package ventispark.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -59,7 +60,7 @@ final class BuildIndexCommand {
         options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0], stage[0]);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
-      BuildSummary s = new BuildIndex(spark.sc, options).run(conf);
+      BuildSummary s = new BuildIndex(spark.sc, options, outputs(report)).run(conf);
       out.printf("%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
       s.sections().forEach(r -> out.println(r.line()));
       if (s.bloomBits() >= 0) {
@@ -95,7 +96,7 @@ final class BuildIndexCommand {
     BuildIndexOptions options = options(args, "plan", false);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf)) {
-      PlanIndex.Summary s = new PlanIndex(spark.sc, options).run(conf);
+      PlanIndex.Summary s = new PlanIndex(spark.sc, options, outputs(report)).run(conf);
       FillReport fill = s.fill();
       if (report != null) {
         report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
@@ -112,6 +113,11 @@ final class BuildIndexCommand {
       out.printf("fits: the fullest bucket is %.0f%% full; nothing was written%n", fill.growthNeeded() * 100);
       return ExitCode.OK.code;
     }
+  }
+
+  /** The files a command writes besides the index: its report, if any. */
+  static List<Path> outputs(RunReport report) {
+    return report == null ? List.of() : report.outputs();
   }
 
   private static BuildIndexOptions options(Args args, String command, boolean bloomAllowed) {

@@ -36,7 +36,7 @@ final class CheckIndexCommand {
     String conf = args.single("CONF");
     CheckIndex.Options options = new CheckIndex.Options(build, flags[0], flags[1], max[0]);
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark checkindex " + conf)) {
-      CheckIndex.Result r = new CheckIndex(spark.sc, options).run(conf);
+      CheckIndex.Result r = new CheckIndex(spark.sc, options, BuildIndexCommand.outputs(report)).run(conf);
       if (r.differingBuckets() > 0) {
         out.println("# diff actual correct");
         r.report().forEach(out::println);

@@ -3,7 +3,6 @@ package ventispark.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ventispark.plan.FillReport;
+import ventispark.write.WritePlan;
 
 /**
  * The machine-readable report of a run ({@code venti-spark --report FILE COMMAND ...}), for
@@ -24,7 +24,9 @@ final class RunReport {
   private final Path file;
   private final Map<String, Object> root = new LinkedHashMap<>();
 
+  /** A report to {@code file}, checked first: a run never fails at its end for want of a place to report. */
   RunReport(Path file, List<String> argv) {
+    new WritePlan.Builder(null).newFile(file).build().probe();
     this.file = file;
     root.put("version", 1);
     root.put("command", argv.isEmpty() ? null : argv.get(0));
@@ -72,19 +74,36 @@ final class RunReport {
     return put("growthNeeded", fill.growthNeeded());
   }
 
-  /** Writes the report with the exit status; a report that cannot be written is itself an error. */
-  void write(int exitCode, String message) {
+  /** The report file, for the run's write plan: it must not replace anything the run reads or writes. */
+  List<Path> outputs() {
+    return List.of(file);
+  }
+
+  /**
+   * Writes the report with the exit status, into a new file beside it renamed over it (a reader sees
+   * the old report or the new one, never part of one); returns why it could not, or null.
+   */
+  String write(int exitCode, String message) {
     root.put("exitCode", exitCode);
     root.put("status", exitCode == 0 ? "ok" : "failed");
     root.put("message", message);
     root.put("finished", Instant.now().toString());
+    Path tmp = null;
     try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), root);
+      tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+      Files.write(tmp, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
       Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("--report " + file + ": " + e.getMessage(), e);
+      try {
+        if (tmp != null) {
+          Files.deleteIfExists(tmp);
+        }
+      } catch (IOException ignored) {
+        // the message below says what failed
+      }
+      return file + ": cannot write the report: " + e.getMessage();
     }
   }
 }

@@ -13,7 +13,9 @@ import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
+import ventispark.job.PartlyWrittenException;
 import ventispark.job.SparkSettings;
+import ventispark.read.PartitionRef;
 
 /**
  * The venti-spark command line, {@code git}-style subcommands. Main class for {@code spark-submit}
@@ -57,8 +59,15 @@ public final class VentiSpark {
    * the run's JSON report ({@link RunReport}) to FILE, whatever the outcome.
    */
   public static int run(List<String> argv, PrintStream out, PrintStream err) {
+    TaskLog.install();
     if (argv.size() >= 2 && argv.get(0).equals("--report")) {
-      RunReport report = new RunReport(Path.of(argv.get(1)), argv.subList(2, argv.size()));
+      RunReport report;
+      try {
+        report = new RunReport(Path.of(PartitionRef.absolute(argv.get(1))), argv.subList(2, argv.size()));
+      } catch (FormatException e) {
+        err.println("venti-spark: --report " + e.getMessage());
+        return ExitCode.BAD_INPUT.code;
+      }
       String[] message = {null};
       PrintStream tee = new PrintStream(err, true) {
         @Override
@@ -68,7 +77,11 @@ public final class VentiSpark {
         }
       };
       int status = run(argv.subList(2, argv.size()), out, tee, report);
-      report.write(status, message[0]);
+      String failed = report.write(status, message[0]);
+      if (failed != null) {
+        // the report is about the work: its own failure does not change what the work's status says
+        err.println("venti-spark: --report " + failed + "; the exit status (" + status + ") is the command's");
+      }
       return status;
     }
     return run(argv, out, err, null);
@@ -112,13 +125,24 @@ public final class VentiSpark {
     }
   }
 
-  /** One line for the user; the exit status says whether the index may have been touched. */
+  /**
+   * One line for the user. The exit status says what happened to the index: a failure after it was
+   * (or may have been) written is always 1 and names the files ({@link PartlyWrittenException});
+   * statuses 2 to 5 are only possible while nothing was written.
+   */
   static int report(Throwable e, PrintStream err) {
+    PartlyWrittenException written = Failures.find(e, PartlyWrittenException.class);
+    if (written != null) {
+      err.println("venti-spark: failed: " + Failures.oneLine(written.getCause()) + "; " + written.getMessage()
+          + " (run it again: a rerun rewrites them whole)" + TaskLog.hint());
+      return ExitCode.FAILED.code;
+    }
     Throwable cause = Failures.userCause(e);
     ExitCode code = cause instanceof FormatException ? ExitCode.BAD_INPUT
         : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW
         : cause instanceof IndexBusyException ? ExitCode.BUSY : ExitCode.FAILED;
-    err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) : "venti-spark: " + cause.getMessage());
+    err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) + TaskLog.hint()
+        : "venti-spark: " + cause.getMessage());
     return code.code;
   }
 

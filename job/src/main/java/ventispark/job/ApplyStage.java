@@ -1,16 +1,21 @@
 package ventispark.job;
 
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.IndexLayout;
+import ventispark.read.PartitionRef;
 import ventispark.write.IndexLocks;
+import ventispark.write.PlannedFile;
 import ventispark.write.SectionWriter;
 import ventispark.write.StageDir;
 import ventispark.write.StageManifest;
 import ventispark.write.StagedRange;
+import ventispark.write.WritePlan;
 
 /**
  * {@code venti-spark stage apply DIR CONF} (and {@code stage verify}): writes a staged rebuild
@@ -36,12 +41,21 @@ public final class ApplyStage {
     StageDir dir = new StageDir(stage, hadoop);
     StageManifest m = StageManifest.parse(dir.display() + "/" + StageDir.MANIFEST, dir.read(StageDir.MANIFEST));
     List<StageCheck.Target> targets = StageCheck.layout(m, index, dir);
+    WritePlan plan = plan(index, targets, hadoop);
     if (!write) {
       StageCheck.contents(targets, dir);
     } else {
       try (IndexLocks locks = IndexLocks.acquire(targets.stream().map(StageCheck.Target::ref).toList())) {
         StageCheck.contents(targets, dir);
-        targets.forEach(t -> write(t, dir));
+        plan.probe();
+        List<String> written = new ArrayList<>();
+        try {
+          for (StageCheck.Target t : targets) {
+            write(t, plan.planned(t.ref()), dir, written);
+          }
+        } catch (RuntimeException e) {
+          throw written.isEmpty() ? e : new PartlyWrittenException(written, e);
+        }
       }
     }
     long bytes = targets.stream().flatMap(t -> t.ranges().stream()).mapToLong(StagedRange::length).sum();
@@ -52,9 +66,33 @@ public final class ApplyStage {
         System.currentTimeMillis() - t0);
   }
 
-  /** Writes one partition's ranges, each checked again against its SHA-256 as it is read, and forces them. */
-  private static void write(StageCheck.Target t, StageDir dir) {
-    try (SectionWriter out = new SectionWriter(t.ref())) {
+  /**
+   * What applying writes, checked like a rebuild's: the targets' sections and bloom filter, and
+   * nothing that shares a byte with the config, the other sections' headers, or any arena partition
+   * of the config that exists here.
+   */
+  private static WritePlan plan(IndexLayout index, List<StageCheck.Target> targets, Configuration hadoop) {
+    List<PartitionRef> written = targets.stream().map(StageCheck.Target::ref).toList();
+    WritePlan.Builder b = new WritePlan.Builder(hadoop).config(PartitionRef.resolve(index.config(), index.config()));
+    for (PartitionRef a : index.arenaPartitions()) {
+      if (!a.isLocal() || Files.exists(a.localPath())) {
+        b.read("arena partition", a, 0, Long.MAX_VALUE);
+      }
+    }
+    index.sections().forEach(s -> b.section(s, written.contains(s.ref())));
+    if (index.bloom() != null) {
+      b.bloom(index.bloom(), index.bloomHeader(), written.contains(index.bloom()));
+    }
+    return b.build();
+  }
+
+  /**
+   * Writes one partition's ranges, each checked again against its SHA-256 as it is read, and forces
+   * them; enters the partition in {@code written} before its first byte.
+   */
+  private static void write(StageCheck.Target t, PlannedFile file, StageDir dir, List<String> written) {
+    try (SectionWriter out = new SectionWriter(file, null)) {
+      written.add(t.what()); // opened and checked: from here on it may be partly written
       for (StagedRange r : t.ranges()) {
         String sha = dir.readThrough(r.file(), r.length(), (at, b, n) -> out.write(r.offset() + at, b, 0, n));
         if (!sha.equals(r.sha256())) {

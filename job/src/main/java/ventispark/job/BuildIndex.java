@@ -1,11 +1,15 @@
 package ventispark.job;
 
+import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ventispark.plan.BucketRangePartitioner;
@@ -14,6 +18,7 @@ import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
@@ -25,6 +30,10 @@ import ventispark.sort.EntryBatches;
 import ventispark.write.BloomBuilder;
 import ventispark.write.BucketRangeWriter;
 import ventispark.write.IndexLocks;
+import ventispark.write.PlannedFile;
+import ventispark.write.WriteLedger;
+import ventispark.write.WritePlan;
+import scala.Tuple2;
 
 /**
  * The Spark rebuild of a Venti index, the distributed {@code buildindex}:
@@ -42,49 +51,74 @@ import ventispark.write.IndexLocks;
  *   <li>bloom (when enabled): {@link BloomBuilder}.
  * </ol>
  *
- * Steps 2 to 4 are three Spark jobs over one shuffle: the arenas are read once.
+ * Steps 2 to 4 are three Spark jobs over one shuffle: the arenas are read once. Before step 2, the
+ * {@link WritePlan} of every byte range read and written is checked and every output probed; the
+ * {@link WriteLedger} enters what is written, so a failure says truthfully whether the index was
+ * touched ({@link PartlyWrittenException}).
  */
 public final class BuildIndex {
   private static final Logger LOG = LoggerFactory.getLogger(BuildIndex.class);
 
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
+  private final List<Path> outputs;
 
   public BuildIndex(JavaSparkContext sc, BuildIndexOptions options) {
+    this(sc, options, List.of());
+  }
+
+  /** A rebuild that also writes {@code outputs} (a report): new files, checked with the index's in its write plan. */
+  public BuildIndex(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs) {
     this.sc = sc;
     this.options = options;
+    this.outputs = List.copyOf(outputs);
   }
 
   /** Rebuilds the index of the archive named by {@code config}, or stages it ({@link BuildIndexOptions#stageDir}). */
   public BuildSummary run(String config) {
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(config);
+    HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     if (options.stageDir() != null) {
       // The sections are only read, to plan: stage apply locks and writes them.
+      WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
       StageIndex stage = new StageIndex(sc, options, plan);
       return stage.run(planner.check(plan));
     }
-    try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles())) {
-      return run(planner.check(plan));
+    List<Path> dirs = options.reverseIndexDir() == null ? List.of() : List.of(Path.of(options.reverseIndexDir()));
+    WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), outputs, dirs, conf.get());
+    try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles()); WriteLedger ledger = new WriteLedger(sc.sc())) {
+      writes.probe();
+      try {
+        return run(planner.check(plan), writes, ledger);
+      } catch (RuntimeException e) {
+        List<String> written = ledger.written();
+        if (!written.isEmpty()) {
+          throw new PartlyWrittenException(written, e);
+        }
+        throw e;
+      }
     }
   }
 
-  private BuildSummary run(PlanIndex.Checked c) {
+  private BuildSummary run(PlanIndex.Checked c, WritePlan writes, WriteLedger ledger) {
     if (c.fill().overflows()) {
       throw new IndexOverflowException(c.fill().overflowMessage());
     }
     RebuildPlan plan = c.plan();
     Archive archive = plan.archive();
     Phases phases = c.phases();
+    Targets targets = Targets.of(plan, writes, ledger);
+    WriteFaults.beforeWrite();
     sc.setJobDescription("venti: sort and write " + plan.describeSections()
         + (options.reverseIndexDir() == null ? "" : ", and the reverse index"));
     long written;
     Path reverseIndex = null;
     if (options.reverseIndexDir() == null) {
-      written = write(c, options.dropDuplicates());
+      written = write(c, targets, ledger, options.dropDuplicates());
       phases.lap("sort and write");
     } else {
-      ReverseIndexOutput.Result r = writeWithReverseIndex(c, Path.of(options.reverseIndexDir()));
+      ReverseIndexOutput.Result r = writeWithReverseIndex(c, targets, ledger, Path.of(options.reverseIndexDir()));
       written = r.entries();
       reverseIndex = r.file();
       phases.lap("sort and write, reverse index");
@@ -96,12 +130,27 @@ public final class BuildIndex {
     long bloomBits = -1;
     if (plan.bloom()) {
       sc.setJobDescription("venti: rebuild bloom filter " + archive.bloom().display());
-      bloomBits = BloomBuilder.build(c.shuffle().splitIds(), plan.splits(), sc.defaultParallelism(), archive, c.conf());
+      PlannedFile bloom = writes.planned(archive.bloom());
+      bloomBits = BloomBuilder.build(c.shuffle().splitIds(), plan.splits(), sc.defaultParallelism(), archive, c.conf(),
+          bloom, ledger);
       phases.lap("bloom");
       LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format("%,d", bloomBits));
     }
     sc.setJobDescription(null);
     return summarize(c, "wrote", written, bloomBits, reverseIndex, options.dropDuplicates());
+  }
+
+  /** What the write tasks write into: each rebuilt section's planned file, and the ledger's accumulator. */
+  record Targets(PlannedFile[] sections, LongAccumulator firstWrites, List<String> files) implements Serializable {
+    static Targets of(RebuildPlan plan, WritePlan writes, WriteLedger ledger) {
+      PlannedFile[] bySection = new PlannedFile[plan.archive().sections().size()];
+      List<String> files = new ArrayList<>();
+      for (int i : plan.sections()) {
+        bySection[i] = writes.planned(plan.archive().sections().get(i).ref());
+        files.add(bySection[i].display());
+      }
+      return new Targets(bySection, ledger == null ? null : ledger.firstWrites(), List.copyOf(files));
+    }
   }
 
   /**
@@ -128,11 +177,12 @@ public final class BuildIndex {
    * The write job: every range built, sorted and written whole. Any number of attempts of any task,
    * in any order or at once, leave the same bytes; returns the entries written.
    */
-  static long write(PlanIndex.Checked c, boolean dropDuplicates) {
+  static long write(PlanIndex.Checked c, Targets targets, WriteLedger ledger, boolean dropDuplicates) {
     RebuildPlan plan = c.plan();
-    return c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(writeImage(plan, p, it, dropDuplicates).entries()).iterator(), true)
-        .collect().stream().mapToLong(Long::longValue).sum();
+    JavaRDD<Long> counts = c.shuffle().batches()
+        .mapPartitionsWithIndex((p, it) -> List.of(writeImage(plan, targets, p, it, dropDuplicates).entries()).iterator(),
+            true);
+    return ledger.writes(counts, targets.files()).collect().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
@@ -140,7 +190,8 @@ public final class BuildIndex {
    * images they write: the index is neither read back nor the arenas read twice. The writes happen
    * in the map stage of the reverse index's shuffle; a recomputed stage writes the same bytes.
    */
-  private ReverseIndexOutput.Result writeWithReverseIndex(PlanIndex.Checked c, Path dir) {
+  private ReverseIndexOutput.Result writeWithReverseIndex(PlanIndex.Checked c, Targets targets, WriteLedger ledger,
+      Path dir) {
     RebuildPlan plan = c.plan();
     Archive archive = plan.archive();
     AddressRanges byAddress = BuildReverseIndex.addressRanges(archive, sc.defaultParallelism());
@@ -150,9 +201,9 @@ public final class BuildIndex {
     sc.sc().register(counts, "venti reverse index range counts");
     long[] firstChunks = IndexChecksum.firstChunks(archive);
     boolean drop = options.dropDuplicates();
-    JavaPairRDD<Integer, byte[]> records = JavaPairRDD.fromJavaRDD(c.shuffle().batches()
+    JavaRDD<Tuple2<Integer, byte[]>> records = c.shuffle().batches()
         .mapPartitionsWithIndex((p, it) -> {
-          BucketImage image = writeImage(plan, p, it, drop);
+          BucketImage image = writeImage(plan, targets, p, it, drop);
           BucketRangePartitioner part = plan.partitioner();
           IndexSection s = archive.sections().get(part.section(p));
           RecordBatches b = new RecordBatches(byAddress, image.entries());
@@ -161,8 +212,9 @@ public final class BuildIndex {
           digests.add(b.chunkSums());
           counts.add(java.util.Map.of(p, b.counts()));
           return b.batches().iterator();
-        }, true));
-    return ReverseIndexOutput.write(archive, records, byAddress, digests, counts, dir);
+        }, true);
+    return ReverseIndexOutput.write(archive, JavaPairRDD.fromJavaRDD(ledger.writes(records, targets.files())),
+        byAddress, digests, counts, dir);
   }
 
   static void logPlan(RebuildPlan plan) {
@@ -173,12 +225,14 @@ public final class BuildIndex {
   }
 
   /** Builds, sorts and writes range {@code p}; returns its image. */
-  private static BucketImage writeImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+  private static BucketImage writeImage(RebuildPlan plan, Targets targets, int p, Iterator<byte[]> batches,
+      boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
+    PlannedFile file = targets.sections()[part.section(p)];
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
-    WriteFaults.maybeFail(p, s, image);
-    BucketRangeWriter.write(s, image);
+    WriteFaults.maybeFail(p, s, file, image, targets.firstWrites());
+    BucketRangeWriter.write(s, file, image, targets.firstWrites());
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
     return image;

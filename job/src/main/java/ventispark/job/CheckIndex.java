@@ -1,6 +1,7 @@
 package ventispark.job;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +16,7 @@ import ventispark.read.IndexSection;
 import ventispark.read.PartitionReader;
 import ventispark.sort.BucketImage;
 import ventispark.write.BloomBuilder;
+import ventispark.write.WritePlan;
 
 /**
  * {@code checkindex} as a Spark job, with no scratch partition: the entries the arenas give are
@@ -28,6 +30,7 @@ import ventispark.write.BloomBuilder;
 public final class CheckIndex {
   private final JavaSparkContext sc;
   private final Options options;
+  private final List<Path> outputs;
 
   /**
    * @param build which sections ({@code -i}), bloom ({@code -b}: check the bloom even with -i) and task sizes
@@ -52,14 +55,21 @@ public final class CheckIndex {
   }
 
   public CheckIndex(JavaSparkContext sc, Options options) {
+    this(sc, options, List.of());
+  }
+
+  /** A check that writes {@code outputs} (a report), checked in its write plan: nothing it reads may be replaced. */
+  public CheckIndex(JavaSparkContext sc, Options options, List<Path> outputs) {
     this.sc = sc;
     this.options = options;
+    this.outputs = List.copyOf(outputs);
   }
 
   public Result run(String config) {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
+    WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
     BuildIndex.logPlan(plan);
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
     sc.setJobDescription("venti: read " + plan.describeRead());

@@ -1,11 +1,14 @@
 package ventispark.job;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
+import ventispark.write.WritePlan;
 
 /**
  * The dry run ({@code venti-spark plan}), and the first half of every rebuild: load and validate
@@ -17,6 +20,7 @@ public final class PlanIndex {
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
   private final HadoopConf conf;
+  private final List<Path> outputs;
   private Phases phases;
 
   /** The archive, read and checked: what {@code plan} reports and the rebuild writes from. */
@@ -33,21 +37,25 @@ public final class PlanIndex {
       Map<String, Long> phaseMillis, long millis) {}
 
   public PlanIndex(JavaSparkContext sc, BuildIndexOptions options) {
+    this(sc, options, List.of());
+  }
+
+  /** A dry run that writes {@code outputs} (a report), checked in its write plan: nothing it reads may be replaced. */
+  public PlanIndex(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs) {
     this.sc = sc;
     this.options = options;
     this.conf = new HadoopConf(sc.hadoopConfiguration());
+    this.outputs = List.copyOf(outputs);
   }
 
   /** Runs {@code plan}: reports the fill whatever it is; the caller decides what an overflow means. */
   public Summary run(String config) {
-    Checked c = check(config);
+    RebuildPlan plan = plan(config);
+    WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
+    Checked c = check(plan);
     sc.setJobDescription(null);
     return new Summary(c.fill(), c.counts().arenaEntries(), c.counts().indexed(), c.counts().skipped(),
         c.shuffleBytes(), c.phases().millis(), c.phases().total());
-  }
-
-  Checked check(String config) {
-    return check(plan(config));
   }
 
   /** Loads and validates the archive and plans the work (driver only). */

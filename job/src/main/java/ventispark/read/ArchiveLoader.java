@@ -75,7 +75,8 @@ public final class ArchiveLoader {
     checkIndex(config, IndexConfig.parse(sections.get(0).ref().display() + " index config", text), sections);
     PartitionRef bloom = config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
     return new IndexLayout(configLocation, config.indexName(), List.copyOf(sections), text, bloom,
-        bloom == null ? null : bloomHeaderOf(bloom));
+        bloom == null ? null : bloomHeaderOf(bloom),
+        config.arenaPartitions().stream().map(a -> PartitionRef.resolve(a, configLocation)).toList());
   }
 
   private List<IndexSection> sectionsOf(VentiConfig config, String configLocation) {

@@ -1,6 +1,7 @@
 package ventispark.reverse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,8 @@ public final class ChunkDigests extends AccumulatorV2<Map<Long, byte[]>, Map<Lon
 
   @Override
   public synchronized Map<Long, byte[]> value() {
-    return new TreeMap<>(digests);
+    // a snapshot: Spark's status listener reads it on its own thread; the digests are never changed
+    return Collections.unmodifiableSortedMap(new TreeMap<>(digests));
   }
 
   /** Every chunk's digest in order; fails if one is missing. */

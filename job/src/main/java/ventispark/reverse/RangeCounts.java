@@ -44,7 +44,8 @@ public final class RangeCounts extends AccumulatorV2<Map<Integer, long[]>, Map<I
 
   @Override
   public synchronized Map<Integer, long[]> value() {
-    return new HashMap<>(byTask);
+    // a snapshot: Spark's status listener reads it on its own thread; the counts are never changed
+    return Map.copyOf(byTask);
   }
 
   /** Records per range, over every task. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 import ventispark.format.BloomBits;
 import ventispark.format.BloomHeader;
@@ -30,16 +31,22 @@ public final class BloomBuilder {
 
   private BloomBuilder() {}
 
-  /** Builds and writes the filter; returns the number of bits set after the header. */
+  /**
+   * Builds the filter and writes it into {@code bloom}, the planned file of the archive's filter,
+   * entering the writes in {@code ledger}; returns the number of bits set after the header.
+   */
   public static long build(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks, Archive archive,
-      HadoopConf conf) {
-    return expected(splitIds, splits, mapTasks, archive, conf, false, (first, range) -> {
-      try (SectionWriter out = new SectionWriter(archive.bloom())) {
+      HadoopConf conf, PlannedFile bloom, WriteLedger ledger) {
+    LongAccumulator firstWrites = ledger.firstWrites();
+    RangeAction<Long> write = (first, range) -> {
+      try (SectionWriter out = new SectionWriter(bloom, firstWrites)) {
         out.write(first, range, 0, range.length);
         out.flush();
       }
       return ones(range, first);
-    }).stream().mapToLong(Long::longValue).sum();
+    };
+    return expected(splitIds, splits, mapTasks, archive, conf, false, write,
+        rdd -> ledger.writes(rdd, List.of(bloom.display()))).stream().mapToLong(Long::longValue).sum();
   }
 
   /**
@@ -90,23 +97,32 @@ public final class BloomBuilder {
     R apply(long first, byte[] range);
   }
 
-  /** Builds the expected filter range by range and applies {@code action}; returns its results. */
   private static <R> List<R> expected(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks,
       Archive archive, HadoopConf conf, boolean withCorrupt, RangeAction<R> action) {
+    return expected(splitIds, splits, mapTasks, archive, conf, withCorrupt, action, rdd -> rdd);
+  }
+
+  /**
+   * Builds the expected filter range by range and applies {@code action}; returns its results.
+   * {@code mark} sees the RDD of the actions before it runs (the ledger marks writing RDDs).
+   */
+  private static <R> List<R> expected(JavaRDD<Integer> splitIds, List<ArenaSplit> splits, int mapTasks,
+      Archive archive, HadoopConf conf, boolean withCorrupt, RangeAction<R> action,
+      java.util.function.UnaryOperator<JavaRDD<R>> mark) {
     BloomHeader h = archive.bloomHeader();
     int size = h.size();
     int slice = Math.min(size, SLICE_BYTES);
     int slices = size / slice;
     int reducers = Math.max(1, Math.min(slices, mapTasks));
-    return splitIds.coalesce(Math.max(1, mapTasks))
+    JavaRDD<R> results = splitIds.coalesce(Math.max(1, mapTasks))
         .mapPartitionsToPair(it -> markedSlices(it, splits, archive, conf, h, slice, withCorrupt))
         .partitionBy(new SlicePartitioner(reducers, slices))
         .mapPartitionsWithIndex((p, it) -> {
           int first = firstSliceOf(p, reducers, slices);
           byte[] range = orRange(first, firstSliceOf(p + 1, reducers, slices), slice, it, h);
           return List.of(action.apply((long) first * slice, range)).iterator();
-        }, true)
-        .collect();
+        }, true);
+    return mark.apply(results).collect();
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> markedSlices(Iterator<Integer> ids, List<ArenaSplit> splits,

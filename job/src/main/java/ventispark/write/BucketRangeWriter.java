@@ -1,5 +1,6 @@
 package ventispark.write;
 
+import org.apache.spark.util.LongAccumulator;
 import ventispark.read.IndexSection;
 import ventispark.sort.BucketImage;
 
@@ -14,10 +15,11 @@ public final class BucketRangeWriter {
 
   private BucketRangeWriter() {}
 
-  public static void write(IndexSection section, BucketImage image) {
+  /** Writes {@code image} into {@code file}, the planned file of {@code section}. */
+  public static void write(IndexSection section, PlannedFile file, BucketImage image, LongAccumulator firstWrites) {
     byte[] b = image.bytes();
     long at = section.offsetOf(image.start());
-    try (SectionWriter out = new SectionWriter(section.ref())) {
+    try (SectionWriter out = new SectionWriter(file, firstWrites)) {
       for (int off = 0; off < b.length; off += WRITE_BYTES) {
         out.write(at + off, b, off, Math.min(WRITE_BYTES, b.length - off));
       }

@@ -5,40 +5,43 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import ventispark.read.PartitionRef;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Positional writes into an index section (or bloom) partition: a local file or block device,
- * opened for writing without truncation, so a task writes only its own byte range. Offsets are
- * partition offsets; the partition's {@code :lo} range start is added here.
+ * opened for writing without truncation through its {@link PlannedFile}, so a writer writes only
+ * into the file the run planned, and only its own byte range. Offsets are partition offsets; the
+ * partition's {@code :lo} range start is added here.
  */
 public final class SectionWriter implements Closeable {
-  private final PartitionRef ref;
+  private final PlannedFile file;
   private final FileChannel channel;
+  private final LongAccumulator firstWrites;
+  private boolean wrote;
 
-  public SectionWriter(PartitionRef ref) {
-    if (!ref.isLocal()) {
-      throw new IllegalArgumentException(ref.display() + ": index sections and bloom filters are written with positional"
-          + " writes and must be local files or devices (a shared mount on a cluster), not " + ref.location());
-    }
-    this.ref = ref;
-    try {
-      this.channel = FileChannel.open(ref.localPath(), StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(ref.display() + ": cannot open for writing: " + e.getMessage(), e);
-    }
+  /**
+   * Opens {@code file}, checked against the plan; {@code firstWrites} (a {@link WriteLedger}'s,
+   * or null for the driver's own writes, which it enters itself) gets 1 before the first write.
+   */
+  public SectionWriter(PlannedFile file, LongAccumulator firstWrites) {
+    this.file = file;
+    this.firstWrites = firstWrites;
+    this.channel = file.open();
   }
 
   public void write(long off, byte[] b, int bOff, int len) {
+    if (!wrote && firstWrites != null) {
+      firstWrites.add(1);
+    }
+    wrote = true;
     ByteBuffer bb = ByteBuffer.wrap(b, bOff, len);
-    long pos = ref.name().lo() + off;
+    long pos = file.ref().name().lo() + off;
     try {
       while (bb.hasRemaining()) {
         channel.write(bb, pos + bb.position() - bOff);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(ref.display() + " at offset 0x" + Long.toHexString(off) + ": write error: "
+      throw new UncheckedIOException(file.display() + " at offset 0x" + Long.toHexString(off) + ": write error: "
           + e.getMessage(), e);
     }
   }
@@ -48,7 +51,7 @@ public final class SectionWriter implements Closeable {
     try {
       channel.force(false);
     } catch (IOException e) {
-      throw new UncheckedIOException(ref.display() + ": flush failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(file.display() + ": flush failed: " + e.getMessage(), e);
     }
   }
 
@@ -57,7 +60,7 @@ public final class SectionWriter implements Closeable {
     try {
       channel.close();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(file.display() + ": close failed: " + e.getMessage(), e);
     }
   }
 }

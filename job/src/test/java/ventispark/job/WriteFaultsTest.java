@@ -25,6 +25,8 @@ import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
 import ventispark.write.IndexLocks;
+import ventispark.write.WriteLedger;
+import ventispark.write.WritePlan;
 
 /**
  * Task failures part-way through a write, duplicate attempts writing the same ranges at once (what
@@ -75,7 +77,7 @@ class WriteFaultsTest {
     sc.setJobGroup("torn", "every first attempt tears its write", false);
     sc.setLocalProperty(WriteFaults.PROPERTY, "0,1,2,3,4,5");
     try {
-      assertEquals(c.counts().indexed(), BuildIndex.write(c, false));
+      assertEquals(c.counts().indexed(), write(sc, c));
     } finally {
       sc.setLocalProperty(WriteFaults.PROPERTY, null);
       sc.clearJobGroup();
@@ -83,6 +85,16 @@ class WriteFaultsTest {
     assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
     // The faults fired: six attempts failed (after tearing their range) and were retried.
     assertEquals(6, failedTasks(sc, "torn"));
+  }
+
+  /** The write job alone over a checked plan, as a rebuild runs it (planned files, a ledger). */
+  static long write(JavaSparkContext sc, PlanIndex.Checked c) {
+    RebuildPlan plan = c.plan();
+    WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), List.of(), List.of(),
+        sc.hadoopConfiguration());
+    try (WriteLedger ledger = new WriteLedger(sc.sc())) {
+      return BuildIndex.write(c, BuildIndex.Targets.of(plan, writes, ledger), ledger, false);
+    }
   }
 
   /** Failed task attempts of the jobs of a group, once the status store has caught up. */
@@ -118,7 +130,7 @@ class WriteFaultsTest {
         jobs.add(pool.submit(() -> {
           sc.setLocalProperty(WriteFaults.PROPERTY, faults);
           try {
-            return BuildIndex.write(c, false);
+            return write(sc, c);
           } finally {
             sc.setLocalProperty(WriteFaults.PROPERTY, null);
           }

@@ -45,41 +45,63 @@ public final class Launcher {
 
   /** Runs the launcher with extra environment variables (e.g. VENTI_SPARK_JAVA_OPTS). */
   public static Run run(Map<String, String> env, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(repo().resolve("job/bin/venti-spark").toString());
-    cmd.addAll(List.of(args));
-    return exec(cmd, env);
+    return start(env, args).await();
   }
 
   /** Runs any command the same way (stdin from /dev/null, both streams captured). */
   public static Run exec(List<String> cmd, Map<String, String> env) {
+    return start(cmd, env).await();
+  }
+
+  /** Starts the launcher; {@link Started#await} collects it. */
+  public static Started start(Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(repo().resolve("job/bin/venti-spark").toString());
+    cmd.addAll(List.of(args));
+    return start(cmd, env);
+  }
+
+  static Started start(List<String> cmd, Map<String, String> env) {
     try {
       Path out = Files.createTempFile("launcher", ".out");
       Path err = Files.createTempFile("launcher", ".err");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
+      pb.environment().putAll(env);
+      return new Started(cmd, pb.start(), out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A running command whose output goes to files. */
+  public record Started(List<String> cmd, Process process, Path out, Path err) {
+    /** Waits for the command (at most {@link #TIMEOUT_SECONDS}) and returns what it did. */
+    public Run await() {
       try {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
           throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + cmd + "\n"
               + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
       } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
+        try {
+          Files.deleteIfExists(out);
+          Files.deleteIfExists(err);
+        } catch (IOException ignored) {
+          // temporary files of a test
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 }

@@ -1,0 +1,90 @@
+package ventispark.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.FileAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+/**
+ * Keeps Spark's reports of failed tasks (a stack trace per attempt, 45 to 260 lines each) off the
+ * user's terminal: on the driver, the loggers that print them write their warnings and errors to
+ * a file instead, and the command's one line of error names that file. Where Spark logs through
+ * another backend than Log4j 2, nothing changes.
+ *
+ * <p>The file is {@link #PROPERTY} if set, else a new file {@code venti-spark-RANDOM.log} in
+ * {@code java.io.tmpdir}, created exclusively and readable by its owner only (a name another user
+ * could guess, or plant a link at, is never opened); it is removed at exit if nothing was logged.
+ */
+final class TaskLog {
+  /** System property: the file Spark's task failures are logged to. */
+  static final String PROPERTY = "venti.taskLog";
+
+  /** The loggers that report task failures on the driver (and, in local mode, the executor's own). */
+  static final List<String> LOGGERS = List.of("org.apache.spark.scheduler.TaskSetManager",
+      "org.apache.spark.scheduler.TaskSchedulerImpl", "org.apache.spark.scheduler.DAGScheduler",
+      "org.apache.spark.executor.Executor", "org.apache.spark.storage.BlockManagerMasterEndpoint",
+      "org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
+      "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint");
+
+  private static Path file;
+
+  private TaskLog() {}
+
+  /** Sends the task-failure loggers to the task log; idempotent. */
+  static synchronized void install() {
+    if (file != null || !(LogManager.getContext(false) instanceof LoggerContext ctx)) {
+      return;
+    }
+    String configured = System.getProperty(PROPERTY);
+    Path f;
+    try {
+      f = configured != null ? Path.of(configured) : Files.createTempFile("venti-spark-", ".log");
+    } catch (IOException e) {
+      return; // no log file: Spark's lines stay where its configuration sends them
+    }
+    if (configured == null) {
+      Path created = f;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteIfEmpty(created)));
+    }
+    Configuration cfg = ctx.getConfiguration();
+    FileAppender appender = FileAppender.newBuilder().setName("venti-task-log").withFileName(f.toString())
+        .setConfiguration(cfg)
+        .setLayout(PatternLayout.newBuilder().withConfiguration(cfg).withPattern("%d{ISO8601} %p %c: %m%n").build())
+        .build();
+    appender.start();
+    cfg.addAppender(appender);
+    for (String name : LOGGERS) {
+      LoggerConfig lc = new LoggerConfig(name, Level.WARN, false);
+      lc.addAppender(appender, Level.WARN, null);
+      cfg.addLogger(name, lc);
+    }
+    ctx.updateLoggers();
+    file = f;
+  }
+
+  /** {@code " (Spark's report: FILE)"} if anything was logged there, else empty. */
+  static synchronized String hint() {
+    try {
+      return file != null && Files.size(file) > 0 ? " (Spark's report: " + file + ")" : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteIfEmpty(Path f) {
+    try {
+      if (Files.size(f) == 0) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package ventispark.write;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import ventispark.format.BloomHeader;
+import ventispark.format.FormatException;
+import ventispark.format.Venti;
+import ventispark.read.Archive;
+import ventispark.read.ArenaPartition;
+import ventispark.read.FileIdentity;
+import ventispark.read.IndexSection;
+import ventispark.read.PartitionReader;
+import ventispark.read.PartitionRef;
+
+/**
+ * Every byte range a run reads and writes, keyed by {@link FileIdentity}, made and checked on the
+ * driver before the first arena is read: no range the run writes may share a byte with any other
+ * range it reads or writes, whatever names reach them (relative or absolute paths, symbolic or
+ * hard links, a device and a file on it). This is what keeps a section or bloom line that points
+ * into an arena partition from ever writing there. Reads are the config, every arena partition
+ * whole, and the header of every section; writes are the bucket area of each rebuilt section, the
+ * bloom filter whole, and every new file of the run (a report), which replaces its path and so
+ * must not be the path of anything else the run touches.
+ *
+ * <p>Files written in place are also {@link PlannedFile}s: each writer re-checks, where it writes,
+ * that the file is still the one planned. {@link #probe} opens every output for writing (or creates
+ * a file beside it) before the map stage, so a run that cannot write is refused with nothing
+ * written.
+ */
+public final class WritePlan {
+
+  /** One byte range, {@code [lo, hi)} in file offsets ({@code hi} = Long.MAX_VALUE: to the end). */
+  public record Range(String what, String display, FileIdentity file, long lo, long hi, boolean written) {
+
+    boolean sharesBytes(Range o) {
+      if (!file.mayShareBytes(o.file)) {
+        return false;
+      }
+      // a device and a file on it: where the file lies on the device is not known
+      return !file.sameFile(o.file) || (lo < o.hi && o.lo < hi);
+    }
+
+    @Override
+    public String toString() {
+      String end = hi == Long.MAX_VALUE ? "end" : "0x" + Long.toHexString(hi);
+      return display + " bytes [0x" + Long.toHexString(lo) + ", " + end + ") (" + what + ", "
+          + (written ? "written" : "read") + ")";
+    }
+  }
+
+  private final List<Range> ranges;
+  private final List<PlannedFile> inPlace;
+  private final List<Path> newFiles;
+  private final List<Path> newDirs;
+
+  private WritePlan(Builder b) {
+    this.ranges = List.copyOf(b.ranges);
+    this.inPlace = List.copyOf(b.inPlace);
+    this.newFiles = List.copyOf(b.newFiles);
+    this.newDirs = List.copyOf(b.newDirs);
+  }
+
+  /**
+   * The checked plan of a run over {@code archive} that rewrites {@code sections} (indexes into the
+   * archive's sections; none for a read-only run) and the bloom filter when {@code bloom}, and
+   * creates {@code newFiles} and the directories {@code newDirs}.
+   */
+  public static WritePlan of(Archive archive, List<Integer> sections, boolean bloom, List<Path> newFiles,
+      List<Path> newDirs, Configuration hadoop) {
+    Builder b = new Builder(hadoop).config(PartitionRef.resolve(archive.config(), archive.config()));
+    for (ArenaPartition p : archive.partitions()) {
+      b.read("arena partition", p.ref(), 0, p.size());
+    }
+    for (int i = 0; i < archive.sections().size(); i++) {
+      b.section(archive.sections().get(i), sections.contains(i));
+    }
+    if (archive.bloom() != null) {
+      b.bloom(archive.bloom(), archive.bloomHeader(), bloom);
+    }
+    newFiles.forEach(b::newFile);
+    newDirs.forEach(b::newDir);
+    return b.build();
+  }
+
+  /** Collects the ranges of a run; {@link #build} checks them. */
+  public static final class Builder {
+    private final Configuration hadoop;
+    private final List<Range> ranges = new ArrayList<>();
+    private final List<PlannedFile> inPlace = new ArrayList<>();
+    private final List<Path> newFiles = new ArrayList<>();
+    private final List<Path> newDirs = new ArrayList<>();
+
+    public Builder(Configuration hadoop) {
+      this.hadoop = hadoop;
+    }
+
+    /** The config: a file is read whole; a partition holds it in the 8 KiB below PART_BLANK (VentiConfig.textOf). */
+    public Builder config(PartitionRef config) {
+      long size;
+      try (PartitionReader r = PartitionReader.open(config, hadoop)) {
+        size = r.size();
+      }
+      boolean stored = size > Venti.PART_BLANK;
+      return read("config", config, stored ? Venti.CONFIG_OFFSET : 0,
+          stored ? Venti.CONFIG_OFFSET + Venti.MAX_CONFIG : size);
+    }
+
+    /** Partition bytes {@code [lo, hi)} of {@code ref} are read. */
+    public Builder read(String what, PartitionRef ref, long lo, long hi) {
+      ranges.add(range(what, ref, lo, hi, false));
+      return this;
+    }
+
+    /** A section: its header is read; its buckets are written when {@code written}. */
+    public Builder section(IndexSection s, boolean written) {
+      long base = s.header().blockBase();
+      read("index section " + s.name() + " header", s.ref(), 0, base);
+      if (written) {
+        long end = base + s.buckets() * s.header().blockSize();
+        ranges.add(range("index section " + s.name() + " buckets", s.ref(), base, end, true));
+        inPlace.add(PlannedFile.of(s.ref(), Venti.PART_BLANK, base));
+      }
+      return this;
+    }
+
+    /** The bloom filter: its header is read, or, when {@code written}, the whole filter written. */
+    public Builder bloom(PartitionRef bloom, BloomHeader h, boolean written) {
+      long size = h.size() & 0xFFFFFFFFL;
+      ranges.add(range("bloom filter", bloom, 0, written ? size : Venti.BLOOM_HEAD_SIZE, written));
+      if (written) {
+        inPlace.add(PlannedFile.of(bloom, 0, Venti.BLOOM_HEAD_SIZE));
+      }
+      return this;
+    }
+
+    /** A new file that replaces {@code f}: whatever is at that path now is overwritten. */
+    public Builder newFile(Path f) {
+      if (Files.isDirectory(f)) {
+        throw new FormatException(f + ": is a directory, not a file; nothing was written");
+      }
+      if (Files.isSymbolicLink(f)) {
+        throw new FormatException(f + ": is a symbolic link; name the output file itself; nothing was written");
+      }
+      if (Files.exists(f)) {
+        ranges.add(new Range("replaced by this run's output", f.toString(), FileIdentity.ofLocal(f), 0, Long.MAX_VALUE,
+            true));
+      }
+      newFiles.add(f);
+      return this;
+    }
+
+    /** A directory the run creates files in. */
+    public Builder newDir(Path d) {
+      if (Files.exists(d) && !Files.isDirectory(d)) {
+        throw new FormatException(d + ": is a file, not a directory; nothing was written");
+      }
+      newDirs.add(d);
+      return this;
+    }
+
+    private Range range(String what, PartitionRef ref, long lo, long hi, boolean written) {
+      FileIdentity id = FileIdentity.of(ref, hadoop);
+      long base = ref.name().lo();
+      return new Range(what, ref.display(), id, base + lo, hi == Long.MAX_VALUE ? hi : base + hi, written);
+    }
+
+    /** The plan; refuses (exit 3) any written range that shares a byte with another range. */
+    public WritePlan build() {
+      for (int i = 0; i < ranges.size(); i++) {
+        Range w = ranges.get(i);
+        for (int j = 0; w.written() && j < ranges.size(); j++) {
+          Range r = ranges.get(j);
+          if (j != i && w.sharesBytes(r)) {
+            throw new FormatException(w + " overlaps " + r + ": both are " + r.file().path()
+                + "; the run would overwrite it, so nothing was written");
+          }
+        }
+      }
+      return new WritePlan(this);
+    }
+  }
+
+  /**
+   * Before the map stage: opens every file written in place for writing, checked against the plan,
+   * and creates and removes a file in every new output's directory. Refuses (exit 3) a run that
+   * could not write all of its outputs, with nothing written.
+   */
+  public void probe() {
+    for (PlannedFile f : inPlace) {
+      try (FileChannel ch = f.open()) {
+        // opened for writing, and still the planned file
+      } catch (UncheckedIOException | IOException e) {
+        throw new FormatException(message(e) + "; nothing was written", e);
+      }
+    }
+    for (Path d : newDirs) {
+      try {
+        Files.createDirectories(d);
+      } catch (IOException e) {
+        throw new FormatException(d + ": cannot create the directory (" + message(e) + "); nothing was written", e);
+      }
+      probeDirectory(d, d);
+    }
+    for (Path f : newFiles) {
+      Path dir = f.toAbsolutePath().getParent();
+      if (!Files.isDirectory(dir)) {
+        throw new FormatException(f + ": its directory " + dir + " does not exist; nothing was written");
+      }
+      probeDirectory(f, dir);
+    }
+  }
+
+  private static void probeDirectory(Path output, Path dir) {
+    try {
+      Files.delete(Files.createTempFile(dir, ".venti-probe-", ".tmp"));
+    } catch (IOException e) {
+      throw new FormatException(output + ": cannot create files in " + dir + " (" + message(e) + "); nothing was"
+          + " written", e);
+    }
+  }
+
+  private static String message(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The planned file of a partition written in place. */
+  public PlannedFile planned(PartitionRef ref) {
+    for (PlannedFile f : inPlace) {
+      if (f.ref().equals(ref)) {
+        return f;
+      }
+    }
+    throw new IllegalStateException(ref.display() + " is not written in place by this run's plan");
+  }
+
+  public List<Range> ranges() {
+    return ranges;
+  }
+}

@@ -1,0 +1,314 @@
+package ventispark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ventispark.format.BloomHeader;
+import ventispark.read.Arena;
+import ventispark.read.Archive;
+import ventispark.read.ArchiveLoader;
+import ventispark.read.IndexSection;
+import ventispark.testing.Fixtures;
+import ventispark.testing.IndexBytes;
+import ventispark.testing.Launcher;
+
+/**
+ * The archive is never harmed, and every exit status tells the truth, as a user sees it: the
+ * launcher run as a child process on copies of the {@code basic} fixture (one arena partition of
+ * seven 8 MiB arenas, the last two empty; one section; a bloom filter), asserting the exit status,
+ * the process's whole standard error (progress lines, then exactly one error line) and the
+ * arena partition's SHA-256 afterwards.
+ *
+ * <p>Races (a file changed between planning and writing) are made deterministic with the driver's
+ * test-only pause before its first write ({@code -Dventi.test.beforeWrite=DIR}).
+ */
+class ArchiveSafetyIT {
+  /** A progress line of the launcher's log configuration: a Venti-style timestamp, then text. */
+  static final Pattern PROGRESS = Pattern.compile("\\d{4}/\\d{4} \\d\\d:\\d\\d:\\d\\d [^\\t]*");
+  static final long MIB = 1 << 20;
+
+  @TempDir
+  static Path tmp;
+  /** The fifth arena (empty: its data area is free space) of the fixture. */
+  static Arena empty;
+  static long arenaPartitionSize;
+  static IndexSection section;
+
+  @BeforeAll
+  static void layout() {
+    Archive a = new ArchiveLoader(new Configuration()).load(Fixtures.reference("basic").resolve("venti.conf")
+        .toString());
+    empty = a.arenas().get(5);
+    assertEquals(0, empty.memStats().clumpCount());
+    arenaPartitionSize = a.partitions().get(0).size();
+    section = a.sections().get(0);
+  }
+
+  /** A fresh working copy of {@code basic} in its pre-buildindex state. */
+  static Path copy(String name) {
+    return Fixtures.workingCopy("basic", tmp.resolve(name));
+  }
+
+  /** Replaces the config's {@code bloom} line. */
+  static void bloomLine(Path dir, String line) throws IOException {
+    Path conf = dir.resolve("venti.conf");
+    Files.writeString(conf, Files.readString(conf).replace("bloom bloom.img", "bloom " + line));
+  }
+
+  /** Writes a valid bloom header for a filter of {@code size} bytes at {@code off} of {@code file}. */
+  static void plantBloomHeader(Path file, long off, int size) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(off);
+      f.write(new BloomHeader(4, size).encode());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Asserts the whole standard error: progress lines only, then {@code last}. */
+  static void assertStderr(Launcher.Run r, Pattern last) {
+    List<String> lines = r.errLines();
+    assertTrue(!lines.isEmpty(), r.toString());
+    for (String l : lines.subList(0, lines.size() - 1)) {
+      assertTrue(PROGRESS.matcher(l).matches() && !l.contains("Exception") && !l.contains("WARN"),
+          "not a progress line: " + l + "\n" + r);
+    }
+    assertTrue(last.matcher(lines.get(lines.size() - 1)).matches(), "last line: want " + last + "\n" + r);
+  }
+
+  static void assertStderr(Launcher.Run r, String last) {
+    assertStderr(r, Pattern.compile(Pattern.quote(last)));
+  }
+
+  /** Every progress line is one: a successful run prints no warning, trace or foreign line. */
+  static void assertOnlyProgress(Launcher.Run r) {
+    for (String l : r.errLines()) {
+      assertTrue(PROGRESS.matcher(l).matches() && !l.contains("Exception"), "not a progress line: " + l + "\n" + r);
+    }
+  }
+
+  static Map<String, String> sums(Path dir, String... files) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String f : files) {
+      out.put(f, IndexBytes.sha256(dir.resolve(f)));
+    }
+    return out;
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+
+  /** The one line the write plan prints for a bloom filter over the arena partition. */
+  static String overlapsArenas(Path dir, String bloom, long lo, long hi) throws IOException {
+    return "venti-spark: " + bloom + " bytes [" + hex(lo) + ", " + hex(hi) + ") (bloom filter, written) overlaps "
+        + "arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both are "
+        + dir.resolve("arenas0.img").toRealPath() + "; the run would overwrite it, so nothing was written";
+  }
+
+  @Test
+  void bloomInAnArenasFreeSpaceIsRefusedUnderEveryName() throws Exception {
+    long lo = empty.start() + MIB;
+    int size = (int) MIB;
+    Path dir = copy("free-space");
+    plantBloomHeader(dir.resolve("arenas0.img"), lo, size);
+    Files.createSymbolicLink(dir.resolve("link.img"), dir.resolve("arenas0.img"));
+    Files.createLink(dir.resolve("hard.img"), dir.resolve("arenas0.img"));
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    String range = ":" + lo + "-" + (lo + size);
+    for (String name : List.of("arenas0.img", dir.resolve("arenas0.img").toString(), "link.img", "hard.img",
+        "./sub/../arenas0.img")) {
+      Files.createDirectories(dir.resolve("sub"));
+      Path conf = dir.resolve("venti.conf");
+      String text = Files.readString(conf).replaceAll("(?m)^bloom .*$", "bloom " + name + range);
+      Files.writeString(conf, text);
+      Launcher.Run r = Launcher.run("buildindex", conf.toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, overlapsArenas(dir, name + range, lo, lo + size));
+      assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"), name);
+    }
+  }
+
+  @Test
+  void bloomOverAClumpDirectoryAndTheNextArenaHeaderIsRefused() throws Exception {
+    // starts in the free space of the empty arena, runs over its directory, trailer and the next header
+    long lo = empty.stop() - MIB;
+    int size = (int) (2 * MIB);
+    Path dir = copy("directory");
+    plantBloomHeader(dir.resolve("arenas0.img"), lo, size);
+    String name = "arenas0.img:" + lo + "-" + (lo + size);
+    bloomLine(dir, name);
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img");
+    Launcher.Run r = Launcher.run("buildindex", "-b", dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, overlapsArenas(dir, name, lo, lo + size));
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img"));
+  }
+
+  @Test
+  void bloomInsideTheSectionsBucketsIsRefused() throws Exception {
+    Path dir = copy("in-section");
+    long lo = 8 * MIB;
+    int size = (int) MIB;
+    plantBloomHeader(dir.resolve("isect0.img"), lo, size);
+    String name = "isect0.img:" + lo + "-" + (lo + size);
+    bloomLine(dir, name);
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img");
+    Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, "venti-spark: isect0.img bytes [" + hex(section.header().blockBase()) + ", "
+        + hex(section.offsetOf(section.header().stop())) + ") (index section " + section.name() + " buckets, written)"
+        + " overlaps " + name + " bytes [" + hex(lo) + ", " + hex(lo + size) + ") (bloom filter, written): both are "
+        + dir.resolve("isect0.img").toRealPath() + "; the run would overwrite it, so nothing was written");
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img"));
+  }
+
+  @Test
+  void aReportThatWouldReplaceTheArenaPartitionIsRefused() throws Exception {
+    Path dir = copy("report-over-arenas");
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Launcher.Run r = Launcher.run("--report", dir.resolve("arenas0.img").toString(), "buildindex",
+        dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    Path real = dir.resolve("arenas0.img").toRealPath();
+    assertStderr(r, "venti-spark: " + real + " bytes [0x0, end) (replaced by this run's output, written) overlaps"
+        + " arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both are " + real
+        + "; the run would overwrite it, so nothing was written");
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  @Test
+  void aReportIntoAMissingDirectoryIsRefusedBeforeAnything() throws Exception {
+    Path dir = copy("report-missing");
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Path report = dir.resolve("no/such/dir/run.json");
+    Launcher.Run r = Launcher.run("--report", report.toString(), "buildindex", dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertEquals(List.of("venti-spark: --report " + report + ": its directory " + report.getParent()
+        + " does not exist; nothing was written"), r.errLines());
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  @Test
+  void aReportThatCannotBeWrittenAtTheEndLeavesTheStatusOfTheWork() throws Exception {
+    Path dir = copy("report-gone");
+    Path reports = Files.createDirectories(dir.resolve("reports"));
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Launcher.Started run = Launcher.start(pause(hook), "--report", reports.resolve("run.json").toString(),
+        "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    Files.delete(reports); // the report's directory goes away while the rebuild works
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(0, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: --report " + reports.resolve("run.json")
+        + ": cannot write the report: ") + ".*" + Pattern.quote("; the exit status (0) is the command's")));
+    assertTrue(r.out().contains("done arenaentries=10,000 indexed=10,000"), r.toString());
+  }
+
+  @Test
+  void aReverseIndexDirectoryThatIsAFileIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path dir = copy("reverse-file");
+    Files.writeString(dir.resolve("notadir"), "x");
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Launcher.Run r = Launcher.run("buildindex", "--reverse-index", dir.resolve("notadir").toString(),
+        dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, "venti-spark: " + dir.resolve("notadir") + ": is a file, not a directory; nothing was written");
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  @Test
+  void anArenaPartitionTruncatedAfterTheSectionsWereWrittenIsExitOneNamingThem() throws Exception {
+    Path dir = copy("truncated-late");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    // the map stage has read the arenas; the bloom filter's pass reads them again after the sections
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("arenas0.img").toFile(), "rw")) {
+      f.setLength(empty.start());
+    }
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(1, r.status(), r.toString());
+    assertStderr(r, Pattern.compile("venti-spark: failed: arenas0\\.img.*; may be partly rewritten: isect0\\.img"
+        + Pattern.quote(" (run it again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
+  }
+
+  @Test
+  void aSectionTruncatedBetweenPlanningAndWritingIsNeverWritten() throws Exception {
+    Path dir = copy("truncated-section");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Map<String, String> arenas = sums(dir, "arenas0.img");
+    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("isect0.img").toFile(), "rw")) {
+      f.setLength(0);
+    }
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, "venti-spark: isect0.img: is 0 bytes long, was 16777216 since the run planned its writes"
+        + " (changed or replaced while the run was working); nothing was written to it");
+    assertEquals(0, Files.size(dir.resolve("isect0.img")));
+    assertEquals(arenas, sums(dir, "arenas0.img"));
+  }
+
+  @Test
+  void aSectionReplacedByAnotherIndexsSectionIsNeverWritten() throws Exception {
+    Path dir = copy("swapped-section");
+    Path other = copy("other-index");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Files.move(other.resolve("isect0.img"), other.resolve("foreign.img"));
+    Map<String, String> foreign = sums(other, "foreign.img");
+    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    Files.move(other.resolve("foreign.img"), dir.resolve("isect0.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: isect0.img: is another file (") + ".*"
+        + Pattern.quote(") since the run planned its writes (changed or replaced while the run was working);"
+            + " nothing was written to it")));
+    assertEquals(foreign.get("foreign.img"), IndexBytes.sha256(dir.resolve("isect0.img")));
+  }
+
+  @Test
+  void aCleanRebuildPrintsOnlyProgress() throws Exception {
+    Path dir = copy("clean");
+    Map<String, String> arenas = sums(dir, "arenas0.img");
+    Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+    assertEquals(0, r.status(), r.toString());
+    assertOnlyProgress(r);
+    assertEquals(arenas, sums(dir, "arenas0.img"));
+  }
+
+  /** The environment that makes the driver pause before its first write until {@code hook/go} exists. */
+  static Map<String, String> pause(Path hook) {
+    return Map.of("VENTI_SPARK_JAVA_OPTS", "-Dventi.test.beforeWrite=" + hook);
+  }
+
+  static void awaitPause(Path hook, Launcher.Started run) throws InterruptedException {
+    for (int i = 0; i < 1200 && !Files.exists(hook.resolve("ready")); i++) {
+      if (!run.process().isAlive()) {
+        throw new AssertionError("ended before pausing: " + run.await());
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(Files.exists(hook.resolve("ready")), "the run did not pause before writing");
+  }
+
+}
