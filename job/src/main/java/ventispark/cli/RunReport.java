@@ -1,5 +1,6 @@
 package ventispark.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ventispark.format.FormatException;
 import ventispark.plan.FillReport;
 import ventispark.write.WritePlan;
 
@@ -24,9 +26,20 @@ final class RunReport {
   private final Path file;
   private final Map<String, Object> root = new LinkedHashMap<>();
 
-  /** A report to {@code file}, checked first: a run never fails at its end for want of a place to report. */
+  /** The largest file taken for an earlier report that a new one may replace. */
+  static final int MAX_REPORT_BYTES = 1 << 20;
+
+  /**
+   * A report to {@code file}, checked first: a run never fails at its end for want of a place to
+   * report, and never replaces a file that is not an earlier report (an arena partition named by
+   * mistake is refused here, whatever name reaches it).
+   */
   RunReport(Path file, List<String> argv) {
     new WritePlan.Builder(null).newFile(file).build().probe();
+    if (Files.exists(file) && !isReport(file)) {
+      throw new FormatException(file + ": exists and is not a venti-spark report; name a new file or an earlier"
+          + " report; nothing was written");
+    }
     this.file = file;
     root.put("version", 1);
     root.put("command", argv.isEmpty() ? null : argv.get(0));
@@ -72,6 +85,19 @@ final class RunReport {
     put("sections", sections);
     put("maxFill", fill.sections().stream().mapToInt(FillReport.SectionFill::maxFill).max().orElse(0));
     return put("growthNeeded", fill.growthNeeded());
+  }
+
+  /** Whether {@code f} holds a report written by this class: a small JSON object with its fields. */
+  private static boolean isReport(Path f) {
+    try {
+      if (!Files.isRegularFile(f) || Files.size(f) > MAX_REPORT_BYTES) {
+        return false;
+      }
+      JsonNode n = new ObjectMapper().readTree(Files.readAllBytes(f));
+      return n != null && n.isObject() && n.has("version") && n.has("command") && n.has("exitCode");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The report file, for the run's write plan: it must not replace anything the run reads or writes. */

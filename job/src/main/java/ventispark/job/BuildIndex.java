@@ -91,7 +91,7 @@ public final class BuildIndex {
       writes.probe();
       try {
         return run(planner.check(plan), writes, ledger);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // also Spark's SparkException, which Scala throws unchecked
         List<String> written = ledger.written();
         if (!written.isEmpty()) {
           throw new PartlyWrittenException(written, e);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import ventispark.read.Arena;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.IndexSection;
+import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.Launcher;
@@ -44,6 +46,9 @@ class ArchiveSafetyIT {
   static Path tmp;
   /** The fifth arena (empty: its data area is free space) of the fixture. */
   static Arena empty;
+  /** The second arena (full). */
+  static Arena second;
+  static List<Arena> arenas;
   static long arenaPartitionSize;
   static IndexSection section;
 
@@ -52,6 +57,8 @@ class ArchiveSafetyIT {
     Archive a = new ArchiveLoader(new Configuration()).load(Fixtures.reference("basic").resolve("venti.conf")
         .toString());
     empty = a.arenas().get(5);
+    second = a.arenas().get(1);
+    arenas = a.arenas();
     assertEquals(0, empty.memStats().clumpCount());
     arenaPartitionSize = a.partitions().get(0).size();
     section = a.sections().get(0);
@@ -183,10 +190,8 @@ class ArchiveSafetyIT {
     Launcher.Run r = Launcher.run("--report", dir.resolve("arenas0.img").toString(), "buildindex",
         dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    Path real = dir.resolve("arenas0.img").toRealPath();
-    assertStderr(r, "venti-spark: " + real + " bytes [0x0, end) (replaced by this run's output, written) overlaps"
-        + " arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both are " + real
-        + "; the run would overwrite it, so nothing was written");
+    assertEquals(List.of("venti-spark: --report " + dir.resolve("arenas0.img") + ": exists and is not a venti-spark"
+        + " report; name a new file or an earlier report; nothing was written"), r.errLines());
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
@@ -239,7 +244,7 @@ class ArchiveSafetyIT {
     awaitPause(hook, run);
     // the map stage has read the arenas; the bloom filter's pass reads them again after the sections
     try (RandomAccessFile f = new RandomAccessFile(dir.resolve("arenas0.img").toFile(), "rw")) {
-      f.setLength(empty.start());
+      f.setLength(second.start()); // every full arena but the first loses its directory
     }
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
@@ -294,6 +299,89 @@ class ArchiveSafetyIT {
     assertEquals(0, r.status(), r.toString());
     assertOnlyProgress(r);
     assertEquals(arenas, sums(dir, "arenas0.img"));
+  }
+
+  @Test
+  void badInputFoundByAReadTaskIsOneLine() throws Exception {
+    Path dir = copy("read-task");
+    Arena first = arenas.get(0);
+    // entry 0 of the first arena's directory (block 0, just below the trailer): its size's high byte
+    Damage.poke(dir.resolve("arenas0.img"), first.stop() - 2L * first.blockSize() + 1, 0x7F);
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: arenas0.img: arena arenas0: clump miscalculation: "
+        + "the directory's clump sizes exceed ") + "\\d+ bytes, memstats\\.used says \\d+"));
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  @Test
+  void aReadOnlyIndexMountIsRefusedBeforeAnythingIsWritten() throws Exception {
+    Path dir = copy("read-only");
+    Path mnt = Files.createDirectories(dir.resolve("mnt"));
+    assumeMounted(mnt, "64m");
+    try {
+      Files.copy(dir.resolve("isect0.img"), mnt.resolve("isect0.img"));
+      editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
+      remountReadOnly(mnt);
+      Map<String, String> before = sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img");
+      Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, "venti-spark: mnt/isect0.img: cannot open for writing: " + mnt.resolve("isect0.img")
+          + ": Read-only file system; nothing was written");
+      assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
+    } finally {
+      unmount(mnt);
+    }
+  }
+
+  @Test
+  void aFullIndexDiskIsExitOneNamingTheFileAndOffset() throws Exception {
+    Path dir = copy("enospc");
+    Path mnt = Files.createDirectories(dir.resolve("mnt"));
+    assumeMounted(mnt, "12m");
+    try {
+      // the pre-rebuild section is sparse (a page a bucket): it fits; its rebuilt buckets, written whole, do not
+      Launcher.Run cp = Launcher.exec(List.of("cp", "--sparse=always", dir.resolve("isect0.img").toString(),
+          mnt.resolve("isect0.img").toString()), Map.of());
+      assertEquals(0, cp.status(), cp.toString());
+      editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
+      Map<String, String> arenas = sums(dir, "arenas0.img");
+      Launcher.Run r = Launcher.run("buildindex", "--partitions", "1", dir.resolve("venti.conf").toString());
+      assertEquals(1, r.status(), r.toString());
+      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: failed: mnt/isect0.img at offset 0x") + "[0-9a-f]+"
+          + Pattern.quote(": write error: No space left on device; may be partly rewritten: mnt/isect0.img (run it"
+              + " again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
+      assertEquals(arenas, sums(dir, "arenas0.img"));
+    } finally {
+      unmount(mnt);
+    }
+  }
+
+  static void editConf(Path dir, String from, String to) throws IOException {
+    Path conf = dir.resolve("venti.conf");
+    String text = Files.readString(conf);
+    assertTrue(text.contains(from), text);
+    Files.writeString(conf, text.replace(from, to));
+  }
+
+  /** Mounts a tmpfs of {@code size} at {@code dir}; skips the test where this machine lets no one mount (never in CI). */
+  static void assumeMounted(Path dir, String size) {
+    Launcher.Run r = Launcher.exec(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()),
+        Map.of());
+    if (r.status() != 0 && System.getenv("CI") != null) {
+      throw new AssertionError("CI: cannot mount a tmpfs: " + r);
+    }
+    Assumptions.assumeTrue(r.status() == 0, "cannot mount a tmpfs here: " + r);
+  }
+
+  static void remountReadOnly(Path dir) {
+    Launcher.Run r = Launcher.exec(List.of("mount", "-o", "remount,ro", dir.toString()), Map.of());
+    assertEquals(0, r.status(), r.toString());
+  }
+
+  static void unmount(Path dir) {
+    Launcher.exec(List.of("umount", dir.toString()), Map.of());
   }
 
   /** The environment that makes the driver pause before its first write until {@code hook/go} exists. */
