@@ -117,8 +117,10 @@ public final class VentiSpark {
           throw new UsageException("unknown command '" + argv.get(0) + "'");
       }
     } catch (UsageException e) {
-      err.println("venti-spark: " + e.getMessage());
-      err.println(USAGE);
+      // one line, as for every failure; the usage is one command away
+      boolean known = !argv.isEmpty() && !e.getMessage().startsWith("unknown command");
+      err.println("venti-spark: " + e.getMessage() + " (usage: venti-spark " + (known ? argv.get(0) + " " : "")
+          + "--help)");
       return ExitCode.USAGE.code;
     } catch (Exception e) { // Spark rethrows task failures as (checked) SparkException
       return report(e, err);

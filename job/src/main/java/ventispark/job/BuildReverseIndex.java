@@ -18,6 +18,7 @@ import ventispark.reverse.IndexChecksum;
 import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.reverse.ReverseIndexFile;
+import ventispark.write.WritePlan;
 
 /**
  * Builds the reverse index of an existing index ({@code REVERSE-INDEX.md}): tasks read
@@ -49,6 +50,7 @@ public final class BuildReverseIndex {
     long t0 = System.currentTimeMillis();
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
+    WritePlan.of(archive, List.of(), false, List.of(), List.of(dir), conf.get()).probe();
     List<long[]> ranges = ranges(archive);
     AddressRanges byAddress = addressRanges(archive, sc.defaultParallelism());
     ChunkDigests digests = new ChunkDigests();

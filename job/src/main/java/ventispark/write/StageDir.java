@@ -80,8 +80,13 @@ public final class StageDir implements Serializable {
       for (Path p : old) {
         fs.delete(p, false);
       }
+      // the write tasks must be able to create files here: find out now, before any arena is read
+      Path probe = temporary("probe");
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
     } catch (IOException e) {
-      throw new UncheckedIOException("--stage " + display + ": " + e.getMessage(), e);
+      throw new FormatException("--stage " + display + ": cannot write there: " + e.getMessage()
+          + "; nothing was written", e);
     }
   }
 
