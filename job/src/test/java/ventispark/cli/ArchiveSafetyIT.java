@@ -292,13 +292,28 @@ class ArchiveSafetyIT {
   }
 
   @Test
-  void aCleanRebuildPrintsOnlyProgress() throws Exception {
+  void aCleanRebuildPrintsOnlyProgressAndAKilledOneIsRepairedByARerun() throws Exception {
     Path dir = copy("clean");
     Map<String, String> arenas = sums(dir, "arenas0.img");
     Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.toString());
     assertOnlyProgress(r);
     assertEquals(arenas, sums(dir, "arenas0.img"));
+    Map<String, String> clean = sums(dir, "isect0.img", "bloom.img");
+
+    Path killed = copy("killed");
+    Path hook = Files.createDirectories(killed.resolve("hook"));
+    Launcher.Started run = Launcher.start(pause(hook), "buildindex", killed.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    Files.writeString(hook.resolve("go"), "");
+    Thread.sleep(300); // into the write stage
+    run.process().descendants().forEach(ProcessHandle::destroyForcibly);
+    run.process().destroyForcibly(); // SIGKILL: no handler, no cleanup
+    run.process().waitFor();
+    Launcher.Run again = Launcher.run("buildindex", killed.resolve("venti.conf").toString());
+    assertEquals(0, again.status(), again.toString());
+    assertEquals(clean, sums(killed, "isect0.img", "bloom.img"));
+    assertEquals(arenas, sums(killed, "arenas0.img"));
   }
 
   @Test
