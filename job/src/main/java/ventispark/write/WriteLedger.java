@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.FetchFailed;
 import org.apache.spark.SparkContext;
-import org.apache.spark.Success$;
 import org.apache.spark.TaskEndReason;
+import org.apache.spark.TaskKilled;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
@@ -32,12 +32,14 @@ import scala.Option;
  * {@link #writes}: a task attempt that started counts as having written unless it is proven not
  * to have, which it is when it failed with an exception before its first write (the
  * {@link #firstWrites()} accumulator, which keeps failed tasks' updates, is 0 in its failure
- * report) or on a shuffle fetch (a write task reads all of its input before it writes). A lost
- * executor, a killed attempt or one still running counts as written: the ledger may say "may be
- * partly rewritten" of an untouched file, never "untouched" of a written one.
+ * or killed report) or on a shuffle fetch (a write task reads all of its input before it writes).
+ * A lost executor, or an attempt still running after {@link #SETTLE_MILLIS}, counts as written: the
+ * ledger may say "may be partly rewritten" of an untouched file, never "untouched" of a written one.
  */
 public final class WriteLedger extends SparkListener implements AutoCloseable {
   private static final String WRITE_RDD = "venti write ";
+  /** How long {@link #written} waits for write attempts still running to end. */
+  static final long SETTLE_MILLIS = 30_000;
 
   private final SparkContext sc;
   private final LongAccumulator firstWrites = new LongAccumulator();
@@ -70,12 +72,26 @@ public final class WriteLedger extends SparkListener implements AutoCloseable {
     written.addAll(files);
   }
 
-  /** The files that may have been written, in the order first entered; empty if nothing was. */
+  /**
+   * The files that may have been written, in the order first entered; empty if nothing was. Write
+   * attempts still running (a failed job's other tasks run on until they end) are waited for, up to
+   * {@link #SETTLE_MILLIS}; any still unfinished then count as written.
+   */
   public List<String> written() {
+    long until = System.currentTimeMillis() + SETTLE_MILLIS;
     try {
-      sc.listenerBus().waitUntilEmpty(10_000);
+      do {
+        sc.listenerBus().waitUntilEmpty(Math.max(1, until - System.currentTimeMillis()));
+        if (unproven.isEmpty()) {
+          break;
+        }
+        Thread.sleep(20);
+      } while (System.currentTimeMillis() < until);
     } catch (TimeoutException e) {
-      // events not yet seen: decide on what is known, and count every unfinished write stage
+      // events not yet seen: decide on what is known, and count every write stage as written
+      stageFiles.values().forEach(written::addAll);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       stageFiles.values().forEach(written::addAll);
     }
     Set<String> out = new LinkedHashSet<>(written);
@@ -118,10 +134,18 @@ public final class WriteLedger extends SparkListener implements AutoCloseable {
     if (reason instanceof FetchFailed) {
       return true;
     }
-    if (reason == Success$.MODULE$ || !(reason instanceof ExceptionFailure f)) {
-      return false;
+    // a failed or killed attempt reports its accumulators, ours included (it keeps failed values)
+    if (reason instanceof ExceptionFailure f) {
+      return noFirstWrite(f.accumUpdates());
     }
-    scala.collection.Iterator<AccumulableInfo> it = f.accumUpdates().iterator();
+    if (reason instanceof TaskKilled k) {
+      return noFirstWrite(k.accumUpdates());
+    }
+    return false; // success, a lost executor, a lost result: it wrote, or may have
+  }
+
+  private boolean noFirstWrite(scala.collection.immutable.Seq<AccumulableInfo> updates) {
+    scala.collection.Iterator<AccumulableInfo> it = updates.iterator();
     while (it.hasNext()) {
       AccumulableInfo a = it.next();
       if (a.id() == firstWrites.id()) {
