@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import ventispark.testing.CVenti;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
+import ventispark.testing.Launcher;
 
 /**
  * Every reference archive rebuilt by venti-spark, judged by the C {@code checkindex}: it says of
@@ -31,8 +32,8 @@ class FixtureCheckIndexTest {
   @ValueSource(strings = {"sample", "basic", "multi", "partial", "corrupt", "v1sect"})
   void judgedAsTheReferenceIndex(String name) {
     Path conf = rebuilt(name);
-    CVenti.Run reference = CVenti.checkIndex(Fixtures.reference(name).resolve("venti.conf"));
-    CVenti.Run rebuilt = CVenti.checkIndex(conf);
+    Launcher.Run reference = CVenti.checkIndex(Fixtures.reference(name).resolve("venti.conf"));
+    Launcher.Run rebuilt = CVenti.checkIndex(conf);
     assertEquals(reference.status(), rebuilt.status(), "reference:\n" + reference + "\nrebuilt:\n" + rebuilt);
     assertEquals(reference.out(), rebuilt.out(), "the differences the C checkindex reports");
     assertEquals(verdict(reference), verdict(rebuilt));
@@ -61,7 +62,7 @@ class FixtureCheckIndexTest {
   }
 
   /** checkindex's standard error without its harmless "pwrb ... called to write 0 bytes" lines. */
-  private static List<String> verdict(CVenti.Run r) {
+  private static List<String> verdict(Launcher.Run r) {
     return r.err().lines().filter(l -> !l.contains("pwrb")).toList();
   }
 }

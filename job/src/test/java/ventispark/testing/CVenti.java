@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import ventispark.testing.Launcher.Run;
 
 /**
  * The reference C Venti of ../shared/tools/venti-c (plan9port's server, clients and tools), the
@@ -24,22 +23,11 @@ import org.junit.jupiter.api.Assumptions;
 public final class CVenti {
   private CVenti() {}
 
-  /** How long one C tool may run before the test fails it. */
-  static final long TIMEOUT_SECONDS = 120;
-
   /** Scratch partition size for checkindex's sorted entry list (ample for the archives of the tests). */
   static final long CHECKINDEX_SCRATCH_BYTES = 64L << 20;
 
   /** The only lines {@code checkarenas -a} prints for an arena whose clumps all check out. */
   static final Pattern CHECKARENAS_PROGRESS = Pattern.compile("arena \\S+: fix=0 flush=0 [\\d>\\- ]+");
-
-  /** Exit status, standard output, standard error. */
-  public record Run(int status, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
 
   public static Path bin() {
     return Fixtures.shared().resolve("tools/venti-c/bin");
@@ -64,7 +52,7 @@ public final class CVenti {
     List<String> cmd = new ArrayList<>();
     cmd.add(tool(tool).toString());
     cmd.addAll(List.of(args));
-    return exec(dir, cmd, Map.of());
+    return exec(dir, cmd);
   }
 
   /** Runs a C tool and fails the test unless it exits 0. */
@@ -114,31 +102,7 @@ public final class CVenti {
     return (r.out() + r.err()).lines().filter(l -> !l.isBlank() && !CHECKARENAS_PROGRESS.matcher(l).matches()).toList();
   }
 
-  static Run exec(Path dir, List<String> cmd, Map<String, String> env) {
-    try {
-      Path out = Files.createTempFile("cventi", ".out");
-      Path err = Files.createTempFile("cventi", ".err");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor();
-          fail("timed out after " + TIMEOUT_SECONDS + " s: " + cmd + "\n" + Files.readString(err, StandardCharsets.UTF_8));
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-            Files.readString(err, StandardCharsets.ISO_8859_1));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  static Run exec(Path dir, List<String> cmd) {
+    return Launcher.exec(dir, cmd, Map.of());
   }
 }

@@ -53,12 +53,17 @@ public final class Launcher {
 
   /** Runs any command the same way (stdin from /dev/null, both streams captured). */
   public static Run exec(List<String> cmd, Map<String, String> env) {
+    return exec(null, cmd, env);
+  }
+
+  /** Runs any command in the working directory {@code dir} (null: this one). */
+  public static Run exec(Path dir, List<String> cmd, Map<String, String> env) {
     try {
       Path out = Files.createTempFile("launcher", ".out");
       Path err = Files.createTempFile("launcher", ".err");
       try {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectOutput(out.toFile()).redirectError(err.toFile());
+            .redirectOutput(out.toFile()).redirectError(err.toFile()).directory(dir == null ? null : dir.toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
         pb.environment().putAll(env);

@@ -162,9 +162,9 @@ public final class VentiServer implements AutoCloseable {
    * This knows one fault of the C server: a bloom hash is kept out of the 16 header bytes before
    * it is masked to the filter's size, so for a small filter it can land in the header. The bit
    * is set in memory, the header overwrites it on disk, and after a restart the server calls the
-   * block absent without looking in the index (with a 1 MiB filter, about one score in 4,000; the
-   * server's own index loses them as well). Exactly those blocks must be missing; they are read
-   * again with {@code ignorebloom=1}.
+   * block absent without looking in the index (with a 1 MiB filter and 32 hashes, about one score
+   * in 2,300; the server's own index loses them as well). Exactly those blocks must be missing;
+   * they are read again with {@code ignorebloom=1}.
    */
   public List<byte[]> readAll(List<Ref> refs) {
     List<byte[]> got = read(refs);
@@ -262,7 +262,7 @@ public final class VentiServer implements AutoCloseable {
 
   /** Makes every write durable: the C {@code sync}, then the index and disk-block cache flushes. */
   public void flush() {
-    CVenti.Run r = CVenti.exec(dir, List.of(CVenti.tool("sync").toString(), "-h", host), Map.of());
+    Launcher.Run r = CVenti.exec(dir, List.of(CVenti.tool("sync").toString(), "-h", host));
     assertEquals(0, r.status(), "sync\n" + r);
     httpGet("/flushicache");
     httpGet("/flushdcache");
