@@ -50,7 +50,12 @@ public final class Launcher {
 
   /** Runs any command the same way (stdin from /dev/null, both streams captured). */
   public static Run exec(List<String> cmd, Map<String, String> env) {
-    return start(cmd, env).await();
+    return exec(null, cmd, env);
+  }
+
+  /** Runs any command in the working directory {@code dir} (null: this one). */
+  public static Run exec(Path dir, List<String> cmd, Map<String, String> env) {
+    return start(dir, cmd, env).await();
   }
 
   /** Starts the launcher; {@link Started#await} collects it. */
@@ -58,15 +63,15 @@ public final class Launcher {
     List<String> cmd = new ArrayList<>();
     cmd.add(repo().resolve("job/bin/venti-spark").toString());
     cmd.addAll(List.of(args));
-    return start(cmd, env);
+    return start(null, cmd, env);
   }
 
-  static Started start(List<String> cmd, Map<String, String> env) {
+  static Started start(Path dir, List<String> cmd, Map<String, String> env) {
     try {
       Path out = Files.createTempFile("launcher", ".out");
       Path err = Files.createTempFile("launcher", ".err");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).directory(dir == null ? null : dir.toFile());
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
       pb.environment().putAll(env);
