@@ -26,7 +26,7 @@ public final class VentiSpark {
       CheckIndexCommand.USAGE,
       StageCommand.USAGE,
       ReverseCommand.USAGE,
-      "       venti-spark example [--build] DIR",
+      "       venti-spark example [--build] [--force] DIR",
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
       SizeCommand.USAGE,
@@ -37,6 +37,7 @@ public final class VentiSpark {
       ReverseCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
+      "    --force           overwrite the example's files if DIR holds them (without it such a DIR is refused, exit 3)",
       GenerateCommand.HELP,
       FormatCommand.HELP,
       SizeCommand.HELP,
@@ -124,14 +125,16 @@ public final class VentiSpark {
 
   private static int example(Args args, PrintStream out) {
     boolean build = false;
+    boolean force = false;
     for (String o; (o = args.nextOption()) != null; ) {
-      if (!o.equals("--build")) {
-        throw new UsageException("example: unknown option " + o);
+      switch (o) {
+        case "--build" -> build = true;
+        case "--force" -> force = true;
+        default -> throw new UsageException("example: unknown option " + o);
       }
-      build = true;
     }
     Path dir = Path.of(args.single("DIR"));
-    ArchiveGenerator.Result r = ExampleArchive.write(dir);
+    ArchiveGenerator.Result r = ExampleArchive.write(dir, force);
     out.println(GenerateCommand.describe(r) + ", bloom filter");
     if (!build) {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
