@@ -18,6 +18,7 @@ import ventispark.reverse.IndexChecksum;
 import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.reverse.ReverseIndexFile;
+import ventispark.write.IndexLocks;
 
 /**
  * Builds the reverse index of an existing index ({@code REVERSE-INDEX.md}): tasks read
@@ -49,6 +50,12 @@ public final class BuildReverseIndex {
     long t0 = System.currentTimeMillis();
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
+    try (IndexLocks locks = IndexLocks.acquireShared(archive.sections().stream().map(IndexSection::ref).toList())) {
+      return build(archive, conf, dir, t0); // never from a half-rebuilt index
+    }
+  }
+
+  private Result build(Archive archive, HadoopConf conf, Path dir, long t0) {
     List<long[]> ranges = ranges(archive);
     AddressRanges byAddress = addressRanges(archive, sc.defaultParallelism());
     ChunkDigests digests = new ChunkDigests();

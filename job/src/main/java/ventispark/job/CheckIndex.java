@@ -15,6 +15,7 @@ import ventispark.read.IndexSection;
 import ventispark.read.PartitionReader;
 import ventispark.sort.BucketImage;
 import ventispark.write.BloomBuilder;
+import ventispark.write.IndexLocks;
 
 /**
  * {@code checkindex} as a Spark job, with no scratch partition: the entries the arenas give are
@@ -61,6 +62,13 @@ public final class CheckIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
     BuildIndex.logPlan(plan);
+    // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.
+    try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) {
+      return check(archive, plan, conf);
+    }
+  }
+
+  private Result check(Archive archive, RebuildPlan plan, HadoopConf conf) {
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
     sc.setJobDescription("venti: read " + plan.describeRead());
     shuffle.read();

@@ -6,6 +6,7 @@ import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
+import ventispark.write.IndexLocks;
 
 /**
  * The dry run ({@code venti-spark plan}), and the first half of every rebuild: load and validate
@@ -40,7 +41,11 @@ public final class PlanIndex {
 
   /** Runs {@code plan}: reports the fill whatever it is; the caller decides what an overflow means. */
   public Summary run(String config) {
-    Checked c = check(config);
+    RebuildPlan plan = plan(config);
+    Checked c;
+    try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) { // not during a rebuild of them
+      c = check(plan);
+    }
     sc.setJobDescription(null);
     return new Summary(c.fill(), c.counts().arenaEntries(), c.counts().indexed(), c.counts().skipped(),
         c.shuffleBytes(), c.phases().millis(), c.phases().total());
