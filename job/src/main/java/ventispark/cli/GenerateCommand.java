@@ -49,24 +49,24 @@ final class GenerateCommand {
     for (String opt; (opt = args.nextOption()) != null; ) {
       try {
         switch (opt) {
-          case "--clumps" -> o.clumps = args.longValue(opt);
+          case "--clumps" -> o.clumps = args.longValue(opt, 1, Long.MAX_VALUE);
           case "--sizes" -> o.sizes = GeneratorOptions.sizes(args.value(opt));
           case "--types" -> o.types = GeneratorOptions.types(args.value(opt));
           case "--compressed" -> o.compressed = Double.parseDouble(args.value(opt));
           case "--duplicates" -> o.duplicates = Double.parseDouble(args.value(opt));
-          case "--corrupt" -> o.corrupt = args.longValue(opt);
-          case "--arena-partitions" -> o.arenaPartitions = (int) args.longValue(opt);
-          case "--arenas" -> o.arenas = (int) args.longValue(opt);
-          case "--arena-block-size" -> o.arenaBlockSize = (int) SizeParser.parse(args.value(opt));
-          case "--version" -> o.version = (int) args.longValue(opt);
-          case "--open-arenas" -> o.openArenas = (int) args.longValue(opt);
+          case "--corrupt" -> o.corrupt = args.longValue(opt, 0, Long.MAX_VALUE);
+          case "--arena-partitions" -> o.arenaPartitions = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--arenas" -> o.arenas = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--arena-block-size" -> o.arenaBlockSize = (int) args.sizeValue(opt, 512, 1 << 30);
+          case "--version" -> o.version = args.intValue(opt, 4, 5);
+          case "--open-arenas" -> o.openArenas = args.intValue(opt, 0, Integer.MAX_VALUE);
           case "--indexed" -> o.indexed = Double.parseDouble(args.value(opt));
-          case "--sections" -> o.sections = (int) args.longValue(opt);
-          case "--bucket-size" -> o.bucketSize = (int) SizeParser.parse(args.value(opt));
+          case "--sections" -> o.sections = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--bucket-size" -> o.bucketSize = (int) args.sizeValue(opt, 512, 1 << 30);
           case "--max-overflow" -> o.maxOverflow = Double.parseDouble(args.value(opt));
           case "--bloom" -> o.bloom = SizeParser.parse(args.value(opt));
           case "--seed" -> o.seed = args.longValue(opt);
-          case "--threads" -> o.threads = (int) args.longValue(opt);
+          case "--threads" -> o.threads = args.intValue(opt, 1, Integer.MAX_VALUE);
           case "--force" -> force = true;
           default -> throw new UsageException("generate: unknown option " + opt);
         }

@@ -330,6 +330,8 @@ public final class ArchiveLoader {
     while (end < b.length && b[end] != 0) {
       end++;
     }
+    // ISO-8859-1, not UTF-8: maps hold only printable ASCII names and numbers (nameok), and one
+    // char per byte keeps any other byte visible (quoted) in a message instead of lost in decoding.
     return new String(b, 0, end, StandardCharsets.ISO_8859_1);
   }
 }
