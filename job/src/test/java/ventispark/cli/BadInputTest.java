@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import ventispark.testing.Cli;
+import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.LocalSpark;
 
@@ -65,6 +66,8 @@ class BadInputTest {
           delete(w.resolve("arenas0.img"));
           mkdir(w.resolve("arenas0.img"));
         }, "arenas0.img: is a directory, not a file or device"),
+        new Case("a FIFO as arena partition", w -> Damage.mkfifo(w.resolve("arenas0.img")),
+            "arenas0.img: is a FIFO (named pipe), not a file or device"),
         new Case("bad arena partition magic", w -> poke(w.resolve("arenas0.img"), 0x40000, 0),
             "arenas0.img at offset 0x40000: bad arena partition magic"),
         new Case("unknown arena partition version", w -> poke(w.resolve("arenas0.img"), 0x40007, 9),
