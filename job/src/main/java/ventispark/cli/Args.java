@@ -43,16 +43,11 @@ final class Args {
   /** A whole number from {@code min} to {@code max}, else a usage error naming the option and the range. */
   long longValue(String option, long min, long max) {
     String v = value(option);
-    long n;
     try {
-      n = Long.parseLong(v);
+      return inRange(option, v, Long.parseLong(v), min, max);
     } catch (NumberFormatException e) {
       throw new UsageException(option + ": '" + v + "' is not a number" + range(min, max));
     }
-    if (n < min || n > max) {
-      throw new UsageException(option + ": " + v + " is out of range" + range(min, max));
-    }
-    return n;
   }
 
   int intValue(String option, int min, int max) {
@@ -62,12 +57,14 @@ final class Args {
   /** A SIZE ({@link SizeParser}) from {@code min} to {@code max} bytes, else a usage error naming the option. */
   long sizeValue(String option, long min, long max) {
     String v = value(option);
-    long n;
     try {
-      n = SizeParser.parse(v);
+      return inRange(option, v, SizeParser.parse(v), min, max);
     } catch (NumberFormatException e) {
       throw new UsageException(option + ": " + e.getMessage());
     }
+  }
+
+  private static long inRange(String option, String v, long n, long min, long max) {
     if (n < min || n > max) {
       throw new UsageException(option + ": " + v + " is out of range" + range(min, max));
     }
