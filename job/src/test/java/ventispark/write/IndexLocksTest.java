@@ -10,11 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
 import ventispark.read.PartitionRef;
+import ventispark.testing.Cli;
+import ventispark.testing.Fixtures;
 import ventispark.testing.HoldIndexLock;
 import ventispark.testing.IndexBytes;
 
@@ -29,6 +32,13 @@ class IndexLocksTest {
 
   static List<PartitionRef> ref(Path file) {
     return List.of(PartitionRef.resolve(file.toString(), file.toString()));
+  }
+
+  static Map<String, String> sums(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).collect(java.util.stream.Collectors.toMap(
+          f -> f.getFileName().toString(), IndexBytes::sha256));
+    }
   }
 
   Path file(String name) throws IOException {
@@ -77,6 +87,40 @@ class IndexLocksTest {
       writer.waitFor();
     }
     IndexLocks.acquire(ref(section)).close();
+  }
+
+  /** Through the commands: every reader refuses an index under rebuild, and a rebuild refuses one being read. */
+  @Test
+  void commandsThatReadAnIndexAndARebuildExcludeEachOther() throws Exception {
+    Path work = Fixtures.workingCopy("sample", tmp);
+    String conf = work.resolve("venti.conf").toString();
+    Map<String, String> before = sums(work);
+    String busy = "venti-spark: isect0.img: locked by another run writing this index (a rebuild of the same section is"
+        + " under way); nothing was read. Wait for it to finish, or stop it.\n";
+    Process rebuild = HoldIndexLock.start(work.resolve("isect0.img"), false);
+    try {
+      for (List<String> reader : List.of(List.of("checkindex", conf), List.of("plan", conf),
+          List.of("reverse", "build", tmp.resolve("rev").toString(), conf))) {
+        Cli.Run r = Cli.run(reader.toArray(String[]::new));
+        assertEquals(5, r.status(), reader + ": " + r.err());
+        assertEquals(busy, r.err(), reader.toString());
+      }
+    } finally {
+      rebuild.getOutputStream().close();
+      rebuild.waitFor();
+    }
+    Process reader = HoldIndexLock.start(work.resolve("isect0.img"), true);
+    try {
+      Cli.Run r = Cli.run("buildindex", conf);
+      assertEquals(5, r.status(), r.err());
+      assertEquals("venti-spark: isect0.img: locked by another run reading this index (checkindex, plan or reverse"
+          + " build); nothing was written. Wait for it to finish, or stop it.\n", r.err());
+    } finally {
+      reader.getOutputStream().close();
+      reader.waitFor();
+    }
+    assertEquals(before, sums(work));
+    assertEquals(0, Cli.run("buildindex", conf).status());
   }
 
   @Test
