@@ -3,6 +3,7 @@ package ventispark.cli;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import ventispark.format.SizeParser;
 
 /** A tiny getopt: flags and valued options before positional arguments, {@code --} ends options. */
 final class Args {
@@ -37,6 +38,41 @@ final class Args {
     } catch (NumberFormatException e) {
       throw new UsageException(option + ": '" + v + "' is not a number");
     }
+  }
+
+  /** A whole number from {@code min} to {@code max}, else a usage error naming the option and the range. */
+  long longValue(String option, long min, long max) {
+    String v = value(option);
+    try {
+      return inRange(option, v, Long.parseLong(v), min, max);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + ": '" + v + "' is not a number" + range(min, max));
+    }
+  }
+
+  int intValue(String option, int min, int max) {
+    return (int) longValue(option, min, max);
+  }
+
+  /** A SIZE ({@link SizeParser}) from {@code min} to {@code max} bytes, else a usage error naming the option. */
+  long sizeValue(String option, long min, long max) {
+    String v = value(option);
+    try {
+      return inRange(option, v, SizeParser.parse(v), min, max);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  private static long inRange(String option, String v, long n, long min, long max) {
+    if (n < min || n > max) {
+      throw new UsageException(option + ": " + v + " is out of range" + range(min, max));
+    }
+    return n;
+  }
+
+  private static String range(long min, long max) {
+    return " (" + min + " to " + max + ")";
   }
 
   /** The one remaining positional argument. */

@@ -56,6 +56,10 @@ final class BuildIndexCommand {
       throw new UsageException("buildindex: --stage and --reverse-index cannot go together: the reverse index is made"
           + " from the written index (after stage apply, run: venti-spark reverse build DIR CONF)");
     }
+    if (reverse[0] != null && !options.sections().isEmpty()) {
+      throw new UsageException("buildindex: --reverse-index cannot go with -i: the reverse index covers the whole index"
+          + " (rebuild the sections, then run: venti-spark reverse build DIR CONF)");
+    }
     options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
         options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0], stage[0]);
     String conf = args.single("CONF");
@@ -151,8 +155,8 @@ final class BuildIndexCommand {
             throw new UsageException("-M " + v + ": between 1m and 1g");
           }
         }
-        case "--partitions" -> partitions = (int) Math.max(1, args.longValue(o));
-        case "--split-clumps" -> splitClumps = Math.max(1, args.longValue(o));
+        case "--partitions" -> partitions = args.intValue(o, 1, Integer.MAX_VALUE);
+        case "--split-clumps" -> splitClumps = args.longValue(o, 1, Long.MAX_VALUE);
         default -> {
           if (!extra.test(o)) {
             throw new UsageException(command + ": unknown option " + o);

@@ -26,7 +26,7 @@ final class CheckIndexCommand {
       switch (o) {
         case "--collapse-duplicates" -> flags[0] = true;
         case "--bloom-with-corrupt" -> flags[1] = true;
-        case "--max-report" -> max[0] = (int) Math.max(0, args.longValue(o));
+        case "--max-report" -> max[0] = args.intValue(o, 0, Integer.MAX_VALUE);
         default -> {
           return false;
         }

@@ -14,7 +14,7 @@ final class GenerateCommand {
       "       venti-spark generate [--clumps N] [--sizes SPEC] [--types SPEC] [--compressed F] [--duplicates F]",
       "                            [--corrupt N] [--arena-partitions N] [--arenas N] [--arena-block-size SIZE]",
       "                            [--version 4|5] [--open-arenas N] [--indexed F] [--sections N] [--bucket-size SIZE]",
-      "                            [--max-overflow P] [--bloom SIZE] [--seed N] [--threads N] DIR");
+      "                            [--max-overflow P] [--bloom SIZE] [--seed N] [--threads N] [--force] DIR");
 
   static final String HELP = String.join("\n",
       "  generate     write a synthetic archive (arenas with real clumps, fresh index sections, venti.conf) into DIR",
@@ -39,31 +39,35 @@ final class GenerateCommand {
           + GeneratorOptions.DEFAULT_MAX_OVERFLOW + ")",
       "    --bucket-size SIZE      index bucket size (default 8k)   --bloom SIZE  bloom filter size (default none)",
       "    --seed N                the archive is a function of the options and the seed (default 1)",
-      "    --threads N             writer threads (default: one per core)");
+      "    --threads N             writer threads (default: one per core)",
+      "    --force                 overwrite the archive's files (arena partitions, sections, bloom, venti.conf) if DIR"
+          + " holds them; without it such a DIR is refused (exit 3)");
 
   static int run(Args args, PrintStream out, PrintStream err) {
     GeneratorOptions o = new GeneratorOptions();
+    boolean force = false;
     for (String opt; (opt = args.nextOption()) != null; ) {
       try {
         switch (opt) {
-          case "--clumps" -> o.clumps = args.longValue(opt);
+          case "--clumps" -> o.clumps = args.longValue(opt, 1, Long.MAX_VALUE);
           case "--sizes" -> o.sizes = GeneratorOptions.sizes(args.value(opt));
           case "--types" -> o.types = GeneratorOptions.types(args.value(opt));
           case "--compressed" -> o.compressed = Double.parseDouble(args.value(opt));
           case "--duplicates" -> o.duplicates = Double.parseDouble(args.value(opt));
-          case "--corrupt" -> o.corrupt = args.longValue(opt);
-          case "--arena-partitions" -> o.arenaPartitions = (int) args.longValue(opt);
-          case "--arenas" -> o.arenas = (int) args.longValue(opt);
-          case "--arena-block-size" -> o.arenaBlockSize = (int) SizeParser.parse(args.value(opt));
-          case "--version" -> o.version = (int) args.longValue(opt);
-          case "--open-arenas" -> o.openArenas = (int) args.longValue(opt);
+          case "--corrupt" -> o.corrupt = args.longValue(opt, 0, Long.MAX_VALUE);
+          case "--arena-partitions" -> o.arenaPartitions = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--arenas" -> o.arenas = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--arena-block-size" -> o.arenaBlockSize = (int) args.sizeValue(opt, 512, 1 << 30);
+          case "--version" -> o.version = args.intValue(opt, 4, 5);
+          case "--open-arenas" -> o.openArenas = args.intValue(opt, 0, Integer.MAX_VALUE);
           case "--indexed" -> o.indexed = Double.parseDouble(args.value(opt));
-          case "--sections" -> o.sections = (int) args.longValue(opt);
-          case "--bucket-size" -> o.bucketSize = (int) SizeParser.parse(args.value(opt));
+          case "--sections" -> o.sections = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--bucket-size" -> o.bucketSize = (int) args.sizeValue(opt, 512, 1 << 30);
           case "--max-overflow" -> o.maxOverflow = Double.parseDouble(args.value(opt));
           case "--bloom" -> o.bloom = SizeParser.parse(args.value(opt));
           case "--seed" -> o.seed = args.longValue(opt);
-          case "--threads" -> o.threads = (int) args.longValue(opt);
+          case "--threads" -> o.threads = args.intValue(opt, 1, Integer.MAX_VALUE);
+          case "--force" -> force = true;
           default -> throw new UsageException("generate: unknown option " + opt);
         }
       } catch (IllegalArgumentException e) { // NumberFormatException included
@@ -77,7 +81,7 @@ final class GenerateCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    ArchiveGenerator.Result r = generator.write(dir);
+    ArchiveGenerator.Result r = generator.write(dir, force);
     out.println(describe(r));
     out.printf("in %.1f s; rebuild its index with: venti-spark buildindex %s%n", r.millis() / 1000.0, r.config());
     return ExitCode.OK.code;

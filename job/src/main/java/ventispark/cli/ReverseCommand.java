@@ -112,8 +112,8 @@ final class ReverseCommand {
     Long rank = null;
     for (String o; (o = args.nextOption()) != null; ) {
       switch (o) {
-        case "--address" -> address = args.longValue(o);
-        case "--rank" -> rank = args.longValue(o);
+        case "--address" -> address = args.longValue(o, 0, Long.MAX_VALUE);
+        case "--rank" -> rank = args.longValue(o, 0, Long.MAX_VALUE);
         default -> throw new UsageException("reverse lookup: unknown option " + o);
       }
     }

@@ -28,7 +28,7 @@ public final class VentiSpark {
       CheckIndexCommand.USAGE,
       StageCommand.USAGE,
       ReverseCommand.USAGE,
-      "       venti-spark example [--build] DIR",
+      "       venti-spark example [--build] [--force] DIR",
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
       SizeCommand.USAGE,
@@ -39,6 +39,7 @@ public final class VentiSpark {
       ReverseCommand.HELP,
       "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
       "    --build           then rebuild its index (buildindex DIR/venti.conf)",
+      "    --force           overwrite the example's files if DIR holds them (without it such a DIR is refused, exit 3)",
       GenerateCommand.HELP,
       FormatCommand.HELP,
       SizeCommand.HELP,
@@ -135,29 +136,32 @@ public final class VentiSpark {
   static int report(Throwable e, PrintStream err) {
     PartlyWrittenException written = Failures.find(e, PartlyWrittenException.class);
     if (written != null) {
-      err.println("venti-spark: failed: " + Failures.oneLine(written.getCause()) + "; " + written.getMessage()
-          + " (run it again: a rerun rewrites them whole)" + TaskLog.hint());
+      err.println(FormatException.printable("venti-spark: failed: " + Failures.oneLine(written.getCause()) + "; "
+          + written.getMessage() + " (run it again: a rerun rewrites them whole)" + TaskLog.hint()));
       return ExitCode.FAILED.code;
     }
     Throwable cause = Failures.userCause(e);
     ExitCode code = cause instanceof FormatException ? ExitCode.BAD_INPUT
         : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW
         : cause instanceof IndexBusyException ? ExitCode.BUSY : ExitCode.FAILED;
-    err.println(code == ExitCode.FAILED ? "venti-spark: failed: " + Failures.oneLine(e) + TaskLog.hint()
-        : "venti-spark: " + cause.getMessage());
+    // every message is printable: names from a config never reach the terminal as control codes
+    err.println(FormatException.printable(code == ExitCode.FAILED
+        ? "venti-spark: failed: " + Failures.oneLine(e) + TaskLog.hint() : "venti-spark: " + cause.getMessage()));
     return code.code;
   }
 
   private static int example(Args args, PrintStream out) {
     boolean build = false;
+    boolean force = false;
     for (String o; (o = args.nextOption()) != null; ) {
-      if (!o.equals("--build")) {
-        throw new UsageException("example: unknown option " + o);
+      switch (o) {
+        case "--build" -> build = true;
+        case "--force" -> force = true;
+        default -> throw new UsageException("example: unknown option " + o);
       }
-      build = true;
     }
     Path dir = Path.of(args.single("DIR"));
-    ArchiveGenerator.Result r = ExampleArchive.write(dir);
+    ArchiveGenerator.Result r = ExampleArchive.write(dir, force);
     out.println(GenerateCommand.describe(r) + ", bloom filter");
     if (!build) {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import ventispark.format.ClumpInfo;
+import ventispark.format.FormatException;
 import ventispark.format.ISectHeader;
 import ventispark.format.MapTable;
 import ventispark.format.Venti;
@@ -51,7 +53,25 @@ public final class ArchiveGenerator {
     this.progress = progress;
   }
 
+  /** Writes the archive into {@code dir}, refusing (before any write) a dir that holds one of its files. */
   public Result write(Path dir) {
+    return write(dir, false);
+  }
+
+  /**
+   * Writes the archive into {@code dir}. Unless {@code overwrite}, a dir already holding any file
+   * the archive consists of ({@link #files}) is refused with a {@link FormatException} before the
+   * first write: it may be someone's archive, and arenas are the only copy of their data.
+   */
+  public Result write(Path dir, boolean overwrite) {
+    if (!overwrite) {
+      for (Path f : files(dir)) {
+        if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) { // a dangling link too: writing would create its target
+          throw new FormatException(f + ": already exists; nothing was written (use --force to overwrite the archive's"
+              + " files in " + dir + ", or name another directory)");
+        }
+      }
+    }
     long t0 = System.currentTimeMillis();
     try {
       Files.createDirectories(dir);
@@ -63,7 +83,7 @@ public final class ArchiveGenerator {
       List<ArenaPartitionFormatter.FormattedArena> arenas = new ArrayList<>();
       long partSize = ArenaLayout.arenaBase(options.arenaBlockSize) + options.arenas * arenaSize;
       for (int p = 0; p < options.arenaPartitions; p++) {
-        Path file = dir.resolve("arenas" + p + ".img");
+        Path file = dir.resolve(partitionName(p));
         partitions.add(file);
         arenas.addAll(ArenaPartitionFormatter.format(file, partSize, "arenas" + p, options.arenaBlockSize, arenaSize,
             options.version, random));
@@ -77,7 +97,7 @@ public final class ArchiveGenerator {
       List<ISectHeader> sections = new ArrayList<>();
       long sectionSize = sectionSize();
       for (int i = 0; i < options.sections; i++) {
-        Path file = dir.resolve("isect" + i + ".img");
+        Path file = dir.resolve(sectionName(i));
         sectionFiles.add(file);
         sections.add(ISectFormatter.format(file, sectionSize, "isect" + i, options.bucketSize, 2, random));
       }
@@ -91,17 +111,44 @@ public final class ArchiveGenerator {
       partitions.forEach(f -> conf.add("arenas " + f.getFileName()));
       sectionFiles.forEach(f -> conf.add("isect " + f.getFileName()));
       if (options.bloom > 0) {
-        BloomFormatter.format(dir.resolve("bloom.img"), (int) options.bloom, bloomHashes());
-        conf.add("bloom bloom.img");
+        BloomFormatter.format(dir.resolve(BLOOM), (int) options.bloom, bloomHashes());
+        conf.add("bloom " + BLOOM);
       }
       conf.addAll(List.of("mem 16m", "bcmem 16m", "icmem 16m", ""));
-      Path config = dir.resolve("venti.conf");
+      Path config = dir.resolve(CONFIG);
       Files.writeString(config, String.join("\n", conf), StandardCharsets.US_ASCII);
       return new Result(config, options.clumps, options.corrupt, totalArenas, partitions.size(), sections.size(),
           partSize * partitions.size(), sectionSize * sections.size(), System.currentTimeMillis() - t0);
     } catch (IOException e) {
       throw new UncheckedIOException("generating an archive in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Every file {@link #write} writes into {@code dir}, with the names it gives them. */
+  public List<Path> files(Path dir) {
+    List<Path> files = new ArrayList<>();
+    for (int p = 0; p < options.arenaPartitions; p++) {
+      files.add(dir.resolve(partitionName(p)));
+    }
+    for (int i = 0; i < options.sections; i++) {
+      files.add(dir.resolve(sectionName(i)));
+    }
+    if (options.bloom > 0) {
+      files.add(dir.resolve(BLOOM));
+    }
+    files.add(dir.resolve(CONFIG));
+    return files;
+  }
+
+  private static final String BLOOM = "bloom.img";
+  private static final String CONFIG = "venti.conf";
+
+  private static String partitionName(int p) {
+    return "arenas" + p + ".img";
+  }
+
+  private static String sectionName(int i) {
+    return "isect" + i + ".img";
   }
 
   /**

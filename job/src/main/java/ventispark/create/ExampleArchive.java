@@ -13,7 +13,13 @@ import java.nio.file.Path;
 public final class ExampleArchive {
   private ExampleArchive() {}
 
+  /** Writes the example into a dir that holds none of its files. */
   public static ArchiveGenerator.Result write(Path dir) {
-    return new ArchiveGenerator(GeneratorOptions.example(), null).write(dir);
+    return write(dir, false);
+  }
+
+  /** Writes the example; {@code overwrite} replaces the files of an archive already in {@code dir}. */
+  public static ArchiveGenerator.Result write(Path dir, boolean overwrite) {
+    return new ArchiveGenerator(GeneratorOptions.example(), null).write(dir, overwrite);
   }
 }

@@ -53,6 +53,7 @@ public final class Bytes {
     while (end < off + size - 1 && b[end] != 0) {
       end++;
     }
+    // ISO-8859-1: one char per byte, so a name read back is written back byte for byte.
     return new String(b, off, end - off, StandardCharsets.ISO_8859_1);
   }
 

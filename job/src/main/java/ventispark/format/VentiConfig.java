@@ -63,7 +63,10 @@ public final class VentiConfig implements Serializable {
 
   /**
    * Picks the config text out of the bytes of a config partition: the whole text of a small file,
-   * or the stored config at {@link Venti#CONFIG_OFFSET} of a partition (1.1).
+   * or the stored config at {@link Venti#CONFIG_OFFSET} of a partition (1.1). Decoded as UTF-8, as
+   * Plan 9 writes all text, so a partition name such as {@code ünï/isect0.img} names the file a
+   * UTF-8 file system holds under that name (on-disk names in headers and maps stay ISO-8859-1:
+   * byte for byte, and Venti allows only printable ASCII there).
    *
    * @param size the (range-limited) partition size
    * @param reader reads {@code len} bytes at a partition offset
@@ -81,13 +84,13 @@ public final class VentiConfig implements Serializable {
       while (end < block.length && block[end] != 0) {
         end++;
       }
-      return new String(block, magic.length, end - magic.length, StandardCharsets.ISO_8859_1);
+      return new String(block, magic.length, end - magic.length, StandardCharsets.UTF_8);
     }
     if (size > Venti.MAX_CONFIG) {
       throw new FormatException(source + ": config file is too large (" + size + " bytes; at most "
           + Venti.MAX_CONFIG + ", or a partition with a stored config)");
     }
-    return new String(reader.apply(0L, (int) size), StandardCharsets.ISO_8859_1);
+    return new String(reader.apply(0L, (int) size), StandardCharsets.UTF_8);
   }
 
   public static VentiConfig parse(String source, String text) {
@@ -107,8 +110,8 @@ public final class VentiConfig implements Serializable {
           throw FormatException.atLine(source, line.number(), "duplicate index line");
         }
         if (!Bytes.isValidName(t.get(1))) {
-          throw FormatException.atLine(source, line.number(), "bad index name '" + t.get(1)
-              + "' (printable ASCII, at most 64 characters)");
+          throw FormatException.atLine(source, line.number(), "bad index name " + FormatException.quote(t.get(1))
+              + " (printable ASCII, at most 64 characters)");
         }
         index = t.get(1);
       } else if (d.equals("arenas") && n == 2) {
@@ -126,7 +129,7 @@ public final class VentiConfig implements Serializable {
           throw FormatException.atLine(source, line.number(), "duplicate " + d + " line");
         }
         if (t.get(1).isEmpty() || !Character.isDigit(t.get(1).charAt(0))) {
-          throw FormatException.atLine(source, line.number(), "bad size '" + t.get(1) + "' for " + d);
+          throw FormatException.atLine(source, line.number(), "bad size " + FormatException.quote(t.get(1)) + " for " + d);
         }
         mem |= d.equals("mem");
         bcmem |= d.equals("bcmem");
@@ -136,7 +139,7 @@ public final class VentiConfig implements Serializable {
           || d.equals("mgr")) {
         continue;
       } else {
-        throw FormatException.atLine(source, line.number(), "illegal line '" + line.text() + "'");
+        throw FormatException.atLine(source, line.number(), "illegal line " + FormatException.quote(line.text()));
       }
     }
     if (index == null) {

@@ -18,6 +18,7 @@ import ventispark.reverse.IndexChecksum;
 import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.reverse.ReverseIndexFile;
+import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
 
 /**
@@ -51,6 +52,12 @@ public final class BuildReverseIndex {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     WritePlan.of(archive, List.of(), false, List.of(), List.of(dir), conf.get()).probe();
+    try (IndexLocks locks = IndexLocks.acquireShared(archive.sections().stream().map(IndexSection::ref).toList())) {
+      return build(archive, conf, dir, t0); // never from a half-rebuilt index
+    }
+  }
+
+  private Result build(Archive archive, HadoopConf conf, Path dir, long t0) {
     List<long[]> ranges = ranges(archive);
     AddressRanges byAddress = addressRanges(archive, sc.defaultParallelism());
     ChunkDigests digests = new ChunkDigests();

@@ -16,6 +16,7 @@ import ventispark.read.IndexSection;
 import ventispark.read.PartitionReader;
 import ventispark.sort.BucketImage;
 import ventispark.write.BloomBuilder;
+import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
 
 /**
@@ -71,6 +72,13 @@ public final class CheckIndex {
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
     WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
     BuildIndex.logPlan(plan);
+    // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.
+    try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) {
+      return check(archive, plan, conf);
+    }
+  }
+
+  private Result check(Archive archive, RebuildPlan plan, HadoopConf conf) {
     EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
     sc.setJobDescription("venti: read " + plan.describeRead());
     shuffle.read();

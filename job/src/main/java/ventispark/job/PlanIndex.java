@@ -8,6 +8,7 @@ import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
+import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
 
 /**
@@ -52,7 +53,10 @@ public final class PlanIndex {
   public Summary run(String config) {
     RebuildPlan plan = plan(config);
     WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
-    Checked c = check(plan);
+    Checked c;
+    try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) { // not during a rebuild of them
+      c = check(plan);
+    }
     sc.setJobDescription(null);
     return new Summary(c.fill(), c.counts().arenaEntries(), c.counts().indexed(), c.counts().skipped(),
         c.shuffleBytes(), c.phases().millis(), c.phases().total());

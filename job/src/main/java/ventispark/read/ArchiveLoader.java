@@ -278,6 +278,7 @@ public final class ArchiveLoader {
       IndexSection first) {
     List<Arena> out = new ArrayList<>(ic.arenas().size());
     Map<String, Boolean> inMap = new HashMap<>();
+    MapTable.Entry prev = null;
     for (MapTable.Entry e : ic.arenas()) {
       Arena a = byName.get(e.name());
       if (a == null) {
@@ -287,10 +288,8 @@ public final class ArchiveLoader {
       if (inMap.put(e.name(), true) != null) {
         throw new FormatException(first.ref().display() + ": arena '" + e.name() + "' appears twice in the index's arena map");
       }
-      if (e.stop() - e.start() < a.memStats().used()) {
-        throw new FormatException(first.ref().display() + ": arena '" + e.name() + "' holds " + a.memStats().used()
-            + " bytes of clumps but its index address range [" + e.start() + ", " + e.stop() + ") is smaller");
-      }
+      checkAddressRange(first, e, a, parts.get(a.partition()).ref().display(), prev);
+      prev = e;
       out.add(a.withIndexStart(e.start()));
     }
     for (ArenaPartition p : parts) {
@@ -304,11 +303,36 @@ public final class ArchiveLoader {
     return out;
   }
 
+  /**
+   * An arena map entry must be what fmtindex assigns (5.2): above IndexBase, after the previous
+   * entry, and exactly as long as the arena's data area. A range that overlaps another arena's
+   * would give clumps of two arenas the same index addresses; one of another length means the
+   * map was made for a different arena under this name.
+   */
+  private static void checkAddressRange(IndexSection first, MapTable.Entry e, Arena a, String partition,
+      MapTable.Entry prev) {
+    String why = null;
+    if (e.start() < Venti.INDEX_BASE) {
+      why = "starts below the index address space's base " + Venti.INDEX_BASE;
+    } else if (prev != null && e.start() < prev.stop()) {
+      why = "overlaps or precedes arena '" + prev.name() + "' at [" + prev.start() + ", " + prev.stop() + ")";
+    } else if (e.stop() - e.start() != a.dataSize()) {
+      why = "is " + (e.stop() - e.start()) + " bytes long, but the arena of that name in "
+          + partition + " has a " + a.dataSize() + "-byte data area";
+    }
+    if (why != null) {
+      throw new FormatException(first.ref().display() + ": index arena map entry '" + e.name() + "' [" + e.start() + ", "
+          + e.stop() + ") " + why + " (each arena's range must be its data-area size, ascending, disjoint)");
+    }
+  }
+
   private static String nulTerminated(byte[] b) {
     int end = 0;
     while (end < b.length && b[end] != 0) {
       end++;
     }
+    // ISO-8859-1, not UTF-8: maps hold only printable ASCII names and numbers (nameok), and one
+    // char per byte keeps any other byte visible (quoted) in a message instead of lost in decoding.
     return new String(b, 0, end, StandardCharsets.ISO_8859_1);
   }
 }

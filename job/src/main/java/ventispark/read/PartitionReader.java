@@ -39,8 +39,9 @@ public final class PartitionReader implements Closeable {
     try {
       if (ref.isLocal()) {
         Path p = ref.localPath();
-        if (Files.isDirectory(p)) {
-          throw new FormatException(pn.display() + ": is a directory, not a file or device (" + ref.location() + ")");
+        String kind = kind(p);
+        if (kind != null) {
+          throw new FormatException(pn.display() + ": is " + kind + ", not a file or device (" + ref.location() + ")");
         }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         try {
@@ -61,6 +62,21 @@ public final class PartitionReader implements Closeable {
     } catch (IOException e) {
       throw new FormatException(pn.display() + ": cannot open " + ref.location() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What a local path is when it is neither a plain file nor a device, else null. Asked before
+   * opening: opening a FIFO for reading waits for a writer, forever.
+   */
+  private static String kind(Path p) throws IOException {
+    int type = (Integer) Files.getAttribute(p, "unix:mode") & 0170000;
+    return switch (type) {
+      case 0100000, 0060000, 0020000 -> null; // S_IFREG, S_IFBLK, S_IFCHR
+      case 0040000 -> "a directory";
+      case 0010000 -> "a FIFO (named pipe)";
+      case 0140000 -> "a socket";
+      default -> String.format("a file of type 0%o", type);
+    };
   }
 
   public PartitionRef ref() {

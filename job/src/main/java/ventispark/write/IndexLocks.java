@@ -1,42 +1,61 @@
 package ventispark.write;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
+import ventispark.read.FileIdentity;
 import ventispark.read.PartitionRef;
 
 /**
- * Exclusive locks on the index sections and bloom filter a run writes, held by the driver from
- * before the first write until the run ends, so two rebuilds of the same section cannot
- * interleave their writes. Each is a POSIX record lock ({@link FileChannel#tryLock}, which the
- * kernel drops when the process dies and NFS carries to other hosts) on the partition's byte
- * range of a lock file beside it, {@code .NAME.venti-lock}: not on the section itself, because a
- * process loses its POSIX locks on a file as soon as it closes any descriptor of it, which every
- * local-mode write task does. For a device or a file in a read-only directory, the lock file is
- * in {@code java.io.tmpdir}, named after the device's real path (one host only). Advisory: it
- * only excludes other venti-spark runs. Lock files are left in place, empty.
+ * Locks on the index sections and bloom filter of a run, held by the driver for the whole run: a
+ * rebuild holds them exclusive from before its first write, a reader ({@code checkindex},
+ * {@code plan}, {@code reverse build}) holds them shared, so no reader sees a half-rebuilt index and
+ * two rebuilds of one section never interleave their writes.
+ *
+ * <p>Each is a POSIX record lock ({@link FileChannel#tryLock}, dropped by the kernel when the
+ * process dies) on the partition's byte range of a lock file named after the file's identity
+ * (device and inode, or a device's number: {@link FileIdentity}), so every name of one file (a
+ * relative or absolute path, a symbolic or hard link) takes the same lock. The lock files live in
+ * the {@link LockDir lock directory}, which only its owner can write, and are opened without
+ * following symbolic links. The lock is on a separate file because a process loses its POSIX locks
+ * on a file as soon as it closes any descriptor of it, which every local-mode write task does; for
+ * the same reason this JVM opens each lock file once, however many runs in it lock it. Advisory:
+ * it only excludes other venti-spark runs, on this host. Lock files are left in place, empty.
  */
 public final class IndexLocks implements AutoCloseable {
-  private final List<FileChannel> channels = new ArrayList<>();
-  private final List<FileLock> locks = new ArrayList<>();
+  /** The open lock files of this JVM, by path; guarded by itself. */
+  private static final Map<Path, LockFile> OPEN = new HashMap<>();
+
+  private final List<Held> held = new ArrayList<>();
 
   private IndexLocks() {}
 
-  /** Locks every file or throws {@link IndexBusyException}, holding none. */
+  /** Locks every file exclusively (a rebuild) or throws, holding none. */
   public static IndexLocks acquire(List<PartitionRef> files) {
+    return acquire(files, false);
+  }
+
+  /** Locks every local file shared (a reader) or throws, holding none. Others are never written by a rebuild. */
+  public static IndexLocks acquireShared(List<PartitionRef> files) {
+    return acquire(files.stream().filter(PartitionRef::isLocal).toList(), true);
+  }
+
+  private static IndexLocks acquire(List<PartitionRef> files, boolean shared) {
     IndexLocks l = new IndexLocks();
     try {
       for (PartitionRef ref : files) {
-        l.lock(ref);
+        l.held.add(lock(ref, shared));
       }
       return l;
     } catch (RuntimeException e) {
@@ -45,58 +64,157 @@ public final class IndexLocks implements AutoCloseable {
     }
   }
 
-  /** The lock file of a section or bloom file. */
-  static Path lockFile(Path file) throws IOException {
-    Path real = file.toRealPath();
-    Path dir = real.getParent();
-    if (Files.isRegularFile(real) && Files.isWritable(dir)) {
-      return dir.resolve("." + real.getFileName() + ".venti-lock");
-    }
-    return Path.of(System.getProperty("java.io.tmpdir"), "venti-lock" + real.toString().replace('/', '_'));
+  /** The lock file of a local section, bloom filter or device: its identity's name in the lock directory. */
+  public static Path lockFile(Path file) {
+    FileIdentity id = FileIdentity.ofLocal(file);
+    return LockDir.get().resolve((id.isDevice() ? "device-" + id.device() : id.device() + "-" + id.inode()) + ".venti-lock");
   }
 
-  private void lock(PartitionRef ref) {
+  /** One lock file opened once in this JVM, with the ranges locked through it. */
+  private static final class LockFile {
+    final Path path;
+    final FileChannel channel;
+    final List<Held> held = new ArrayList<>();
+
+    LockFile(Path path, FileChannel channel) {
+      this.path = path;
+      this.channel = channel;
+    }
+  }
+
+  /** One locked byte range; shared ones of the same range are reused by readers of this JVM. */
+  private static final class Held {
+    final LockFile file;
+    final long lo;
+    final long size;
+    final FileLock lock;
+    int users = 1;
+
+    Held(LockFile file, long lo, long size, FileLock lock) {
+      this.file = file;
+      this.lo = lo;
+      this.size = size;
+      this.lock = lock;
+    }
+
+    boolean overlaps(long lo2, long size2) {
+      return lo < lo2 + size2 && lo2 < lo + size;
+    }
+  }
+
+  private static Held lock(PartitionRef ref, boolean shared) {
     if (!ref.isLocal()) {
       throw new FormatException(ref.display() + ": index sections and bloom filters are written with positional writes"
           + " and must be local files or devices (a shared mount on a cluster), not " + ref.location());
     }
-    FileLock lock;
-    try {
-      FileChannel ch = FileChannel.open(lockFile(ref.localPath()), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      channels.add(ch);
-      long lo = ref.name().lo();
-      long size = ref.name().hi() < 0 ? Long.MAX_VALUE - lo : ref.name().hi() - lo;
+    long lo = ref.name().lo();
+    long size = ref.name().hi() < 0 ? Long.MAX_VALUE - lo : ref.name().hi() - lo;
+    synchronized (OPEN) {
+      LockFile f = open(ref);
       try {
-        // Only the partition's byte range: a section and a bloom filter may share one file.
-        lock = ch.tryLock(lo, size, false);
-      } catch (OverlappingFileLockException e) {
-        lock = null; // held by another run in this JVM
+        for (Held h : f.held) {
+          if (h.overlaps(lo, size)) {
+            if (shared && h.lock.isShared() && h.lo == lo && h.size == size) {
+              h.users++;
+              return h;
+            }
+            throw busy(ref, shared, h.lock.isShared());
+          }
+        }
+        FileLock lock = tryLock(f, lo, size, shared);
+        if (lock == null) {
+          // Held by another process: a shared lock that can be had says the holder only reads.
+          FileLock probe = shared ? null : tryLock(f, lo, size, true);
+          release(probe);
+          throw busy(ref, shared, probe != null);
+        }
+        Held h = new Held(f, lo, size, lock);
+        f.held.add(h);
+        return h;
+      } finally {
+        if (f.held.isEmpty()) {
+          closeFile(f);
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(ref.display() + ": cannot take its lock: " + e.getMessage(), e);
     }
-    if (lock == null) {
-      throw new IndexBusyException(ref.display() + ": locked by another run writing this index (a rebuild of the same "
-          + "section is under way); nothing was written. Wait for it to finish, or stop it.");
-    }
-    locks.add(lock);
   }
 
-  @Override
-  public void close() {
-    for (FileLock lock : locks) {
+  private static FileLock tryLock(LockFile f, long lo, long size, boolean shared) {
+    try {
+      return f.channel.tryLock(lo, size, shared);
+    } catch (OverlappingFileLockException e) {
+      return null; // not from OPEN's bookkeeping: cannot happen, but is a held lock if it does
+    } catch (IOException e) {
+      throw new FormatException(f.path + ": cannot lock it: " + e.getMessage() + "; nothing was written");
+    }
+  }
+
+  private static IndexBusyException busy(PartitionRef ref, boolean shared, boolean heldByReader) {
+    String holder = heldByReader ? "reading this index (checkindex, plan or reverse build)"
+        : "writing this index (a rebuild of the same section is under way)";
+    String self = shared ? "nothing was read" : "nothing was written";
+    return new IndexBusyException(ref.display() + ": locked by another run " + holder + "; " + self
+        + ". Wait for it to finish, or stop it.");
+  }
+
+  /** The JVM's lock file of {@code ref}, opened without following links (refused if it is one). */
+  private static LockFile open(PartitionRef ref) {
+    Path path = lockFile(ref.localPath());
+    LockFile f = OPEN.get(path);
+    if (f != null) {
+      return f;
+    }
+    if (Files.isSymbolicLink(path) || Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FormatException(ref.display() + ": its lock file " + path + " is not a plain file (a symbolic link,"
+          + " a directory or a device); it was not opened and nothing was written. Remove it, or set "
+          + LockDir.PROPERTY + " to another directory");
+    }
+    try {
+      // NOFOLLOW_LINKS: O_NOFOLLOW, so a link made after the check above fails rather than being followed.
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      f = new LockFile(path, ch);
+      OPEN.put(path, f);
+      return f;
+    } catch (IOException e) {
+      throw new FormatException(ref.display() + ": cannot open its lock file " + path + ": " + e.getMessage()
+          + "; nothing was written");
+    }
+  }
+
+  private static void closeFile(LockFile f) {
+    OPEN.remove(f.path);
+    try {
+      f.channel.close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
+  }
+
+  private static void release(FileLock lock) {
+    if (lock != null) {
       try {
         lock.release();
       } catch (IOException e) {
         // closing the channel releases it anyway
       }
     }
-    for (FileChannel ch : channels) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        // nothing left to release
+  }
+
+  @Override
+  public void close() {
+    synchronized (OPEN) {
+      for (Held h : held) {
+        if (--h.users == 0) {
+          release(h.lock);
+          h.file.held.remove(h);
+          if (h.file.held.isEmpty()) {
+            closeFile(h.file);
+          }
+        }
       }
+      held.clear();
     }
   }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import ventispark.testing.Cli;
+import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.LocalSpark;
 
@@ -65,6 +66,8 @@ class BadInputTest {
           delete(w.resolve("arenas0.img"));
           mkdir(w.resolve("arenas0.img"));
         }, "arenas0.img: is a directory, not a file or device"),
+        new Case("a FIFO as arena partition", w -> Damage.mkfifo(w.resolve("arenas0.img")),
+            "arenas0.img: is a FIFO (named pipe), not a file or device"),
         new Case("bad arena partition magic", w -> poke(w.resolve("arenas0.img"), 0x40000, 0),
             "arenas0.img at offset 0x40000: bad arena partition magic"),
         new Case("unknown arena partition version", w -> poke(w.resolve("arenas0.img"), 0x40007, 9),
@@ -92,6 +95,17 @@ class BadInputTest {
           replace(w.resolve("isect0.img"), 0x42000, "\n8\narenas00", "\n7\narenas00");
           replace(w.resolve("isect0.img"), 0x42000, "arenas07\t59654144\t67231744\n", "");
         }, "arenas07"),
+        new Case("index arena map overlapping", w -> replace(w.resolve("isect0.img"), 0x42000,
+            "arenas01\t9420800\t17793024", "arenas01\t5000000\t13372224"),
+            "isect0.img: index arena map entry 'arenas01' [5000000, 13372224) overlaps or precedes arena 'arenas00' at"
+                + " [1048576, 9420800)"),
+        new Case("index arena map range of the wrong size", w -> replace(w.resolve("isect0.img"), 0x42000,
+            "arenas07\t59654144\t67231744", "arenas07\t59654144\t67300000"),
+            "isect0.img: index arena map entry 'arenas07' [59654144, 67300000) is 7645856 bytes long, but the arena of"
+                + " that name in arenas0.img has a 7577600-byte data area"),
+        new Case("index arena map below IndexBase", w -> replace(w.resolve("isect0.img"), 0x42000,
+            "arenas00\t1048576\t9420800", "arenas00\t0\t8372224"),
+            "isect0.img: index arena map entry 'arenas00' [0, 8372224) starts below the index address space's base"),
         new Case("index section too small", w -> truncate(w.resolve("isect0.img"), (16 << 20) - 100 * 8192),
             "isect0.img"),
         new Case("bad bloom magic", w -> poke(w.resolve("bloom.img"), 0, 0), "bloom.img at offset 0x0: bad bloom"),

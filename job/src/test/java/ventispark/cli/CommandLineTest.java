@@ -74,5 +74,64 @@ class CommandLineTest {
     assertEquals(2, Cli.run("buildindex", "-M", "12q", "x.conf").status());
   }
 
-  /** Each bad input: exit 3, one line naming the file, index sections byte-identical. */
+  /** Out-of-range numbers are refused with the option and its range, never clamped or wrapped around. */
+  @Test
+  void numericOptionsAreRangeChecked() {
+    String conf = tmp.resolve("none/venti.conf").toString();
+    List<List<String>> cases = List.of(
+        List.of("buildindex", "--partitions", "0", conf), List.of("buildindex", "--partitions", "-3", conf),
+        List.of("plan", "--partitions", "2147483648", conf), List.of("buildindex", "--split-clumps", "0", conf),
+        List.of("checkindex", "--max-report", "-1", conf), List.of("generate", "--arenas", "4294967297", conf),
+        List.of("generate", "--threads", "0", conf), List.of("generate", "--bucket-size", "4g", conf));
+    List<String> expected = List.of("--partitions: 0 is out of range (1 to 2147483647)",
+        "--partitions: -3 is out of range (1 to 2147483647)", "--partitions: 2147483648 is out of range (1 to 2147483647)",
+        "--split-clumps: 0 is out of range (1 to 9223372036854775807)", "--max-report: -1 is out of range (0 to 2147483647)",
+        "--arenas: 4294967297 is out of range (1 to 2147483647)", "--threads: 0 is out of range (1 to 2147483647)",
+        "--bucket-size: 4g is out of range (512 to 1073741824)");
+    for (int i = 0; i < cases.size(); i++) {
+      Cli.Run r = Cli.run(cases.get(i).toArray(String[]::new));
+      assertEquals(2, r.status(), cases.get(i) + ": " + r.err());
+      assertEquals("venti-spark: " + expected.get(i) + "\n" + VentiSpark.USAGE + "\n", r.err(), cases.get(i).toString());
+    }
+  }
+
+  /** {@code -i} with {@code --reverse-index} is a command line that cannot run: exit 2 before anything is read. */
+  @Test
+  void reverseIndexWithOneSectionIsAUsageError() {
+    Cli.Run r = Cli.run("buildindex", "-i", "isect0", "--reverse-index", tmp.toString(), tmp.resolve("no.conf").toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals("venti-spark: buildindex: --reverse-index cannot go with -i: the reverse index covers the whole index"
+        + " (rebuild the sections, then run: venti-spark reverse build DIR CONF)\n" + VentiSpark.USAGE + "\n", r.err());
+  }
+
+  /** A config is UTF-8 text (Plan 9's): a non-ASCII partition name finds the file of that name. */
+  @Test
+  void nonAsciiPartitionNamesAreFound() throws java.io.IOException {
+    Path work = Fixtures.workingCopy("sample", tmp);
+    Files.createDirectory(work.resolve("ünï"));
+    Files.move(work.resolve("isect0.img"), work.resolve("ünï/isect0.img"));
+    Path conf = work.resolve("venti.conf");
+    Files.writeString(conf, Files.readString(conf).replace("isect isect0.img", "isect ünï/isect0.img"));
+    Cli.Run r = Cli.run("buildindex", conf.toString());
+    assertEquals(0, r.status(), r.err());
+    // The checker reads config text as ISO-8859-1: give it back the ASCII name to verify the rebuild.
+    Files.move(work.resolve("ünï/isect0.img"), work.resolve("isect0.img"));
+    Files.writeString(conf, Files.readString(conf).replace("isect ünï/isect0.img", "isect isect0.img"));
+    IndexDiff.Result v = IndexDiff.verify(conf);
+    assertEquals(0, v.status(), v.output());
+  }
+
+  /** {@code --force} lets generate and example write over the files of an archive already in DIR. */
+  @Test
+  void forceOverwritesAnExistingArchive() {
+    Path dir = tmp.resolve("again");
+    assertEquals(0, Cli.run("example", dir.toString()).status());
+    assertEquals(3, Cli.run("example", dir.toString()).status());
+    Cli.Run r = Cli.run("example", "--force", "--build", dir.toString());
+    assertEquals(0, r.status(), r.err());
+    Cli.Run g = Cli.run("generate", "--clumps", "500", "--arenas", "1", "--force", dir.toString());
+    assertEquals(0, g.status(), g.err());
+    assertEquals(0, Cli.run("buildindex", dir.resolve("venti.conf").toString()).status());
+    assertEquals(0, IndexDiff.verify(dir.resolve("venti.conf")).status());
+  }
 }

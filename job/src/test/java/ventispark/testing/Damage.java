@@ -43,4 +43,20 @@ public final class Damage {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Replaces a file by a FIFO (named pipe): reading it would wait for a writer forever. */
+  public static void mkfifo(Path p) {
+    try {
+      Files.deleteIfExists(p);
+      Process q = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+      if (q.waitFor() != 0) {
+        throw new AssertionError("mkfifo " + p + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 }
