@@ -333,9 +333,7 @@ class ArchiveSafetyIT {
   @Test
   void aReadOnlyIndexMountIsRefusedBeforeAnythingIsWritten() throws Exception {
     Path dir = copy("read-only");
-    Path mnt = Files.createDirectories(dir.resolve("mnt"));
-    assumeMounted(mnt, "64m");
-    try {
+    onTmpfs(dir, "64m", mnt -> {
       Files.copy(dir.resolve("isect0.img"), mnt.resolve("isect0.img"));
       editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
       remountReadOnly(mnt);
@@ -345,17 +343,13 @@ class ArchiveSafetyIT {
       assertStderr(r, "venti-spark: mnt/isect0.img: cannot open for writing: " + mnt.resolve("isect0.img")
           + ": Read-only file system; nothing was written");
       assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
-    } finally {
-      unmount(mnt);
-    }
+    });
   }
 
   @Test
   void aFullIndexDiskIsExitOneNamingTheFileAndOffset() throws Exception {
     Path dir = copy("enospc");
-    Path mnt = Files.createDirectories(dir.resolve("mnt"));
-    assumeMounted(mnt, "12m");
-    try {
+    onTmpfs(dir, "12m", mnt -> {
       // the pre-rebuild section is sparse (a page a bucket): it fits; its rebuilt buckets, written whole, do not
       Launcher.Run cp = Launcher.exec(List.of("cp", "--sparse=always", dir.resolve("isect0.img").toString(),
           mnt.resolve("isect0.img").toString()), Map.of());
@@ -368,6 +362,19 @@ class ArchiveSafetyIT {
           + Pattern.quote(": write error: No space left on device; may be partly rewritten: mnt/isect0.img (run it"
               + " again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
       assertEquals(arenas, sums(dir, "arenas0.img"));
+    });
+  }
+
+  interface OnMount {
+    void run(Path mnt) throws Exception;
+  }
+
+  /** Runs {@code body} with a tmpfs of {@code size} mounted at {@code dir/mnt}, unmounted after. */
+  static void onTmpfs(Path dir, String size, OnMount body) throws Exception {
+    Path mnt = Files.createDirectories(dir.resolve("mnt"));
+    assumeMounted(mnt, size);
+    try {
+      body.run(mnt);
     } finally {
       unmount(mnt);
     }
