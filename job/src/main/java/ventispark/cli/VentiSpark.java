@@ -26,7 +26,7 @@ public final class VentiSpark {
       CheckIndexCommand.USAGE,
       StageCommand.USAGE,
       ReverseCommand.USAGE,
-      "       venti-spark example [--build] DIR",
+      CommandHelp.EXAMPLE_USAGE,
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
       SizeCommand.USAGE,
@@ -35,8 +35,7 @@ public final class VentiSpark {
       CheckIndexCommand.HELP,
       StageCommand.HELP,
       ReverseCommand.HELP,
-      "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
-      "    --build           then rebuild its index (buildindex DIR/venti.conf)",
+      CommandHelp.EXAMPLE_HELP,
       GenerateCommand.HELP,
       FormatCommand.HELP,
       SizeCommand.HELP,
@@ -58,7 +57,7 @@ public final class VentiSpark {
    */
   public static int run(List<String> argv, PrintStream out, PrintStream err) {
     if (argv.size() >= 2 && argv.get(0).equals("--report")) {
-      RunReport report = new RunReport(Path.of(argv.get(1)), argv.subList(2, argv.size()));
+      RunReport report = new RunReport(Path.of(argv.get(1)).toAbsolutePath(), argv.subList(2, argv.size()));
       String[] message = {null};
       PrintStream tee = new PrintStream(err, true) {
         @Override
@@ -80,10 +79,14 @@ public final class VentiSpark {
         out.println(USAGE);
         return argv.isEmpty() ? ExitCode.USAGE.code : ExitCode.OK.code;
       }
+      if (CommandHelp.asked(argv.get(0), argv.subList(1, argv.size())) && CommandHelp.of(argv.get(0)) != null) {
+        out.println(CommandHelp.of(argv.get(0)));
+        return ExitCode.OK.code;
+      }
       Args args = new Args(argv.subList(1, argv.size()));
       switch (argv.get(0)) {
         case "buildindex":
-          return BuildIndexCommand.buildIndex(args, out, report);
+          return BuildIndexCommand.buildIndex(args, out, err, report);
         case "plan":
           return BuildIndexCommand.plan(args, out, err, report);
         case "checkindex":
@@ -93,7 +96,7 @@ public final class VentiSpark {
         case "reverse":
           return ReverseCommand.run(args, out);
         case "example":
-          return example(args, out);
+          return example(args, out, err);
         case "generate":
           return GenerateCommand.run(args, out, err);
         case "format":
@@ -122,7 +125,7 @@ public final class VentiSpark {
     return code.code;
   }
 
-  private static int example(Args args, PrintStream out) {
+  private static int example(Args args, PrintStream out, PrintStream err) {
     boolean build = false;
     for (String o; (o = args.nextOption()) != null; ) {
       if (!o.equals("--build")) {
@@ -137,7 +140,7 @@ public final class VentiSpark {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
       return ExitCode.OK.code;
     }
-    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, null);
+    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, err, null);
   }
 
   /**

@@ -178,6 +178,7 @@ public final class BuildIndex {
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
     WriteFaults.maybeFail(p, s, image);
+    ExecutorLoss.maybeHalt(p);
     BucketRangeWriter.write(s, image);
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());

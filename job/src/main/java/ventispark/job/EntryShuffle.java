@@ -110,7 +110,7 @@ public final class EntryShuffle {
         }
         entries.close();
         counts.add(entries.counts());
-        LOG.info("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
+        LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
         return false;
       }
 

@@ -1,0 +1,50 @@
+package ventispark.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code venti-spark COMMAND --help} (or {@code -h}): that command's usage and options, as git prints them. */
+final class CommandHelp {
+  private CommandHelp() {}
+
+  static final String EXAMPLE_USAGE = "       venti-spark example [--build] DIR";
+  static final String EXAMPLE_HELP = String.join("\n",
+      "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
+      "    --build           then rebuild its index (buildindex DIR/venti.conf)");
+
+  /** Each command's usage lines (indented to follow {@code usage: }) and option lines. */
+  private static final Map<String, List<String>> COMMANDS = Map.of(
+      "buildindex", List.of(BuildIndexCommand.USAGE, BuildIndexCommand.HELP),
+      "plan", List.of(BuildIndexCommand.USAGE, BuildIndexCommand.HELP),
+      "checkindex", List.of(CheckIndexCommand.USAGE, CheckIndexCommand.HELP),
+      "stage", List.of(StageCommand.USAGE, StageCommand.HELP),
+      "reverse", List.of(ReverseCommand.USAGE, ReverseCommand.HELP),
+      "example", List.of(EXAMPLE_USAGE, EXAMPLE_HELP),
+      "generate", List.of(GenerateCommand.USAGE, GenerateCommand.HELP),
+      "format", List.of(FormatCommand.USAGE, FormatCommand.HELP),
+      "size", List.of(SizeCommand.USAGE, SizeCommand.HELP));
+
+  /**
+   * Whether a command's options (its arguments before the first operand or {@code --}; after the
+   * subcommand of stage and reverse) ask for help.
+   */
+  static boolean asked(String command, List<String> args) {
+    boolean sub = (command.equals("stage") || command.equals("reverse")) && !args.isEmpty()
+        && !args.get(0).startsWith("-");
+    for (String a : sub ? args.subList(1, args.size()) : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        return true;
+      }
+      if (a.equals("--") || !a.startsWith("-")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The help of {@code command}, or null for an unknown command. */
+  static String of(String command) {
+    List<String> h = COMMANDS.get(command);
+    return h == null ? null : "usage: " + h.get(0).stripLeading() + "\n\n" + h.get(1);
+  }
+}
