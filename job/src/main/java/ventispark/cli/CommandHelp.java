@@ -24,19 +24,14 @@ final class CommandHelp {
       "format", List.of(FormatCommand.USAGE, FormatCommand.HELP),
       "size", List.of(SizeCommand.USAGE, SizeCommand.HELP));
 
-  /**
-   * Whether a command's options (its arguments before the first operand or {@code --}; after the
-   * subcommand of stage and reverse) ask for help.
-   */
-  static boolean asked(String command, List<String> args) {
-    boolean sub = (command.equals("stage") || command.equals("reverse")) && !args.isEmpty()
-        && !args.get(0).startsWith("-");
-    for (String a : sub ? args.subList(1, args.size()) : args) {
+  /** Whether a command's arguments before {@code --} ask for help (wherever they do, as git reads them). */
+  static boolean asked(List<String> args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return false;
+      }
       if (a.equals("--help") || a.equals("-h")) {
         return true;
-      }
-      if (a.equals("--") || !a.startsWith("-")) {
-        return false;
       }
     }
     return false;

@@ -79,7 +79,7 @@ public final class VentiSpark {
         out.println(USAGE);
         return argv.isEmpty() ? ExitCode.USAGE.code : ExitCode.OK.code;
       }
-      if (CommandHelp.asked(argv.get(0), argv.subList(1, argv.size())) && CommandHelp.of(argv.get(0)) != null) {
+      if (CommandHelp.asked(argv.subList(1, argv.size())) && CommandHelp.of(argv.get(0)) != null) {
         out.println(CommandHelp.of(argv.get(0)));
         return ExitCode.OK.code;
       }

@@ -28,7 +28,9 @@ import ventispark.read.IndexSection;
  * bytes of the write tasks done (each is one bucket range). A task counts once however often it
  * is recomputed. Also keeps every stage's time and task counts for the run report. Stages are
  * told apart by the job descriptions the rebuild sets ({@code venti: read ...}, {@code venti:
- * sort and write ...}): the write stage is the one that reads the read stage's shuffle.
+ * sort and write ...}) and by their RDDs: every later job has its own (skipped, or when shuffle
+ * output was lost, recomputing) copy of the read stage, over the read job's RDDs; the write stage
+ * is the one of a {@code sort and ...} job that reads the read stage's shuffle.
  */
 final class ProgressCounts extends SparkListener {
   /** One stage attempt, for the run report. */
@@ -37,6 +39,8 @@ final class ProgressCounts extends SparkListener {
   private final Consumer<String> phaseDone;
   private final Map<Integer, String> stageJob = new HashMap<>();
   private final Set<Integer> readStages = new HashSet<>();
+  private final Set<Integer> readRdds = new HashSet<>();
+  private String readJob = "";
   private final Set<Integer> writeStages = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final List<StageTimes> stages = new ArrayList<>();
@@ -76,10 +80,16 @@ final class ProgressCounts extends SparkListener {
     String what = d == null ? "" : d.startsWith("venti: ") ? d.substring(7) : d;
     List<StageInfo> infos = CollectionConverters.asJava(job.stageInfos());
     for (StageInfo s : infos) {
-      stageJob.putIfAbsent(s.stageId(), what);
+      List<Integer> rdds = CollectionConverters.asJava(s.rddInfos()).stream().map(r -> r.id()).toList();
       if (what.startsWith("read ")) {
-        readStages.add(s.stageId());
+        readRdds.addAll(rdds);
+        readJob = what;
       }
+      if (rdds.stream().anyMatch(readRdds::contains)) {
+        readStages.add(s.stageId());
+        stageJob.putIfAbsent(s.stageId(), readJob);
+      }
+      stageJob.putIfAbsent(s.stageId(), what);
     }
     if (what.startsWith("sort and ")) {
       for (StageInfo s : infos) {
