@@ -36,8 +36,8 @@ final class BuildIndexCommand {
       "                      manifest; then run stage apply DIR CONF on the host that owns the index disks",
       "    --drop-duplicates keep one entry per score and type, the copy with the highest address (default: all)",
       "    --progress SECONDS  seconds between progress lines on standard error (default "
-          + ProgressDisplay.DEFAULT_INTERVAL_SECONDS + "; 0: only a line when the",
-      "                      read and the write end); on a terminal one line redrawn in place instead",
+          + ProgressDisplay.DEFAULT_INTERVAL_SECONDS + ", 0: none); a phase",
+      "                      that showed one ends with a done line; on a terminal one line redrawn in place",
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 

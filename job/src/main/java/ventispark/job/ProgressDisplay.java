@@ -17,9 +17,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * A rebuild's progress at the driver, for the command line: a {@link ProgressCounts} listener on
  * the Spark context, shown either as one live line redrawn in place (a terminal) or as plain
  * timestamped lines every interval (a log, Airflow), and one line when the read and when the
- * write is complete. The executors log nothing per arena or per task at INFO, so this is what a
- * user sees between the plan and the end. Library callers (a notebook) attach nothing and see
- * nothing.
+ * write is complete, if that phase showed a line: a run shorter than the interval prints nothing
+ * more than before (a refused run still prints one line). The executors log nothing per arena or
+ * per task at INFO, so this is what a user sees between the plan and the end. Library callers (a
+ * notebook) attach nothing and see nothing.
  */
 public final class ProgressDisplay implements AutoCloseable {
   /** Default seconds between plain progress lines (option {@code --progress SECONDS}). */
@@ -35,12 +36,14 @@ public final class ProgressDisplay implements AutoCloseable {
   private final ProgressCounts counts;
   private final ScheduledExecutorService timer;
   private int drawn;
+  /** The phases ({@code read}, {@code write}) that have shown a line. */
+  private final java.util.Set<String> shown = new java.util.HashSet<>();
 
   private ProgressDisplay(SparkContext sc, PrintStream out, long intervalSeconds, boolean live) {
     this.sc = sc;
     this.out = out;
     this.live = live;
-    this.counts = new ProgressCounts(this::print);
+    this.counts = new ProgressCounts(this::phaseDone);
     sc.addSparkListener(counts);
     ATTACHED.put(sc, counts);
     timer = intervalSeconds <= 0 ? null : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,7 +59,7 @@ public final class ProgressDisplay implements AutoCloseable {
 
   /**
    * Shows the progress of the rebuilds run on {@code sc} until closed, on {@code out}: live when
-   * {@code live}, else a line every {@code intervalSeconds}; 0 shows only the phase-end lines.
+   * {@code live}, else a line every {@code intervalSeconds}; 0 shows nothing.
    */
   public static ProgressDisplay attach(JavaSparkContext sc, PrintStream out, long intervalSeconds, boolean live) {
     return new ProgressDisplay(sc.sc(), out, intervalSeconds, live);
@@ -84,12 +87,22 @@ public final class ProgressDisplay implements AutoCloseable {
   private void tick() {
     String line = counts.line();
     if (line != null) {
-      print(line, false);
+      synchronized (this) {
+        shown.add(phase(line));
+        print(line, false);
+      }
     }
   }
 
-  private void print(String line) {
-    print(line, true);
+  private synchronized void phaseDone(String line) {
+    if (shown.contains(phase(line))) {
+      print(line, true);
+    }
+  }
+
+  /** {@code read: ...} and {@code read done: ...} are of phase {@code read}; the others of {@code write}. */
+  private static String phase(String line) {
+    return line.startsWith("read") ? "read" : "write";
   }
 
   private synchronized void print(String line, boolean keep) {
