@@ -21,7 +21,8 @@ final class BuildIndexCommand {
   static final String USAGE = String.join("\n",
       "       venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
       "                              [--reverse-index DIR | --stage DIR] [--drop-duplicates] [--progress SECONDS] CONF",
-      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] [--progress SECONDS] CONF");
+      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] [--progress SECONDS]",
+      "                        CONF");
 
   static final String HELP = String.join("\n",
       "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",

@@ -64,8 +64,8 @@ public final class EntryShuffle {
     List<Tuple2<Integer, scala.collection.immutable.Seq<String>>> located = IntStream.range(0, splits.size())
         .mapToObj(i -> new Tuple2<Integer, scala.collection.immutable.Seq<String>>(i,
             CollectionConverters.asScala(where.hosts(splits.get(i))).toList())).toList();
-    return JavaRDD.fromRDD(sc.sc().makeRDD(CollectionConverters.asScala(located).toList(), ClassTag$.MODULE$.apply(Integer.class)),
-        ClassTag$.MODULE$.apply(Integer.class));
+    scala.reflect.ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
+    return JavaRDD.fromRDD(sc.sc().makeRDD(CollectionConverters.asScala(located).toList(), tag), tag);
   }
 
   /**

@@ -152,7 +152,7 @@ final class ProgressCounts extends SparkListener {
       if (plan != null && s.failureReason().isEmpty()) {
         if (readStages.contains(s.stageId()) && splitsDone.cardinality() == plan.splits().size() && !writing()) {
           done = readLine(true);
-        } else if (writeStages.contains(s.stageId()) && rangesDone.cardinality() == plan.partitioner().numPartitions()) {
+        } else if (writeStages.contains(s.stageId()) && !writeLeft()) {
           done = writeLine(true);
         }
       }
@@ -160,6 +160,10 @@ final class ProgressCounts extends SparkListener {
     if (done != null) {
       phaseDone.accept(done);
     }
+  }
+
+  private boolean writeLeft() {
+    return rangesDone.cardinality() < plan.partitioner().numPartitions();
   }
 
   private boolean writing() {
@@ -172,7 +176,7 @@ final class ProgressCounts extends SparkListener {
       return null;
     }
     if (writing()) {
-      return rangesDone.cardinality() == plan.partitioner().numPartitions() ? null : writeLine(false);
+      return writeLeft() ? writeLine(false) : null;
     }
     return splitsDone.cardinality() == plan.splits().size() ? null : readLine(false);
   }
@@ -199,7 +203,8 @@ final class ProgressCounts extends SparkListener {
     long millis = System.currentTimeMillis() - readStart;
     String counts = String.format("%,d/%,d arenas, %,d/%,d entries, %s shuffled", arenasRead, arenas, entriesRead,
         total, ProgressRate.bytes(shuffleBytes));
-    return (done ? "read done: " : "read: ") + counts + "; " + ProgressRate.of(entriesRead, total, millis, "entries", done);
+    return (done ? "read done: " : "read: ") + counts + "; "
+        + ProgressRate.of(entriesRead, total, millis, "entries", done);
   }
 
   private String writeLine(boolean done) {

@@ -28,7 +28,8 @@ final class ProgressRate {
       return String.format("%.1f s", millis / 1000.0);
     }
     long s = millis / 1000;
-    return s < 3600 ? String.format("%d min %02d s", s / 60, s % 60) : String.format("%d h %02d min", s / 3600, s / 60 % 60);
+    return s < 3600 ? String.format("%d min %02d s", s / 60, s % 60)
+        : String.format("%d h %02d min", s / 3600, s / 60 % 60);
   }
 
   /** Decimal units, as Spark's UI shows them: {@code 45.1 MB}. */
