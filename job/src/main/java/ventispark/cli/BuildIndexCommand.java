@@ -10,8 +10,10 @@ import ventispark.job.BuildIndex;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.BuildSummary;
 import ventispark.job.PlanIndex;
+import ventispark.job.ProgressDisplay;
 import ventispark.plan.FillReport;
 import ventispark.plan.PartitionPlanner;
+import ventispark.read.PartitionRef;
 
 /** {@code buildindex} and its dry run {@code plan}: the same options, the same read and check. */
 final class BuildIndexCommand {
@@ -19,8 +21,9 @@ final class BuildIndexCommand {
 
   static final String USAGE = String.join("\n",
       "       venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
-      "                              [--reverse-index DIR | --stage DIR] [--drop-duplicates] CONF",
-      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] CONF");
+      "                              [--reverse-index DIR | --stage DIR] [--drop-duplicates] [--progress SECONDS] CONF",
+      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] [--progress SECONDS]",
+      "                        CONF");
 
   static final String HELP = String.join("\n",
       "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",
@@ -34,17 +37,23 @@ final class BuildIndexCommand {
       "                      file into DIR (a Hadoop URI such as hdfs://nn/venti/stage, or a local path), then a",
       "                      manifest; then run stage apply DIR CONF on the host that owns the index disks",
       "    --drop-duplicates keep one entry per score and type, the copy with the highest address (default: all)",
+      "    --progress SECONDS  seconds between progress lines on standard error (default "
+          + ProgressDisplay.DEFAULT_INTERVAL_SECONDS + ", 0: none); a phase",
+      "                      that showed one ends with a done line; on a terminal one line redrawn in place",
       "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
       "               overflow (exit 4) with how much larger the index must be; writes nothing");
 
-  static int buildIndex(Args args, PrintStream out, RunReport report) {
+  static int buildIndex(Args args, PrintStream out, PrintStream err, RunReport report) {
     String[] reverse = {null};
+    long[] progress = {ProgressDisplay.DEFAULT_INTERVAL_SECONDS};
     String[] stage = {null};
     boolean[] dropDuplicates = {false};
     BuildIndexOptions options = options(args, "buildindex", true, o -> {
       switch (o) {
-        case "--reverse-index" -> reverse[0] = args.value(o);
-        case "--stage" -> stage[0] = args.value(o);
+        // Resolved here, on the driver: executors have other working directories.
+        case "--reverse-index" -> reverse[0] = PartitionRef.absolute(args.value(o));
+        case "--stage" -> stage[0] = PartitionRef.absolute(args.value(o));
+        case "--progress" -> progress[0] = progressSeconds(args, o);
         case "--drop-duplicates" -> dropDuplicates[0] = true;
         default -> {
           return false;
@@ -63,8 +72,14 @@ final class BuildIndexCommand {
     options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
         options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0], stage[0]);
     String conf = args.single("CONF");
-    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf)) {
-      BuildSummary s = new BuildIndex(spark.sc, options, outputs(report)).run(conf);
+    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf);
+        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress[0], ProgressDisplay.terminal())) {
+      BuildSummary s;
+      try {
+        s = new BuildIndex(spark.sc, options, outputs(report)).run(conf);
+      } finally {
+        stages(report, shown);
+      }
       out.printf("%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
       s.sections().forEach(r -> out.println(r.line()));
       if (s.bloomBits() >= 0) {
@@ -97,10 +112,23 @@ final class BuildIndexCommand {
   }
 
   static int plan(Args args, PrintStream out, PrintStream err, RunReport report) {
-    BuildIndexOptions options = options(args, "plan", false);
+    long[] progress = {ProgressDisplay.DEFAULT_INTERVAL_SECONDS};
+    BuildIndexOptions options = options(args, "plan", false, o -> {
+      if (!o.equals("--progress")) {
+        return false;
+      }
+      progress[0] = progressSeconds(args, o);
+      return true;
+    });
     String conf = args.single("CONF");
-    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf)) {
-      PlanIndex.Summary s = new PlanIndex(spark.sc, options, outputs(report)).run(conf);
+    try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf);
+        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress[0], ProgressDisplay.terminal())) {
+      PlanIndex.Summary s;
+      try {
+        s = new PlanIndex(spark.sc, options, outputs(report)).run(conf);
+      } finally {
+        stages(report, shown);
+      }
       FillReport fill = s.fill();
       if (report != null) {
         report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
@@ -124,8 +152,19 @@ final class BuildIndexCommand {
     return report == null ? List.of() : report.outputs();
   }
 
-  private static BuildIndexOptions options(Args args, String command, boolean bloomAllowed) {
-    return options(args, command, bloomAllowed, o -> false);
+  private static long progressSeconds(Args args, String option) {
+    long v = args.longValue(option);
+    if (v < 0) {
+      throw new UsageException(option + " " + v + ": seconds, 0 or more");
+    }
+    return v;
+  }
+
+  /** The run report's per-stage times and task counts, also when the run failed. */
+  private static void stages(RunReport report, ProgressDisplay shown) {
+    if (report != null) {
+      report.put("stages", shown.stageReport());
+    }
   }
 
   /** The options of buildindex; {@code extra} takes a command's own options (true when it did). */

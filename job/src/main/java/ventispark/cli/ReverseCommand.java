@@ -43,7 +43,7 @@ final class ReverseCommand {
 
   private static int build(Args args, PrintStream out) {
     noOptions(args, "reverse build");
-    Path dir = Path.of(args.value("DIR"));
+    Path dir = dir(args);
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark reverse build " + conf)) {
       BuildReverseIndex.Result r = new BuildReverseIndex(spark.sc).run(conf, dir);
@@ -54,7 +54,7 @@ final class ReverseCommand {
 
   private static int verify(Args args, PrintStream out) {
     noOptions(args, "reverse verify");
-    Path dir = Path.of(args.value("DIR"));
+    Path dir = dir(args);
     String conf = args.single("CONF");
     Archive archive = new ArchiveLoader(new Configuration()).load(conf);
     List<Path> existing = ReverseIndexFile.find(dir, archive.indexName());
@@ -120,7 +120,7 @@ final class ReverseCommand {
     if ((address == null) == (rank == null)) {
       throw new UsageException("reverse lookup: give exactly one of --address ADDR and --rank N");
     }
-    Path dir = Path.of(args.value("DIR"));
+    Path dir = dir(args);
     String conf = args.single("CONF");
     Configuration hadoop = new Configuration();
     Archive archive = new ArchiveLoader(hadoop).load(conf);
@@ -156,6 +156,11 @@ final class ReverseCommand {
     if (o != null) {
       throw new UsageException(command + ": unknown option " + o);
     }
+  }
+
+  /** The DIR operand, made absolute here on the driver: executors have other working directories. */
+  private static Path dir(Args args) {
+    return Path.of(args.value("DIR")).toAbsolutePath().normalize();
   }
 
   private static void deleteTree(Path dir) {

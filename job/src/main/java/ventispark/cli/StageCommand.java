@@ -34,7 +34,7 @@ final class StageCommand {
     if (o != null) {
       throw new UsageException("stage " + sub + ": unknown option " + o);
     }
-    String dir = args.value("DIR");
+    String dir = ventispark.read.PartitionRef.absolute(args.value("DIR")); // as buildindex --stage resolved it
     String conf = args.single("CONF");
     ApplyStage.Result r = ApplyStage.run(dir, conf, new Configuration(), write);
     String what = String.format("%,d ranges, %,d bytes, %,d entries%s", r.ranges(), r.bytes(), r.entries(),

@@ -28,7 +28,7 @@ public final class VentiSpark {
       CheckIndexCommand.USAGE,
       StageCommand.USAGE,
       ReverseCommand.USAGE,
-      "       venti-spark example [--build] [--force] DIR",
+      CommandHelp.EXAMPLE_USAGE,
       GenerateCommand.USAGE,
       FormatCommand.USAGE,
       SizeCommand.USAGE,
@@ -37,9 +37,7 @@ public final class VentiSpark {
       CheckIndexCommand.HELP,
       StageCommand.HELP,
       ReverseCommand.HELP,
-      "  example      write a small Venti archive (arenas, index sections, bloom, venti.conf) into DIR",
-      "    --build           then rebuild its index (buildindex DIR/venti.conf)",
-      "    --force           overwrite the example's files if DIR holds them (without it such a DIR is refused, exit 3)",
+      CommandHelp.EXAMPLE_HELP,
       GenerateCommand.HELP,
       FormatCommand.HELP,
       SizeCommand.HELP,
@@ -94,10 +92,14 @@ public final class VentiSpark {
         out.println(USAGE);
         return argv.isEmpty() ? ExitCode.USAGE.code : ExitCode.OK.code;
       }
+      if (CommandHelp.asked(argv.subList(1, argv.size())) && CommandHelp.of(argv.get(0)) != null) {
+        out.println(CommandHelp.of(argv.get(0)));
+        return ExitCode.OK.code;
+      }
       Args args = new Args(argv.subList(1, argv.size()));
       switch (argv.get(0)) {
         case "buildindex":
-          return BuildIndexCommand.buildIndex(args, out, report);
+          return BuildIndexCommand.buildIndex(args, out, err, report);
         case "plan":
           return BuildIndexCommand.plan(args, out, err, report);
         case "checkindex":
@@ -107,7 +109,7 @@ public final class VentiSpark {
         case "reverse":
           return ReverseCommand.run(args, out);
         case "example":
-          return example(args, out);
+          return example(args, out, err);
         case "generate":
           return GenerateCommand.run(args, out, err);
         case "format":
@@ -150,7 +152,7 @@ public final class VentiSpark {
     return code.code;
   }
 
-  private static int example(Args args, PrintStream out) {
+  private static int example(Args args, PrintStream out, PrintStream err) {
     boolean build = false;
     boolean force = false;
     for (String o; (o = args.nextOption()) != null; ) {
@@ -167,7 +169,7 @@ public final class VentiSpark {
       out.println("rebuild its index with: venti-spark buildindex " + r.config());
       return ExitCode.OK.code;
     }
-    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, null);
+    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, err, null);
   }
 
   /**

@@ -232,6 +232,7 @@ public final class BuildIndex {
     PlannedFile file = targets.sections()[part.section(p)];
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
     WriteFaults.maybeFail(p, s, file, image, targets.firstWrites());
+    ExecutorLoss.maybeHalt(p);
     BucketRangeWriter.write(s, file, image, targets.firstWrites());
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());

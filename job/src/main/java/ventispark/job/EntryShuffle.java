@@ -13,6 +13,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
 import ventispark.plan.BucketFill;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillReport;
@@ -20,6 +22,7 @@ import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
+import ventispark.read.SplitLocations;
 import ventispark.sort.EntryBatches;
 
 /**
@@ -48,11 +51,21 @@ public final class EntryShuffle {
     SplitCountsAccumulator acc = counts;
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries).
-    this.splitIds = sc.parallelize(IntStream.range(0, splits.size()).boxed().toList(), Math.max(1, splits.size()));
+    this.splitIds = splitIds(sc, splits, conf);
     this.shuffled = splitIds
         .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, acc))
         .partitionBy(partitioner);
     this.batches = shuffled.values();
+  }
+
+  /** One partition per split, preferring the hosts that hold the split's bytes ({@link SplitLocations}). */
+  private static JavaRDD<Integer> splitIds(JavaSparkContext sc, List<ArenaSplit> splits, HadoopConf conf) {
+    SplitLocations where = new SplitLocations(conf.get(), sc.getConf().get(SplitLocations.ARENA_HOSTS, null));
+    List<Tuple2<Integer, scala.collection.immutable.Seq<String>>> located = IntStream.range(0, splits.size())
+        .mapToObj(i -> new Tuple2<Integer, scala.collection.immutable.Seq<String>>(i,
+            CollectionConverters.asScala(where.hosts(splits.get(i))).toList())).toList();
+    scala.reflect.ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
+    return JavaRDD.fromRDD(sc.sc().makeRDD(CollectionConverters.asScala(located).toList(), tag), tag);
   }
 
   /**
@@ -110,7 +123,7 @@ public final class EntryShuffle {
         }
         entries.close();
         counts.add(entries.counts());
-        LOG.info("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
+        LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
         return false;
       }
 

@@ -68,6 +68,7 @@ public final class PlanIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
     BuildIndex.logPlan(plan);
+    ProgressDisplay.planned(sc, plan);
     phases.lap("load");
     return plan;
   }

@@ -4,21 +4,23 @@ package ventispark.job;
 final class ProgressRate {
   private ProgressRate() {}
 
-  /** {@code 410,000 entries/s, 7 s left}, or when done {@code in 3.2 s, 410,000 entries/s}. */
+  /** {@code 410,000 entries/s, 7.0 s left}, or when finished {@code in 3.2 s, 410,000 entries/s}. */
   static String of(long done, long total, long millis, String unit, boolean finished) {
     double perSecond = millis <= 0 ? 0 : done * 1000.0 / millis;
-    String rate = String.format("%,.0f %s/s", perSecond, unit);
-    return finished ? "in " + seconds(millis) + ", " + rate : rate + ", " + left(done, total, perSecond);
+    return line(String.format("%,.0f %s/s", perSecond, unit), done, total, perSecond, millis, finished);
   }
 
   static String ofBytes(long done, long total, long millis, boolean finished) {
     double perSecond = millis <= 0 ? 0 : done * 1000.0 / millis;
-    String rate = bytes((long) perSecond) + "/s";
-    return finished ? "in " + seconds(millis) + ", " + rate : rate + ", " + left(done, total, perSecond);
+    return line(bytes((long) perSecond) + "/s", done, total, perSecond, millis, finished);
   }
 
-  private static String left(long done, long total, double perSecond) {
-    return done == 0 || perSecond <= 0 ? "time left unknown" : seconds((long) ((total - done) * 1000 / perSecond)) + " left";
+  private static String line(String rate, long done, long total, double perSecond, long millis, boolean finished) {
+    if (finished) {
+      return "in " + seconds(millis) + ", " + rate;
+    }
+    return rate + ", " + (done == 0 || perSecond <= 0 ? "time left unknown"
+        : seconds((long) ((total - done) * 1000 / perSecond)) + " left");
   }
 
   static String seconds(long millis) {
@@ -26,7 +28,8 @@ final class ProgressRate {
       return String.format("%.1f s", millis / 1000.0);
     }
     long s = millis / 1000;
-    return s < 3600 ? String.format("%d min %02d s", s / 60, s % 60) : String.format("%d h %02d min", s / 3600, s / 60 % 60);
+    return s < 3600 ? String.format("%d min %02d s", s / 60, s % 60)
+        : String.format("%d h %02d min", s / 3600, s / 60 % 60);
   }
 
   /** Decimal units, as Spark's UI shows them: {@code 45.1 MB}. */

@@ -146,7 +146,6 @@ public final class ArchiveLoader {
       }
       String text = nulTerminated(r.read(h.tableBase(), h.tableSize()));
       List<MapTable.Entry> map = MapTable.read(new MapTable.Cursor(file + " arena map", text), "arena map");
-      List<Arena> arenas = new ArrayList<>(map.size());
       long prevStop = h.arenaBase();
       for (MapTable.Entry e : map) {
         if (e.start() < prevStop || e.stop() < e.start() + 3L * h.blockSize()) {
@@ -157,9 +156,10 @@ public final class ArchiveLoader {
           throw FormatException.at(file, h.tableBase(), "arena map entry " + e.name() + " ends at " + e.stop()
               + ", beyond the partition's usable size " + usable + ": truncated partition?");
         }
-        arenas.add(loadArena(r, h, e, index));
         prevStop = e.stop();
       }
+      List<Arena> arenas = ref.isLocal() ? map.stream().map(e -> loadArena(r, h, e, index)).toList()
+          : DriverReads.map(map, e -> loadArena(r, h, e, index)); // remote: round trips, several at once
       return new ArenaPartition(ref, r.size(), h.blockSize(), h.arenaBase(), List.copyOf(arenas));
     }
   }

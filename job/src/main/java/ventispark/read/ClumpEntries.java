@@ -138,7 +138,7 @@ public final class ClumpEntries implements AutoCloseable {
 
   private void finishArena() {
     if (arena.memStats().clumpCount() > 0) {
-      LOG.info("arena {}: {} entries", arena.name(), arenaCount);
+      LOG.debug("arena {}: {} entries", arena.name(), arenaCount);
     }
     if (addr != arena.indexStart()) {
       // Every address of this arena would be wrong: refuse rather than index garbage.

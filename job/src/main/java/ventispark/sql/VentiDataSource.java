@@ -11,6 +11,7 @@ import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.sources.DataSourceRegister;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import ventispark.read.PartitionRef;
 
 /**
  * A Venti archive as Spark SQL tables ({@code spark.read.format("venti")}), read with the job's
@@ -48,8 +49,10 @@ public final class VentiDataSource implements TableProvider, DataSourceRegister 
     if (path == null) {
       throw new IllegalArgumentException("venti data source: give the venti.conf as load(PATH) or option path");
     }
-    return new VentiTable(VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)), path,
-        options.get(REVERSE_INDEX));
+    // Resolved on the driver: the scan's tasks run in executors with other working directories.
+    String reverse = options.get(REVERSE_INDEX);
+    return new VentiTable(VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)), PartitionRef.absolute(path),
+        reverse == null ? null : PartitionRef.absolute(reverse));
   }
 
   @Override
