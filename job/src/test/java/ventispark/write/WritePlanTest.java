@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.format.BloomHeader;
 import ventispark.format.FormatException;
+import ventispark.format.ISectHeader;
+import ventispark.format.Venti;
 import ventispark.read.FileIdentity;
+import ventispark.read.IndexSection;
 import ventispark.read.PartitionRef;
 
 /** The write plan's overlap rule on real files, links and devices, and file identity itself. */
@@ -54,6 +57,22 @@ class WritePlanTest {
       assertTrue(e.getMessage().contains("(bloom filter, written) overlaps arenas.img bytes [0x0, 0x100000) (arena"
           + " partition, read): both are " + arenas.toRealPath()), e.getMessage());
     }
+  }
+
+  @Test
+  void aSectionWhoseBucketsLieOnAnArenaPartitionIsRefused() throws IOException {
+    file("arenas.img", 8 << 20);
+    // a section named as a byte range of the arena partition: its header block and buckets inside it
+    PartitionRef onArenas = ref("arenas.img:4194304-8388608");
+    long blockBase = Venti.PART_BLANK + (1 << 16);
+    ISectHeader h = new ISectHeader(2, "isect0", "main", 8192, blockBase, 480, 0, 480, 0x5eed);
+    WritePlan.Builder b = new WritePlan.Builder(HADOOP).read("arena partition", ref("arenas.img"), 0, 8 << 20)
+        .section(new IndexSection(onArenas, 4 << 20, h), true);
+    FormatException e = assertThrows(FormatException.class, b::build);
+    assertEquals("arenas.img:4194304-8388608 bytes [0x" + Long.toHexString(4194304 + blockBase) + ", 0x"
+        + Long.toHexString(4194304 + blockBase + 480 * 8192) + ") (index section isect0 buckets, written) overlaps"
+        + " arenas.img bytes [0x0, 0x800000) (arena partition, read): both are " + tmp.resolve("arenas.img").toRealPath()
+        + "; the run would overwrite it, so nothing was written", e.getMessage());
   }
 
   @Test
