@@ -28,6 +28,11 @@ public record BucketFill(int partition, int section, long entries, long nonEmpty
         count[(int) (IEntry.hash32(batch, off) / div - start)]++;
       }
     }
+    return of(partition, section, capacity, start, count);
+  }
+
+  /** The fill of the range starting at bucket {@code start} whose buckets hold {@code count} entries. */
+  public static BucketFill of(int partition, int section, int capacity, long start, int[] count) {
     Builder fill = new Builder(partition, section, capacity);
     for (int i = 0; i < count.length; i++) {
       if (count[i] > 0) {

@@ -4,8 +4,11 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.IntUnaryOperator;
 import scala.Tuple2;
 import ventispark.format.IEntry;
+import ventispark.plan.BucketRangePartitioner;
+import ventispark.plan.FillCounts;
 import ventispark.read.ClumpEntries;
 
 /**
@@ -15,7 +18,8 @@ import ventispark.read.ClumpEntries;
  * record per entry. A new batch gets half its fair share of {@link #OPEN_BYTES} (a full batch when
  * partitions are few) and doubles as it fills; when the open batches together exceed
  * {@link #OPEN_BYTES} (an index of very many partitions), all are emitted, so a map task's memory
- * stays bounded whatever the partition count.
+ * stays bounded whatever the partition count. With {@link FillCounts}, the batches are followed by
+ * the split's bucket fill counts, keyed as the caller says.
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Bytes of open batches a map task may hold in all. */
@@ -34,12 +38,25 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private long maxOpenBytes;
   private final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
   private boolean ended;
+  private final FillCounts fills;
 
   public EntryBatches(ClumpEntries entries, int partitions) {
     this(entries, partitions, OPEN_BYTES);
   }
 
+  /** Batches for the ranges of {@code part}, and fill count records keyed {@code fillKey(range)}. */
+  public EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey) {
+    this(entries, part.numPartitions(), OPEN_BYTES, part, fillKey);
+  }
+
   EntryBatches(ClumpEntries entries, int partitions, long openLimit) {
+    this(entries, partitions, openLimit, null, null);
+  }
+
+  private EntryBatches(ClumpEntries entries, int partitions, long openLimit, BucketRangePartitioner part,
+      IntUnaryOperator fillKey) {
+    this.fills = part == null ? null
+        : new FillCounts(part, (p, record) -> ready.addLast(new Tuple2<>(fillKey.applyAsInt(p), record)));
     this.entries = entries;
     this.openLimit = openLimit;
     this.open = new byte[partitions][];
@@ -68,6 +85,9 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private void fillUntilReady() {
     while (entries.advance()) {
       int p = entries.partition();
+      if (fills != null) {
+        fills.add(p, entries.bucket());
+      }
       byte[] b = open[p];
       int n = fill[p];
       if (b == null || n == b.length) {
@@ -85,6 +105,9 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
       }
     }
     emitAll();
+    if (fills != null) {
+      fills.flush();
+    }
     ended = true;
   }
 
