@@ -6,13 +6,12 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntUnaryOperator;
 import scala.Tuple2;
-import ventispark.format.IEntry;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillCounts;
 import ventispark.read.ClumpEntries;
 
 /**
- * The map side of the shuffle: a split's entries packed back to back into batches, one open batch
+ * The map side of the shuffle: a split's entries ({@link ShuffleEntry}) back to back in batches, one open batch
  * per reduce partition, each emitted as {@code (partition, bytes)} when it reaches
  * {@link #MAX_BATCH} and at the end. The shuffle then moves a few large byte arrays instead of one
  * record per entry. A new batch gets half its fair share of {@link #OPEN_BYTES} (a full batch when
@@ -25,9 +24,9 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Bytes of open batches a map task may hold in all. */
   static final int OPEN_BYTES = 32 << 20;
   /** A full batch: a whole number of entries, about 1 MiB. */
-  static final int MAX_BATCH = (1 << 20) / IEntry.SIZE * IEntry.SIZE;
+  static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
   /** The smallest first allocation of a batch. */
-  static final int MIN_FIRST_BATCH = 16 * IEntry.SIZE;
+  static final int MIN_FIRST_BATCH = 16 * ShuffleEntry.SIZE;
 
   private final ClumpEntries entries;
   private final byte[][] open;
@@ -61,7 +60,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     this.openLimit = openLimit;
     this.open = new byte[partitions][];
     this.fill = new int[partitions];
-    int share = (int) (openLimit / 2 / partitions / IEntry.SIZE * IEntry.SIZE);
+    int share = (int) (openLimit / 2 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE);
     this.firstBatch = Math.max(MIN_FIRST_BATCH, Math.min(MAX_BATCH, share));
   }
 
@@ -93,8 +92,8 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
       if (b == null || n == b.length) {
         b = grow(p);
       }
-      System.arraycopy(entries.entry(), 0, b, n, IEntry.SIZE);
-      fill[p] = n + IEntry.SIZE;
+      ShuffleEntry.fromEntry(entries.entry(), 0, b, n);
+      fill[p] = n + ShuffleEntry.SIZE;
       if (fill[p] == MAX_BATCH) {
         emit(p);
         return;
