@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import ventispark.format.BlockType;
 import ventispark.format.ClumpInfo;
 import ventispark.format.IEntry;
+import ventispark.format.IndexDiv;
 import ventispark.format.Venti;
 
 /**
@@ -22,7 +23,7 @@ public final class ClumpEntries implements AutoCloseable {
 
   private final ArenaSplit split;
   private final PartitionReader reader;
-  private final long div;
+  private final IndexDiv div;
   private final LongToIntFunction router;
   private final EntryVisitor visitor;
 
@@ -52,7 +53,7 @@ public final class ClumpEntries implements AutoCloseable {
   public ClumpEntries(ArenaSplit split, Configuration conf, long div, LongToIntFunction router, EntryVisitor visitor) {
     this.split = split;
     this.reader = PartitionReader.open(split.partition(), conf);
-    this.div = div;
+    this.div = new IndexDiv(div);
     this.router = router;
     this.visitor = visitor;
   }
@@ -117,7 +118,7 @@ public final class ClumpEntries implements AutoCloseable {
       if (visitor != null) {
         visitor.visit(dir, scoreOff);
       }
-      bucket = IEntry.hash32(dir, scoreOff) / div;
+      bucket = div.bucket(IEntry.hash32(dir, scoreOff));
       partition = router.applyAsInt(bucket);
       if (partition < 0) {
         continue;
