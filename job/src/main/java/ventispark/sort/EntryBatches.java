@@ -23,12 +23,8 @@ import ventispark.read.ClumpEntries;
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Bytes of open batches a map task may hold in all. */
   static final int OPEN_BYTES = 32 << 20;
-  /**
-   * A full batch: a whole number of entries, about 256 KiB. Below half of G1's smallest region
-   * (1 MiB), a batch, here and where the reduce side reads it, is an ordinary young object: at 1 MiB
-   * each was a humongous allocation, and those started old collections (10M clumps, 1 GiB heap).
-   */
-  static final int MAX_BATCH = (256 << 10) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
+  /** A full batch: a whole number of entries, about 1 MiB. */
+  static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
   /** The smallest first allocation of a batch. */
   static final int MIN_FIRST_BATCH = 16 * ShuffleEntry.SIZE;
 
