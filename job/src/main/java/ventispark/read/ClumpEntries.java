@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import ventispark.format.BlockType;
 import ventispark.format.ClumpInfo;
 import ventispark.format.IEntry;
-import ventispark.format.IndexDiv;
 import ventispark.format.Venti;
 
 /**
@@ -23,7 +22,7 @@ public final class ClumpEntries implements AutoCloseable {
 
   private final ArenaSplit split;
   private final PartitionReader reader;
-  private final IndexDiv div;
+  private final long div;
   private final LongToIntFunction router;
   private final EntryVisitor visitor;
 
@@ -53,7 +52,7 @@ public final class ClumpEntries implements AutoCloseable {
   public ClumpEntries(ArenaSplit split, Configuration conf, long div, LongToIntFunction router, EntryVisitor visitor) {
     this.split = split;
     this.reader = PartitionReader.open(split.partition(), conf);
-    this.div = new IndexDiv(div);
+    this.div = div;
     this.router = router;
     this.visitor = visitor;
   }
@@ -118,7 +117,7 @@ public final class ClumpEntries implements AutoCloseable {
       if (visitor != null) {
         visitor.visit(dir, scoreOff);
       }
-      bucket = div.bucket(IEntry.hash32(dir, scoreOff));
+      bucket = IEntry.hash32(dir, scoreOff) / div;
       partition = router.applyAsInt(bucket);
       if (partition < 0) {
         continue;

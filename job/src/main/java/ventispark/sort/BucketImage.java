@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import ventispark.format.Bucket;
 import ventispark.format.IEntry;
-import ventispark.format.IndexDiv;
 import ventispark.format.Venti;
 
 /**
@@ -19,7 +18,7 @@ import ventispark.format.Venti;
 public final class BucketImage {
   private final long start;
   private final long stop;
-  private final IndexDiv div;
+  private final long div;
   private final int blockSize;
   private final int capacity;
   private final byte[] image;
@@ -35,7 +34,7 @@ public final class BucketImage {
     }
     this.start = start;
     this.stop = stop;
-    this.div = new IndexDiv(div);
+    this.div = div;
     this.blockSize = blockSize;
     this.capacity = Bucket.capacity(blockSize);
     this.image = new byte[(int) bytes];
@@ -51,7 +50,7 @@ public final class BucketImage {
   /** Places every entry of a batch ({@link ShuffleEntry} records back to back) into its bucket. */
   public void add(byte[] batch) {
     for (int off = 0; off < batch.length; off += ShuffleEntry.SIZE) {
-      long b = div.bucket(ShuffleEntry.hash32(batch, off));
+      long b = ShuffleEntry.hash32(batch, off) / div;
       if (b < start || b >= stop) {
         throw new IllegalStateException("entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
       }
