@@ -14,13 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.GeneratorOptions;
 import ventispark.format.IEntry;
 import ventispark.read.Archive;
-import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.testing.SmallArchive;
 
 /** The map tasks' fill counts, merged in any order, are the fill counted from the entries themselves. */
 class FillCountsTest {
@@ -28,15 +26,7 @@ class FillCountsTest {
   static Path tmp;
 
   static Archive archive() {
-    Path dir = tmp.resolve("archive");
-    if (!dir.resolve("venti.conf").toFile().exists()) {
-      GeneratorOptions o = new GeneratorOptions();
-      o.clumps = 20_000;
-      o.duplicates = 0.1;
-      o.corrupt = 3;
-      new ArchiveGenerator(o, null).write(dir);
-    }
-    return new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString());
+    return SmallArchive.in(tmp);
   }
 
   @ParameterizedTest

@@ -14,16 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import scala.Tuple2;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.GeneratorOptions;
 import ventispark.format.Bytes;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.PartitionPlanner;
 import ventispark.plan.SplitPlanner;
 import ventispark.read.Archive;
-import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.testing.SmallArchive;
 
 /** Map-side batching loses nothing, routes every entry to its partition, and bounds its memory. */
 class EntryBatchesTest {
@@ -31,15 +29,7 @@ class EntryBatchesTest {
   static Path tmp;
 
   static Archive archive() {
-    Path dir = tmp.resolve("archive");
-    if (!dir.resolve("venti.conf").toFile().exists()) {
-      GeneratorOptions o = new GeneratorOptions();
-      o.clumps = 20_000;
-      o.duplicates = 0.1;
-      o.corrupt = 3;
-      new ArchiveGenerator(o, null).write(dir);
-    }
-    return new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString());
+    return SmallArchive.in(tmp);
   }
 
   @ParameterizedTest
