@@ -112,7 +112,7 @@ public final class EntryShuffle {
       long[] bytes = stats.bytesByPartitionId();
       int ranges = plan.partitioner().numPartitions();
       long fillBytes = LongStream.of(bytes).skip(ranges).sum();
-      LOG.info("shuffle: {} bytes of entries, {} bytes of fill counts",
+      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
           String.format("%,d", LongStream.of(bytes).limit(ranges).sum()), String.format("%,d", fillBytes));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
