@@ -54,7 +54,7 @@ public final class EntryShuffle {
     int ranges = partitioner.numPartitions();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
-    // shuffle serializer only ever sees (partition, batch of packed entries).
+    // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = sc.parallelize(IntStream.range(0, splits.size()).boxed().toList(), Math.max(1, splits.size()));
     this.shuffled = splitIds
         .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, acc))
