@@ -4,12 +4,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.MapOutputStatistics;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -17,11 +19,11 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import ventispark.plan.BucketFill;
 import ventispark.plan.BucketRangePartitioner;
+import ventispark.plan.FillCounts;
 import ventispark.plan.FillReport;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
-import ventispark.read.IndexSection;
 import ventispark.read.SplitLocations;
 import ventispark.sort.EntryBatches;
 
@@ -30,7 +32,9 @@ import ventispark.sort.EntryBatches;
  * ({@link ClumpEntries}) batched per reduce partition ({@link EntryBatches}) and moved by the
  * plan's {@link BucketRangePartitioner}. Partition {@code p} of {@link #batches()} holds every
  * entry of buckets {@code [start(p), stop(p))}, in no particular order. Jobs over it reuse one
- * map output: the arenas are read once however many jobs follow.
+ * map output: the arenas are read once however many jobs follow. The same shuffle carries the map
+ * tasks' bucket fill counts ({@link FillCounts}) in partitions of their own, after the ranges',
+ * so the fill check reads the counts alone, not the entries.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -40,6 +44,7 @@ public final class EntryShuffle {
   private final JavaRDD<Integer> splitIds;
   private final JavaPairRDD<Integer, byte[]> shuffled;
   private final JavaRDD<byte[]> batches;
+  private final JavaRDD<byte[]> fillRecords;
   private final SplitCountsAccumulator counts = new SplitCountsAccumulator();
 
   public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf) {
@@ -49,13 +54,54 @@ public final class EntryShuffle {
     List<ArenaSplit> splits = plan.splits();
     BucketRangePartitioner partitioner = plan.partitioner();
     SplitCountsAccumulator acc = counts;
+    int ranges = partitioner.numPartitions();
+    int fillParts = fillPartitions(plan, sc.defaultParallelism());
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
-    // shuffle serializer only ever sees (partition, batch of packed entries).
+    // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
     this.shuffled = splitIds
-        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, acc))
-        .partitionBy(partitioner);
-    this.batches = shuffled.values();
+        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, acc))
+        // Keys are shuffle partitions already: the ranges', then the fill counts'.
+        .partitionBy(new HashPartitioner(ranges + fillParts));
+    this.batches = partitions(shuffled.values(), 0, ranges);
+    this.fillRecords = partitions(shuffled.values(), ranges, ranges + fillParts);
+  }
+
+  /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
+  static final long FILL_TASK_BUCKETS = 1 << 22;
+
+  /** As many fill check tasks as cores, or more when the index is large; at most one per range. */
+  private static int fillPartitions(RebuildPlan plan, int cores) {
+    BucketRangePartitioner part = plan.partitioner();
+    int ranges = part.numPartitions();
+    long buckets = 0;
+    for (int p = 0; p < ranges; p++) {
+      buckets += part.stop(p) - part.start(p);
+    }
+    long wanted = Math.max(cores, (buckets + FILL_TASK_BUCKETS - 1) / FILL_TASK_BUCKETS);
+    return (int) Math.max(1, Math.min(ranges, wanted));
+  }
+
+  /** Partitions {@code [from, to)} of {@code rdd}, as partitions {@code [0, to - from)}. */
+  private static JavaRDD<byte[]> partitions(JavaRDD<byte[]> rdd, int from, int to) {
+    return PartitionPruningRDD.create(rdd.rdd(), new InRange(from, to)).toJavaRDD();
+  }
+
+  private static final class InRange extends scala.runtime.AbstractFunction1<Object, Object>
+      implements java.io.Serializable {
+    private final int from;
+    private final int to;
+
+    InRange(int from, int to) {
+      this.from = from;
+      this.to = to;
+    }
+
+    @Override
+    public Object apply(Object p) {
+      int i = (Integer) p;
+      return i >= from && i < to;
+    }
   }
 
   /** One partition per split, preferring the hosts that hold the split's bytes ({@link SplitLocations}). */
@@ -70,13 +116,18 @@ public final class EntryShuffle {
 
   /**
    * Runs the map side alone (read every split, write the shuffle), so later jobs only read its
-   * output; returns the shuffle bytes written.
+   * output; returns the shuffle bytes written, entries and fill counts.
    */
   public long read() {
     ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
     try {
       MapOutputStatistics stats = sc.sc().submitMapStage(dep).get();
-      return LongStream.of(stats.bytesByPartitionId()).sum();
+      long[] bytes = stats.bytesByPartitionId();
+      int ranges = plan.partitioner().numPartitions();
+      long fillBytes = LongStream.of(bytes).skip(ranges).sum();
+      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
+          String.format("%,d", LongStream.of(bytes).limit(ranges).sum()), String.format("%,d", fillBytes));
+      return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -95,26 +146,24 @@ public final class EntryShuffle {
     return counts;
   }
 
-  /** Runs the fill check: counts every bucket's entries; nothing is written. */
+  /**
+   * Runs the fill check: merges the map tasks' counts of every bucket's entries (the entries
+   * themselves are not read again); nothing is written.
+   */
   public FillReport fill() {
     RebuildPlan p = plan;
-    List<BucketFill> fills = batches
-        .mapPartitionsWithIndex((i, it) -> List.of(scanFill(p, i, it)).iterator(), true)
-        .collect();
+    BucketRangePartitioner part = p.partitioner();
+    int[] capacity = p.archive().sections().stream().mapToInt(s -> s.header().bucketCapacity()).toArray();
+    List<BucketFill> fills = fillRecords.mapPartitions(it -> FillCounts.merge(part, capacity, it).iterator()).collect();
     return FillReport.of(p.archive(), p.sections(), fills);
   }
 
-  private static BucketFill scanFill(RebuildPlan plan, int p, Iterator<byte[]> batches) {
-    BucketRangePartitioner part = plan.partitioner();
-    IndexSection s = plan.archive().sections().get(part.section(p));
-    return BucketFill.scan(p, part.section(p), s.header().bucketCapacity(), part.start(p), part.stop(p),
-        plan.archive().div(), batches);
-  }
-
   private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
-      BucketRangePartitioner partitioner, SplitCountsAccumulator counts) {
+      BucketRangePartitioner partitioner, int fillParts, SplitCountsAccumulator counts) {
     ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, null);
-    EntryBatches batches = new EntryBatches(entries, partitioner.numPartitions());
+    int ranges = partitioner.numPartitions();
+    EntryBatches batches = new EntryBatches(entries, partitioner,
+        p -> ranges + (int) ((long) p * fillParts / ranges));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

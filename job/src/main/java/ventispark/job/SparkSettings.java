@@ -9,7 +9,12 @@ public final class SparkSettings {
   public static SparkConf apply(SparkConf conf) {
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", VentiKryoRegistrator.class.getName())
-        .setIfMissing("spark.ui.enabled", "false");
+        .setIfMissing("spark.ui.enabled", "false")
+        // The entries' shuffle has few partitions of large records. Under this threshold Spark's
+        // bypass writer writes each partition to a file of its own and then copies them all into
+        // one; the serialized writer it uses otherwise writes them once (10M clumps: the map
+        // stage's shuffle write time 0.86 s instead of 0.22 s, the rebuild 11% faster in the job).
+        .setIfMissing("spark.shuffle.sort.bypassMergeThreshold", "-1");
     if (conf.get("spark.master", "local").startsWith("local")) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       // The shuffle never leaves the machine, and entries (random scores) shrink by only a quarter:

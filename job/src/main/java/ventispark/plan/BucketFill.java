@@ -2,9 +2,7 @@ package ventispark.plan;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import ventispark.format.IEntry;
 
 /**
  * Fill statistics of one reduce partition's bucket range, counted from its entries: what the
@@ -18,16 +16,8 @@ public record BucketFill(int partition, int section, long entries, long nonEmpty
 
   public static final int MAX_LISTED = 10;
 
-  /** Counts the entries of {@code batches} (packed entries back to back) per bucket of {@code [start, stop)}. */
-  public static BucketFill scan(int partition, int section, int capacity, long start, long stop, long div,
-      Iterator<byte[]> batches) {
-    int[] count = new int[(int) (stop - start)];
-    while (batches.hasNext()) {
-      byte[] batch = batches.next();
-      for (int off = 0; off < batch.length; off += IEntry.SIZE) {
-        count[(int) (IEntry.hash32(batch, off) / div - start)]++;
-      }
-    }
+  /** The fill of the range starting at bucket {@code start} whose buckets hold {@code count} entries. */
+  public static BucketFill of(int partition, int section, int capacity, long start, int[] count) {
     Builder fill = new Builder(partition, section, capacity);
     for (int i = 0; i < count.length; i++) {
       if (count[i] > 0) {

@@ -16,12 +16,33 @@ public final class BucketRangePartitioner extends Partitioner {
   private final long[] start;
   private final long[] stop;
   private final int[] section;
+  /**
+   * The routing table: {@code first[b >>> shift]} is the first range that may hold bucket
+   * {@code b}, so a lookup is one load and a step or two instead of a binary search per entry.
+   */
+  private final int[] first;
+  private final int shift;
 
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section) {
     this.div = div;
     this.start = start.clone();
     this.stop = stop.clone();
     this.section = section.clone();
+    // Slots of at most half a range of average size, about 2 per range.
+    long end = start.length == 0 ? 1 : stop[stop.length - 1];
+    int s = 0;
+    while ((end - 1) >>> s >= 2L * Math.max(1, start.length)) {
+      s++;
+    }
+    this.shift = s;
+    this.first = new int[(int) ((end - 1) >>> s) + 1];
+    int p = 0;
+    for (int i = 0; i < first.length; i++) {
+      while (p < stop.length && stop[p] <= (long) i << s) {
+        p++;
+      }
+      first[i] = p;
+    }
   }
 
   @Override
@@ -40,11 +61,14 @@ public final class BucketRangePartitioner extends Partitioner {
 
   /** The partition owning global bucket {@code b}, or -1 when no rebuilt section holds it. */
   public int partitionOfBucket(long b) {
-    int i = Arrays.binarySearch(start, b);
-    if (i < 0) {
-      i = -i - 2;
+    if (b < 0 || start.length == 0 || b >= stop[stop.length - 1]) {
+      return -1;
     }
-    return i >= 0 && b < stop[i] ? i : -1;
+    int i = first[(int) (b >>> shift)];
+    while (stop[i] <= b) {
+      i++;
+    }
+    return b >= start[i] ? i : -1;
   }
 
   public long div() {

@@ -47,10 +47,10 @@ public final class BucketImage {
     }
   }
 
-  /** Places every entry of a batch (packed entries back to back) into its bucket. */
+  /** Places every entry of a batch ({@link ShuffleEntry} records back to back) into its bucket. */
   public void add(byte[] batch) {
-    for (int off = 0; off < batch.length; off += IEntry.SIZE) {
-      long b = IEntry.hash32(batch, off) / div;
+    for (int off = 0; off < batch.length; off += ShuffleEntry.SIZE) {
+      long b = ShuffleEntry.hash32(batch, off) / div;
       if (b < start || b >= stop) {
         throw new IllegalStateException("entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
       }
@@ -60,10 +60,11 @@ public final class BucketImage {
         // The fill check runs before any write; reaching this means the two disagree.
         throw new IllegalStateException("bucket " + b + " overflows its " + capacity + " entries");
       }
-      System.arraycopy(batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE, IEntry.SIZE);
+      // A fresh slot: its wtime and train bytes are still zero.
+      ShuffleEntry.toZeroedEntry(batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE);
       count[i] = n + 1;
     }
-    entries += batch.length / IEntry.SIZE;
+    entries += batch.length / ShuffleEntry.SIZE;
   }
 
   /** Sorts every bucket and writes its header ({@code n}, {@code bucketMagic}). */

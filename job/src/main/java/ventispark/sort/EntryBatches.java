@@ -4,26 +4,29 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.IntUnaryOperator;
 import scala.Tuple2;
-import ventispark.format.IEntry;
+import ventispark.plan.BucketRangePartitioner;
+import ventispark.plan.FillCounts;
 import ventispark.read.ClumpEntries;
 
 /**
- * The map side of the shuffle: a split's entries packed back to back into batches, one open batch
- * per reduce partition, each emitted as {@code (partition, bytes)} when it reaches
+ * The map side of the shuffle: a split's entries ({@link ShuffleEntry}) back to back in batches,
+ * one open batch per reduce partition, each emitted as {@code (partition, bytes)} when it reaches
  * {@link #MAX_BATCH} and at the end. The shuffle then moves a few large byte arrays instead of one
  * record per entry. A new batch gets half its fair share of {@link #OPEN_BYTES} (a full batch when
  * partitions are few) and doubles as it fills; when the open batches together exceed
  * {@link #OPEN_BYTES} (an index of very many partitions), all are emitted, so a map task's memory
- * stays bounded whatever the partition count.
+ * stays bounded whatever the partition count. With {@link FillCounts}, the batches are followed by
+ * the split's bucket fill counts, keyed as the caller says.
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Bytes of open batches a map task may hold in all. */
   static final int OPEN_BYTES = 32 << 20;
   /** A full batch: a whole number of entries, about 1 MiB. */
-  static final int MAX_BATCH = (1 << 20) / IEntry.SIZE * IEntry.SIZE;
+  static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
   /** The smallest first allocation of a batch. */
-  static final int MIN_FIRST_BATCH = 16 * IEntry.SIZE;
+  static final int MIN_FIRST_BATCH = 16 * ShuffleEntry.SIZE;
 
   private final ClumpEntries entries;
   private final byte[][] open;
@@ -34,17 +37,30 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private long maxOpenBytes;
   private final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
   private boolean ended;
+  private final FillCounts fills;
 
   public EntryBatches(ClumpEntries entries, int partitions) {
     this(entries, partitions, OPEN_BYTES);
   }
 
+  /** Batches for the ranges of {@code part}, and fill count records keyed {@code fillKey(range)}. */
+  public EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey) {
+    this(entries, part.numPartitions(), OPEN_BYTES, part, fillKey);
+  }
+
   EntryBatches(ClumpEntries entries, int partitions, long openLimit) {
+    this(entries, partitions, openLimit, null, null);
+  }
+
+  private EntryBatches(ClumpEntries entries, int partitions, long openLimit, BucketRangePartitioner part,
+      IntUnaryOperator fillKey) {
+    this.fills = part == null ? null
+        : new FillCounts(part, (p, record) -> ready.addLast(new Tuple2<>(fillKey.applyAsInt(p), record)));
     this.entries = entries;
     this.openLimit = openLimit;
     this.open = new byte[partitions][];
     this.fill = new int[partitions];
-    int share = (int) (openLimit / 2 / partitions / IEntry.SIZE * IEntry.SIZE);
+    int share = (int) (openLimit / 2 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE);
     this.firstBatch = Math.max(MIN_FIRST_BATCH, Math.min(MAX_BATCH, share));
   }
 
@@ -68,13 +84,16 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private void fillUntilReady() {
     while (entries.advance()) {
       int p = entries.partition();
+      if (fills != null) {
+        fills.add(p, entries.bucket());
+      }
       byte[] b = open[p];
       int n = fill[p];
       if (b == null || n == b.length) {
         b = grow(p);
       }
-      System.arraycopy(entries.entry(), 0, b, n, IEntry.SIZE);
-      fill[p] = n + IEntry.SIZE;
+      ShuffleEntry.fromEntry(entries.entry(), 0, b, n);
+      fill[p] = n + ShuffleEntry.SIZE;
       if (fill[p] == MAX_BATCH) {
         emit(p);
         return;
@@ -85,6 +104,9 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
       }
     }
     emitAll();
+    if (fills != null) {
+      fills.flush();
+    }
     ended = true;
   }
 

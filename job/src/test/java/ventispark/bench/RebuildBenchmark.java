@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * job/bin/venti-bench [--dir DIR] [--clumps 1000000,10000000] [--cores 1,2] [--runs 3] [--heap 1g]
+ *     [--sizes 512] [--arenas 10]
  * </pre>
+ *
+ * {@code --sizes} and {@code --arenas} are the generator's (block size, arenas per arena
+ * partition): the 100M archive of the issue is {@code --clumps 100000000 --sizes 64 --arenas 50}.
  */
 public final class RebuildBenchmark {
   private static final Pattern DONE = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
@@ -37,6 +41,8 @@ public final class RebuildBenchmark {
     List<Integer> cores = List.of(1, 2);
     int runs = 3;
     String heap = "1g";
+    String blockSizes = "512";
+    String arenas = "10";
     for (int i = 0; i < argv.length; i += 2) {
       String v = argv[i + 1];
       switch (argv[i]) {
@@ -45,6 +51,8 @@ public final class RebuildBenchmark {
         case "--cores" -> cores = List.of(v.split(",")).stream().map(Integer::parseInt).toList();
         case "--runs" -> runs = Integer.parseInt(v);
         case "--heap" -> heap = v;
+        case "--sizes" -> blockSizes = v;
+        case "--arenas" -> arenas = v;
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
       }
     }
@@ -55,8 +63,9 @@ public final class RebuildBenchmark {
 
     List<String> rows = new ArrayList<>();
     for (long n : sizes) {
-      Path archive = dir.resolve("clumps-" + n);
-      List<String> gen = List.of("generate", "--clumps", Long.toString(n), "--sizes", "512", "--arenas", "10",
+      boolean usual = blockSizes.equals("512") && arenas.equals("10");
+      Path archive = dir.resolve("clumps-" + n + (usual ? "" : "-sizes-" + blockSizes + "-arenas-" + arenas));
+      List<String> gen = List.of("generate", "--clumps", Long.toString(n), "--sizes", blockSizes, "--arenas", arenas,
           "--arena-partitions", "2", "--sections", "2", "--bucket-size", "8k", archive.toString());
       Path stamp = archive.resolve("generate.args");
       if (!Files.exists(stamp) || !Files.readString(stamp).equals(gen.toString())) {

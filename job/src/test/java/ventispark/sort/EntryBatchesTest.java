@@ -14,17 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import scala.Tuple2;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.GeneratorOptions;
 import ventispark.format.Bytes;
-import ventispark.format.IEntry;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.PartitionPlanner;
 import ventispark.plan.SplitPlanner;
 import ventispark.read.Archive;
-import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.testing.SmallArchive;
 
 /** Map-side batching loses nothing, routes every entry to its partition, and bounds its memory. */
 class EntryBatchesTest {
@@ -32,15 +29,7 @@ class EntryBatchesTest {
   static Path tmp;
 
   static Archive archive() {
-    Path dir = tmp.resolve("archive");
-    if (!dir.resolve("venti.conf").toFile().exists()) {
-      GeneratorOptions o = new GeneratorOptions();
-      o.clumps = 20_000;
-      o.duplicates = 0.1;
-      o.corrupt = 3;
-      new ArchiveGenerator(o, null).write(dir);
-    }
-    return new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString());
+    return SmallArchive.in(tmp);
   }
 
   @ParameterizedTest
@@ -53,7 +42,9 @@ class EntryBatchesTest {
       try (ClumpEntries direct = new ClumpEntries(split, new Configuration(), archive.div(), part::partitionOfBucket,
           null)) {
         while (direct.advance()) {
-          expected.merge(Bytes.hex(direct.entry(), 0, IEntry.SIZE), 1, Integer::sum);
+          byte[] shuffled = new byte[ShuffleEntry.SIZE];
+          ShuffleEntry.fromEntry(direct.entry(), 0, shuffled, 0);
+          expected.merge(Bytes.hex(shuffled, 0, ShuffleEntry.SIZE), 1, Integer::sum);
         }
       }
       Map<String, Integer> got = new HashMap<>();
@@ -63,15 +54,16 @@ class EntryBatchesTest {
         EntryBatches batches = new EntryBatches(entries, part.numPartitions(), openLimit);
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
-          assertTrue(b._2().length > 0 && b._2().length % IEntry.SIZE == 0 && b._2().length <= EntryBatches.MAX_BATCH);
+          assertTrue(b._2().length > 0 && b._2().length % ShuffleEntry.SIZE == 0
+              && b._2().length <= EntryBatches.MAX_BATCH);
           sizes.add(b._2().length);
-          for (int off = 0; off < b._2().length; off += IEntry.SIZE) {
-            assertEquals((int) b._1(), part.partitionOfBucket(IEntry.hash32(b._2(), off) / archive.div()));
-            got.merge(Bytes.hex(b._2(), off, IEntry.SIZE), 1, Integer::sum);
+          for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
+            assertEquals((int) b._1(), part.partitionOfBucket(ShuffleEntry.hash32(b._2(), off) / archive.div()));
+            got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
           }
         }
         // Over the limit by at most one doubling of one batch.
-        assertTrue(batches.maxOpenBytes() <= Math.max(openLimit, 0) + EntryBatches.MAX_BATCH / 2 + 16 * IEntry.SIZE,
+        assertTrue(batches.maxOpenBytes() <= Math.max(openLimit, 0) + EntryBatches.MAX_BATCH / 2 + 16 * ShuffleEntry.SIZE,
             "held " + batches.maxOpenBytes());
       }
       assertEquals(expected, got);
@@ -95,7 +87,7 @@ class EntryBatchesTest {
       }
       // 10,000 entries of one arena partition in two partitions: one batch each.
       assertEquals(2, records);
-      assertEquals(entries.counts().indexed() * IEntry.SIZE, bytes);
+      assertEquals(entries.counts().indexed() * ShuffleEntry.SIZE, bytes);
     }
   }
 }
