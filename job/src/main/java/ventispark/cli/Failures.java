@@ -57,6 +57,6 @@ final class Failures {
     }
     String m = t.getMessage();
     Throwable c = t.getCause();
-    return m == null || m.equals(c.toString()) || m.equals(c.getMessage()) || m.startsWith(JOB_ABORTED);
+    return m == null || m.equals(c.toString()) || m.equals(c.getMessage());
   }
 }

@@ -62,6 +62,14 @@ public final class VentiConfig implements Serializable {
   }
 
   /**
+   * Whether a config source of {@code size} bytes is a partition holding a stored config (the
+   * {@link Venti#MAX_CONFIG} bytes at {@link Venti#CONFIG_OFFSET}) rather than a config file read whole.
+   */
+  public static boolean isStored(long size) {
+    return size > Venti.PART_BLANK;
+  }
+
+  /**
    * Picks the config text out of the bytes of a config partition: the whole text of a small file,
    * or the stored config at {@link Venti#CONFIG_OFFSET} of a partition (1.1). Decoded as UTF-8, as
    * Plan 9 writes all text, so a partition name such as {@code ünï/isect0.img} names the file a
@@ -72,7 +80,7 @@ public final class VentiConfig implements Serializable {
    * @param reader reads {@code len} bytes at a partition offset
    */
   public static String textOf(String source, long size, java.util.function.BiFunction<Long, Integer, byte[]> reader) {
-    if (size > Venti.PART_BLANK) {
+    if (isStored(size)) {
       byte[] block = reader.apply((long) Venti.CONFIG_OFFSET, Venti.MAX_CONFIG);
       byte[] magic = STORED_MAGIC.getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < magic.length; i++) {

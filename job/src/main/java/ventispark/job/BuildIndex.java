@@ -149,7 +149,7 @@ public final class BuildIndex {
         bySection[i] = writes.planned(plan.archive().sections().get(i).ref());
         files.add(bySection[i].display());
       }
-      return new Targets(bySection, ledger == null ? null : ledger.firstWrites(), List.copyOf(files));
+      return new Targets(bySection, ledger.firstWrites(), List.copyOf(files));
     }
   }
 

@@ -132,7 +132,7 @@ public final class FillCounts {
 
   /**
    * The fills of the ranges whose records {@code records} holds (all of each range's records):
-   * what {@link BucketFill#scan} finds from the entries themselves.
+   * the same fills a count of the ranges' entries themselves gives ({@code FillCountsTest}).
    */
   public static List<BucketFill> merge(BucketRangePartitioner part, int[] capacityOfSection,
       Iterator<byte[]> records) {

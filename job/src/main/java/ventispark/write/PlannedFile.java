@@ -54,23 +54,27 @@ public record PlannedFile(PartitionRef ref, FileIdentity identity, long length, 
     } catch (IOException e) {
       throw new UncheckedIOException(ref.display() + ": cannot open for writing: " + e.getMessage(), e);
     }
+    String changed;
     try {
-      String changed = changes(ch);
-      if (changed != null) {
-        throw new FileChangedException(ref.display() + ": " + changed + " since the run planned its writes (changed or"
-            + " replaced while the run was working); nothing was written to it");
-      }
-      return ch;
-    } catch (IOException | RuntimeException e) {
-      try {
-        ch.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new UncheckedIOException(ref.display() + ": cannot read: " + e.getMessage(), (IOException) e);
+      changed = changes(ch);
+    } catch (IOException e) {
+      closeQuietly(ch, e);
+      throw new UncheckedIOException(ref.display() + ": cannot read: " + e.getMessage(), e);
+    }
+    if (changed != null) {
+      FileChangedException e = new FileChangedException(ref.display() + ": " + changed + " since the run planned its"
+          + " writes (changed or replaced while the run was working); nothing was written to it");
+      closeQuietly(ch, e);
+      throw e;
+    }
+    return ch;
+  }
+
+  private static void closeQuietly(FileChannel ch, Exception failure) {
+    try {
+      ch.close();
+    } catch (IOException suppressed) {
+      failure.addSuppressed(suppressed);
     }
   }
 

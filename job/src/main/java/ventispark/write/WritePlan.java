@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import ventispark.format.BloomHeader;
 import ventispark.format.FormatException;
 import ventispark.format.Venti;
+import ventispark.format.VentiConfig;
 import ventispark.read.Archive;
 import ventispark.read.ArenaPartition;
 import ventispark.read.FileIdentity;
@@ -100,13 +101,13 @@ public final class WritePlan {
       this.hadoop = hadoop;
     }
 
-    /** The config: a file is read whole; a partition holds it in the 8 KiB below PART_BLANK (VentiConfig.textOf). */
+    /** The config: a file is read whole; a partition holds it in the 8 KiB below PART_BLANK. */
     public Builder config(PartitionRef config) {
       long size;
       try (PartitionReader r = PartitionReader.open(config, hadoop)) {
         size = r.size();
       }
-      boolean stored = size > Venti.PART_BLANK;
+      boolean stored = VentiConfig.isStored(size);
       return read("config", config, stored ? Venti.CONFIG_OFFSET : 0,
           stored ? Venti.CONFIG_OFFSET + Venti.MAX_CONFIG : size);
     }
