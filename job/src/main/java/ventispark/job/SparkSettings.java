@@ -20,6 +20,10 @@ public final class SparkSettings {
       // The shuffle never leaves the machine, and entries (random scores) shrink by only a quarter:
       // compressing costs more CPU than the disk time it saves (10M clumps: 4.3 s instead of 4.5 s).
       conf.setIfMissing("spark.shuffle.compress", "false");
+      // Spark's shuffle checksums only diagnose a corruption that decompression found; with no
+      // compression there is nothing for them to do, but they still cost an Adler-32 of every
+      // shuffle byte on both sides (100M clumps: 7% of the write tasks' CPU).
+      conf.setIfMissing("spark.shuffle.checksum.enabled", "false");
     }
     return conf;
   }

@@ -12,8 +12,10 @@ import ventispark.format.Venti;
 /**
  * The index entries of one split, generated as buildindex does (9.3): arenas in map order, clumps
  * from the last to the first, addresses counted back from {@code indexStart + memstats.used}; a
- * corrupt-type entry is skipped after its space is subtracted. The current entry is one packed
- * 38-byte {@link IEntry} in a reused buffer, so a split of any size allocates nothing per entry.
+ * corrupt-type entry is skipped after its space is subtracted. The current entry is its fields, read
+ * in place from the directory buffer (the score stays there): a split of any size allocates nothing
+ * per entry, and a consumer packs only the form it needs ({@link #entry()} for a packed
+ * {@link IEntry}).
  * Each entry is routed to the reduce partition of its bucket; entries with none (sections not
  * being rebuilt) are counted and dropped.
  */
@@ -36,6 +38,9 @@ public final class ClumpEntries implements AutoCloseable {
   private long skipped;
   private long arenaCount;
   private final byte[] entry = new byte[IEntry.SIZE];
+  private byte[] dir;
+  private int off;
+  private int size;
   private long bucket;
   private int partition;
   private boolean visitCorrupt;
@@ -62,9 +67,39 @@ public final class ClumpEntries implements AutoCloseable {
     visitCorrupt = on;
   }
 
-  /** The current entry, valid until the next {@link #advance()}. */
+  /** The current entry packed as an {@link IEntry}, in a buffer reused by the next call. */
   public byte[] entry() {
+    IEntry.pack(entry, 0, dir, scoreOffset(), addr, uncsize(), type(), blocks());
     return entry;
+  }
+
+  /** The buffer holding the current entry's score, at {@link #scoreOffset()}; valid until the next {@link #advance()}. */
+  public byte[] score() {
+    return dir;
+  }
+
+  public int scoreOffset() {
+    return ClumpInfo.scoreOffset(off);
+  }
+
+  /** The current entry's log address. */
+  public long addr() {
+    return addr;
+  }
+
+  /** The current entry's uncompressed size. */
+  public int uncsize() {
+    return ClumpInfo.uncsize(dir, off);
+  }
+
+  /** The current entry's on-disk type code. */
+  public int type() {
+    return ClumpInfo.type(dir, off);
+  }
+
+  /** The current entry's size in log blocks, clump header included. */
+  public int blocks() {
+    return ClumpInfo.blocks(size);
   }
 
   /** The global bucket of the current entry. */
@@ -95,9 +130,9 @@ public final class ClumpEntries implements AutoCloseable {
         startArena(split.arenas().get(arenaIndex));
       }
       clump--;
-      int off = directory.locate(clump);
-      byte[] dir = directory.buffer();
-      int size = ClumpInfo.size(dir, off);
+      off = directory.locate(clump);
+      dir = directory.buffer();
+      size = ClumpInfo.size(dir, off);
       addr -= size + Venti.CLUMP_SIZE;
       if (addr < arena.indexStart()) {
         // The sizes already exceed memstats.used: every address from here on would be wrong.
@@ -123,7 +158,6 @@ public final class ClumpEntries implements AutoCloseable {
         continue;
       }
       indexed++;
-      IEntry.pack(entry, 0, dir, scoreOff, addr, ClumpInfo.uncsize(dir, off), type, ClumpInfo.blocks(size));
       return true;
     }
   }

@@ -1,5 +1,6 @@
 package ventispark.sort;
 
+import ventispark.format.Bytes;
 import ventispark.format.IEntry;
 import ventispark.format.Venti;
 
@@ -15,6 +16,16 @@ public final class ShuffleEntry {
   public static final int SIZE = IEntry.SIZE - (IEntry.ADDR_OFF - Venti.SCORE_SIZE);
   /** Bytes after the score: addr, size, type and blocks, as in the packed entry. */
   private static final int TAIL = IEntry.SIZE - IEntry.ADDR_OFF;
+
+  /** Writes the shuffle form of an entry's fields at {@code dst[off..]}: what a map task does per entry. */
+  public static void pack(byte[] dst, int off, byte[] score, int scoreOff, long addr, int size, int type, int blocks) {
+    System.arraycopy(score, scoreOff, dst, off, Venti.SCORE_SIZE);
+    int at = off + Venti.SCORE_SIZE;
+    Bytes.put64(dst, at, addr);
+    Bytes.put16(dst, at + 8, size);
+    dst[at + 10] = (byte) type;
+    dst[at + 11] = (byte) blocks;
+  }
 
   /** Writes the shuffle form of packed entry {@code e[eOff..]} at {@code dst[off..]}. */
   public static void fromEntry(byte[] e, int eOff, byte[] dst, int off) {

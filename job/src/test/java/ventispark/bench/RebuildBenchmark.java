@@ -59,7 +59,7 @@ public final class RebuildBenchmark {
     Path launcher = root.resolve("job/bin/venti-spark");
     Files.createDirectories(dir);
     // The first launch trains the class-data archive; keep it out of the measurements.
-    launch(launcher, heap, List.of("example", dir.resolve("warm-up").toString()));
+    launch(launcher, heap, List.of("example", "--force", dir.resolve("warm-up").toString()));
 
     List<String> rows = new ArrayList<>();
     for (long n : sizes) {
