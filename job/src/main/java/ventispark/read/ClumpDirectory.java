@@ -19,6 +19,10 @@ public final class ClumpDirectory {
   private final byte[] chunk;
   private long chunkFirstBlock = -1;
   private long chunkLastBlock = -2;
+  /** The entry last located, its index in its block and its offset in the buffer. */
+  private long last = -2;
+  private int lastInBlock;
+  private int lastOff;
 
   public ClumpDirectory(PartitionReader reader, Arena arena) {
     this.reader = reader;
@@ -33,13 +37,22 @@ public final class ClumpDirectory {
    * asked for in descending order for the reads to be sequential.
    */
   public int locate(long i) {
+    if (i == last - 1 && lastInBlock > 0) {
+      // The entry before the last one, in the same block: the common case needs no division.
+      last = i;
+      lastInBlock--;
+      return lastOff -= Venti.CLUMP_INFO_SIZE;
+    }
     long block = i / perBlock;
     if (block < chunkFirstBlock || block > chunkLastBlock) {
       load(block);
     }
     // Blocks sit in descending order on disk: block chunkLastBlock is first in the buffer.
     int blockInBuf = (int) (chunkLastBlock - block);
-    return blockInBuf * arena.blockSize() + (int) (i % perBlock) * Venti.CLUMP_INFO_SIZE;
+    last = i;
+    lastInBlock = (int) (i % perBlock);
+    lastOff = blockInBuf * arena.blockSize() + lastInBlock * Venti.CLUMP_INFO_SIZE;
+    return lastOff;
   }
 
   public byte[] buffer() {

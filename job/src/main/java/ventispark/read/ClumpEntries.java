@@ -38,7 +38,6 @@ public final class ClumpEntries implements AutoCloseable {
   private long skipped;
   private long arenaCount;
   private final byte[] entry = new byte[IEntry.SIZE];
-  private byte[] dir;
   private int off;
   private int size;
   private long bucket;
@@ -69,13 +68,14 @@ public final class ClumpEntries implements AutoCloseable {
 
   /** The current entry packed as an {@link IEntry}, in a buffer reused by the next call. */
   public byte[] entry() {
-    IEntry.pack(entry, 0, dir, scoreOffset(), addr, uncsize(), type(), blocks());
+    IEntry.pack(entry, 0, score(), scoreOffset(), addr, uncsize(), type(), blocks());
     return entry;
   }
 
   /** The buffer holding the current entry's score, at {@link #scoreOffset()}; valid until the next {@link #advance()}. */
   public byte[] score() {
-    return dir;
+    // Not kept in a field: a reference store per entry costs a GC write barrier.
+    return directory.buffer();
   }
 
   public int scoreOffset() {
@@ -89,12 +89,12 @@ public final class ClumpEntries implements AutoCloseable {
 
   /** The current entry's uncompressed size. */
   public int uncsize() {
-    return ClumpInfo.uncsize(dir, off);
+    return ClumpInfo.uncsize(directory.buffer(), off);
   }
 
   /** The current entry's on-disk type code. */
   public int type() {
-    return ClumpInfo.type(dir, off);
+    return ClumpInfo.type(directory.buffer(), off);
   }
 
   /** The current entry's size in log blocks, clump header included. */
@@ -131,7 +131,7 @@ public final class ClumpEntries implements AutoCloseable {
       }
       clump--;
       off = directory.locate(clump);
-      dir = directory.buffer();
+      byte[] dir = directory.buffer();
       size = ClumpInfo.size(dir, off);
       addr -= size + Venti.CLUMP_SIZE;
       if (addr < arena.indexStart()) {
