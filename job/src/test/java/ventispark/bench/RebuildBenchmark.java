@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * {@code --sizes} and {@code --arenas} are the generator's (block size, arenas per arena
- * partition): the 100M archive of the issue is {@code --clumps 100000000 --sizes 64 --arenas 50}.
+ * partition). {@code --scaling} is the scaling series: 1M, 10M and 100M clumps of 64-byte blocks,
+ * 50 arenas per partition, on 2 cores (about 20 GB of disk, mostly the 100M archive). After the
+ * main table comes one of each phase's cost per entry and core, and the shuffle's bytes per entry.
  */
 public final class RebuildBenchmark {
   private static final Pattern DONE = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
@@ -44,7 +46,7 @@ public final class RebuildBenchmark {
     String blockSizes = "512";
     String arenas = "10";
     for (int i = 0; i < argv.length; i += 2) {
-      String v = argv[i + 1];
+      String v = i + 1 < argv.length ? argv[i + 1] : "";
       switch (argv[i]) {
         case "--dir" -> dir = Path.of(v).toAbsolutePath();
         case "--clumps" -> sizes = List.of(v.split(",")).stream().map(Long::parseLong).toList();
@@ -53,6 +55,13 @@ public final class RebuildBenchmark {
         case "--heap" -> heap = v;
         case "--sizes" -> blockSizes = v;
         case "--arenas" -> arenas = v;
+        case "--scaling" -> {
+          sizes = List.of(1_000_000L, 10_000_000L, 100_000_000L);
+          cores = List.of(2);
+          blockSizes = "64";
+          arenas = "50";
+          i--;
+        }
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
       }
     }
@@ -62,6 +71,7 @@ public final class RebuildBenchmark {
     launch(launcher, heap, List.of("example", "--force", dir.resolve("warm-up").toString()));
 
     List<String> rows = new ArrayList<>();
+    List<String> costs = new ArrayList<>();
     for (long n : sizes) {
       boolean usual = blockSizes.equals("512") && arenas.equals("10");
       Path archive = dir.resolve("clumps-" + n + (usual ? "" : "-sizes-" + blockSizes + "-arenas-" + arenas));
@@ -97,6 +107,7 @@ public final class RebuildBenchmark {
             med.rssKiB() / 1024, med.shuffleBytes() / 1048576.0, med.jobSeconds(), med.phases(), floor.millis() / 1000.0,
             floor.directoryMillis() / 1000.0, floor.writeMillis() / 1000.0, med.wall() / (floor.millis() / 1000.0)));
         System.out.println(rows.get(rows.size() - 1));
+        costs.add(String.format("| %,d | %d | %s | %.2f |", n, c, perEntry(med, c), (double) med.shuffleBytes() / med.entries()));
       }
     }
     System.out.printf("%nmachine: %d cores, %s, Java %s, heap %s, median of %d runs, warm page cache%n",
@@ -105,6 +116,25 @@ public final class RebuildBenchmark {
         + "| peak RSS MiB | shuffle MiB | in job s: phases | I/O floor s | wall/floor |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
     rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println("| clumps | cores | in job, ns per entry and core: phases | shuffle bytes/entry |");
+    System.out.println("|---:|---:|---|---:|");
+    costs.forEach(System.out::println);
+  }
+
+  private static final Pattern PHASE = Pattern.compile("([a-z][a-z ,]*?) ([\\d.]+)(?:, |$)");
+
+  /** Each phase's seconds as nanoseconds per entry and core: {@code read 170, check 2, ...}. */
+  static String perEntry(Run r, int cores) {
+    List<String> out = new ArrayList<>();
+    Matcher m = PHASE.matcher(r.phases());
+    double total = 0;
+    while (m.find()) {
+      double ns = Double.parseDouble(m.group(2)) * 1e9 * cores / r.entries();
+      total += ns;
+      out.add(String.format("%s %.0f", m.group(1), ns));
+    }
+    return String.format("%.0f: %s", total, String.join(", ", out));
   }
 
   /** Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line. */
