@@ -13,6 +13,7 @@ import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
+import ventispark.job.WriteMemoryException;
 import ventispark.job.PartlyWrittenException;
 import ventispark.job.SparkSettings;
 import ventispark.read.PartitionRef;
@@ -145,7 +146,8 @@ public final class VentiSpark {
     Throwable cause = Failures.userCause(e);
     ExitCode code = cause instanceof FormatException ? ExitCode.BAD_INPUT
         : cause instanceof IndexOverflowException ? ExitCode.OVERFLOW
-        : cause instanceof IndexBusyException ? ExitCode.BUSY : ExitCode.FAILED;
+        : cause instanceof IndexBusyException ? ExitCode.BUSY
+        : cause instanceof WriteMemoryException ? ExitCode.USAGE : ExitCode.FAILED;
     // every message is printable: names from a config never reach the terminal as control codes
     err.println(FormatException.printable(code == ExitCode.FAILED
         ? "venti-spark: failed: " + Failures.oneLine(e) + TaskLog.hint() : "venti-spark: " + cause.getMessage()));

@@ -67,6 +67,7 @@ public final class PlanIndex {
     phases = new Phases();
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
+    WriteMemory.check(plan, sc);
     BuildIndex.logPlan(plan);
     ProgressDisplay.planned(sc, plan);
     phases.lap("load");

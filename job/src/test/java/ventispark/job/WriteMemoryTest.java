@@ -1,0 +1,44 @@
+package ventispark.job;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ventispark.read.Archive;
+import ventispark.testing.SmallArchive;
+
+/** A plan whose concurrent write tasks cannot hold their bucket ranges is refused, naming the options. */
+class WriteMemoryTest {
+  @Test
+  void refusesRangesTheHeapCannotHoldAtOnceAndAcceptsTheRest(@TempDir Path tmp) {
+    Archive archive = SmallArchive.in(tmp);
+    RebuildPlan plan = RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false,
+        BuildIndexOptions.DEFAULT_PARTITION_BYTES, 3, 0), 2);
+    long range = WriteMemory.largestRange(plan);
+    long sectionBytes = 0;
+    for (var s : archive.sections()) {
+      sectionBytes += s.buckets() * s.header().blockSize();
+    }
+    // The largest of the ranges holds at least their mean share of the sections' bytes.
+    int ranges = plan.partitioner().numPartitions();
+    assertEquals(true, range * ranges >= sectionBytes && range < sectionBytes, range + " of " + sectionBytes);
+
+    long fits = WriteMemory.SPARK_RESERVED + 2 * range;
+    assertDoesNotThrow(() -> WriteMemory.check(plan, fits, 2, "-Xmx"));
+    WriteMemoryException e = assertThrows(WriteMemoryException.class,
+        () -> WriteMemory.check(plan, fits - 1, 2, "-Xmx"));
+    long mib = (range + (1 << 20) - 1) >> 20;
+    assertEquals(String.format("write tasks build bucket ranges of up to %,d MiB in memory, 2 at a time: %,d MiB,"
+        + " more than the %,d MiB heap less Spark's 300 MiB; lower -M or raise --partitions (or give the executors"
+        + " more memory: -Xmx)", mib, (2 * range + (1 << 20) - 1) >> 20, (fits - 1 + (1 << 20) - 1) >> 20),
+        e.getMessage());
+    // More task slots than ranges: only the ranges can run at once.
+    assertDoesNotThrow(() -> WriteMemory.check(plan, WriteMemory.SPARK_RESERVED + ranges * range, 64, "-Xmx"));
+    assertThrows(WriteMemoryException.class,
+        () -> WriteMemory.check(plan, WriteMemory.SPARK_RESERVED + ranges * range - 1, 64, "-Xmx"));
+  }
+}
