@@ -24,6 +24,9 @@ public final class SparkSettings {
       // compression there is nothing for them to do, but they still cost an Adler-32 of every
       // shuffle byte on both sides (100M clumps: 7% of the write tasks' CPU).
       conf.setIfMissing("spark.shuffle.checksum.enabled", "false");
+      // A task's out-of-memory error fails the task instead of making Spark end the JVM (exit 52):
+      // in local mode that JVM is the driver, whose exit status must say what was written.
+      conf.setIfMissing("spark.executor.killOnFatalError.depth", "0");
     }
     return conf;
   }
