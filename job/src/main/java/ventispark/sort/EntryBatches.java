@@ -12,12 +12,13 @@ import ventispark.read.ClumpEntries;
 
 /**
  * The map side of the shuffle: a split's entries ({@link ShuffleEntry}) back to back in batches,
- * one open batch per reduce partition, each emitted as {@code (partition, bytes)} when it reaches
- * {@link #MAX_BATCH} and at the end. The shuffle then moves a few large byte arrays instead of one
- * record per entry. A new batch gets half its fair share of {@link #OPEN_BYTES} (a full batch when
- * partitions are few) and doubles as it fills; when the open batches together exceed
- * {@link #OPEN_BYTES} (an index of very many partitions), all are emitted, so a map task's memory
- * stays bounded whatever the partition count. With {@link FillCounts}, the batches are followed by
+ * one open batch per reduce partition, each emitted as {@code (partition, bytes)} when it is full
+ * and at the end. The shuffle then moves a few large byte arrays instead of one record per entry.
+ * A batch is half the partition's fair share of {@link #OPEN_BYTES}, at most {@link #MAX_BATCH}
+ * (a full batch when partitions are few), and never grows: growing one by copying cost 5% of the
+ * map tasks' time, for nothing when scores spread evenly. When the open batches together exceed
+ * the limit (very many partitions, of at least {@link #MIN_BATCH} each), all are emitted, so a map
+ * task's memory stays bounded whatever the partition count. With {@link FillCounts}, the batches are followed by
  * the split's bucket fill counts, keyed as the caller says.
  *
  * <p>Entries reach their batch through a small stage per partition ({@link #STAGE_BYTES}), copied
@@ -30,8 +31,8 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   static final int OPEN_BYTES = 32 << 20;
   /** A full batch: a whole number of entries, about 1 MiB. */
   static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
-  /** The smallest first allocation of a batch. */
-  static final int MIN_FIRST_BATCH = 16 * ShuffleEntry.SIZE;
+  /** The smallest batch. */
+  static final int MIN_BATCH = 16 * ShuffleEntry.SIZE;
   /** A partition's stage, at most: 64 entries. */
   static final int STAGE_BYTES = 64 * ShuffleEntry.SIZE;
 
@@ -42,7 +43,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final byte[] stage;
   private final int[] staged;
   private final int stageBytes;
-  private final int firstBatch;
+  private final int batchBytes;
   private final long openLimit;
   private long openBytes;
   private long maxOpenBytes;
@@ -74,7 +75,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     this.open = new byte[partitions][];
     this.fill = new int[partitions];
     int share = (int) (openLimit / 2 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE);
-    this.firstBatch = Math.max(MIN_FIRST_BATCH, Math.min(MAX_BATCH, share));
+    this.batchBytes = Math.max(MIN_BATCH, Math.min(MAX_BATCH, share));
     // The stages take at most a quarter of the open bytes, and one entry each however many partitions.
     long stageShare = openLimit / 4 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
     this.stageBytes = (int) Math.max(ShuffleEntry.SIZE, Math.min(STAGE_BYTES, stageShare));
@@ -132,26 +133,24 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private void append(int p, int from, int len) {
     while (len > 0) {
       byte[] b = open[p];
-      int n = fill[p];
-      if (b == null || n == b.length) {
-        b = grow(p);
+      if (b == null) {
+        b = open(p);
       }
+      int n = fill[p];
       int k = Math.min(len, b.length - n);
       System.arraycopy(stage, from, b, n, k);
       fill[p] = n + k;
       from += k;
       len -= k;
-      if (fill[p] == MAX_BATCH) {
+      if (fill[p] == b.length) {
         emit(p);
       }
     }
   }
 
-  private byte[] grow(int p) {
-    byte[] b = open[p];
-    int size = b == null ? firstBatch : Math.min(MAX_BATCH, b.length * 2);
-    open[p] = b == null ? new byte[size] : Arrays.copyOf(b, size);
-    openBytes += size - (b == null ? 0 : b.length);
+  private byte[] open(int p) {
+    open[p] = new byte[batchBytes];
+    openBytes += batchBytes;
     maxOpenBytes = Math.max(maxOpenBytes, openBytes);
     return open[p];
   }

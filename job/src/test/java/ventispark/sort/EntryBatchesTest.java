@@ -62,7 +62,7 @@ class EntryBatchesTest {
             got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
           }
         }
-        // Over the limit by at most one doubling of one batch.
+        // Over the limit by at most one batch.
         assertTrue(batches.maxOpenBytes() <= Math.max(openLimit, 0) + EntryBatches.MAX_BATCH / 2 + 16 * ShuffleEntry.SIZE,
             "held " + batches.maxOpenBytes());
       }
