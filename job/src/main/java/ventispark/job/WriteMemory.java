@@ -9,12 +9,15 @@ import ventispark.read.Archive;
 
 /**
  * Refuses, before anything is read, a plan whose write tasks cannot hold their bucket ranges: each
- * builds its range in memory, so an executor needs its concurrent tasks' largest ranges at once,
- * beside the 300 MiB Spark reserves. Otherwise the first write tasks die of an out-of-memory error,
- * which Spark answers by ending the JVM (exit 52; in local mode the driver's too). The executors'
+ * builds its range in memory, so an executor needs its concurrent tasks' largest ranges at once.
+ * They may take the share of the heap Spark keeps for execution ({@code spark.memory.fraction} of
+ * the heap above Spark's 300 MiB reserve, 60% by default), which the write stage leaves unused:
+ * its shuffle read neither sorts nor aggregates. Beyond that the write tasks die of an
+ * out-of-memory error after the map stage, with the index maybe partly rewritten (100M clumps in
+ * ranges of 340 MiB, two at a time in a 1 GiB heap, did; two of 207 MiB did not). The executors'
  * heap and task slots: in local mode this JVM's heap and threads; on a cluster
  * {@code spark.executor.memory} and {@code spark.executor.cores / spark.task.cpus} (1 when unset,
- * as on a standalone worker that gives an executor all its cores: then nothing is refused).
+ * as on a standalone worker that gives an executor all its cores: then only one range is counted).
  */
 final class WriteMemory {
   /** Spark's reserved memory (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
@@ -40,17 +43,19 @@ final class WriteMemory {
       tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
       memory = "spark.executor.memory";
     }
-    check(plan, heap, tasks, memory);
+    check(plan, heap, conf.getDouble("spark.memory.fraction", 0.6), tasks, memory);
   }
 
-  static void check(RebuildPlan plan, long heap, int tasks, String memoryOption) {
+  static void check(RebuildPlan plan, long heap, double fraction, int tasks, String memoryOption) {
     long range = largestRange(plan);
     int atOnce = Math.min(tasks, plan.partitioner().numPartitions());
     long need = range * atOnce;
-    if (need > heap - SPARK_RESERVED) {
+    long usable = (long) ((heap - SPARK_RESERVED) * fraction);
+    if (need > usable) {
       throw new WriteMemoryException(String.format("write tasks build bucket ranges of up to %s in memory, %d at a"
-          + " time: %s, more than the %s heap less Spark's 300 MiB; lower -M or raise --partitions (or give the"
-          + " executors more memory: %s)", mib(range), atOnce, mib(need), mib(heap), memoryOption));
+          + " time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it above Spark's"
+          + " 300 MiB); lower -M or raise --partitions (or give the executors more memory: %s)", mib(range), atOnce,
+          mib(need), mib(usable), mib(heap), memoryOption));
     }
   }
 

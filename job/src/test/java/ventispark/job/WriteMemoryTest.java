@@ -27,18 +27,22 @@ class WriteMemoryTest {
     int ranges = plan.partitioner().numPartitions();
     assertEquals(true, range * ranges >= sectionBytes && range < sectionBytes, range + " of " + sectionBytes);
 
-    long fits = WriteMemory.SPARK_RESERVED + 2 * range;
-    assertDoesNotThrow(() -> WriteMemory.check(plan, fits, 2, "-Xmx"));
+    // Half the heap above the reserve may hold two ranges: exactly fits, one byte less does not.
+    long fits = WriteMemory.SPARK_RESERVED + 4 * range;
+    assertDoesNotThrow(() -> WriteMemory.check(plan, fits, 0.5, 2, "-Xmx"));
     WriteMemoryException e = assertThrows(WriteMemoryException.class,
-        () -> WriteMemory.check(plan, fits - 1, 2, "-Xmx"));
-    long mib = (range + (1 << 20) - 1) >> 20;
-    assertEquals(String.format("write tasks build bucket ranges of up to %,d MiB in memory, 2 at a time: %,d MiB,"
-        + " more than the %,d MiB heap less Spark's 300 MiB; lower -M or raise --partitions (or give the executors"
-        + " more memory: -Xmx)", mib, (2 * range + (1 << 20) - 1) >> 20, (fits - 1 + (1 << 20) - 1) >> 20),
-        e.getMessage());
+        () -> WriteMemory.check(plan, fits - 2, 0.5, 2, "-Xmx"));
+    assertEquals(String.format("write tasks build bucket ranges of up to %s in memory, 2 at a time: %s, more than"
+        + " the %s they may use of the %s heap (spark.memory.fraction of it above Spark's 300 MiB); lower -M or"
+        + " raise --partitions (or give the executors more memory: -Xmx)", mib(range), mib(2 * range),
+        mib(2 * range - 1), mib(fits - 2)), e.getMessage());
     // More task slots than ranges: only the ranges can run at once.
-    assertDoesNotThrow(() -> WriteMemory.check(plan, WriteMemory.SPARK_RESERVED + ranges * range, 64, "-Xmx"));
-    assertThrows(WriteMemoryException.class,
-        () -> WriteMemory.check(plan, WriteMemory.SPARK_RESERVED + ranges * range - 1, 64, "-Xmx"));
+    long all = WriteMemory.SPARK_RESERVED + ranges * range;
+    assertDoesNotThrow(() -> WriteMemory.check(plan, all, 1.0, 64, "-Xmx"));
+    assertThrows(WriteMemoryException.class, () -> WriteMemory.check(plan, all - 1, 1.0, 64, "-Xmx"));
+  }
+
+  private static String mib(long bytes) {
+    return String.format("%,d MiB", (bytes + (1 << 20) - 1) >> 20);
   }
 }
