@@ -8,8 +8,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The fill check's counts, made on the map side: each map task counts its entries per bucket of
- * each reduce range, as it routes them, and emits the counts as small records ({@link #encode}) in
- * the same shuffle, to the fill partitions; the check then reads only those, never the entries.
+ * each reduce range, a batch at a time as it emits them, and emits the counts as small records
+ * ({@link #encode}) in the same shuffle, to the fill partitions; the check then reads only those,
+ * never the entries.
  * Counts add up, so a task may emit a range's counts in several records: it emits all it holds
  * whenever they exceed {@link #HELD_BYTES}, and a map task's memory stays bounded whatever the
  * index size.

@@ -18,8 +18,9 @@ import ventispark.read.ClumpEntries;
  * (a full batch when partitions are few), and never grows: growing one by copying cost 5% of the
  * map tasks' time, for nothing when scores spread evenly. When the open batches together exceed
  * the limit (very many partitions, of at least {@link #MIN_BATCH} each), all are emitted, so a map
- * task's memory stays bounded whatever the partition count. With {@link FillCounts}, the batches are followed by
- * the split's bucket fill counts, keyed as the caller says.
+ * task's memory stays bounded whatever the partition count. With {@link FillCounts}, each batch's
+ * entries are counted as it is emitted, and the batches are followed by the split's bucket fill
+ * counts, keyed as the caller says.
  *
  * <p>Entries reach their batch through a small stage per partition ({@link #STAGE_BYTES}), copied
  * on when full: the stages together stay in the CPU's cache, and the batches, far larger than it,
