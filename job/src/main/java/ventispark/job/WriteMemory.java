@@ -39,7 +39,8 @@ final class WriteMemory {
       tasks = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
       memory = "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g";
     } else {
-      heap = conf.getSizeAsBytes("spark.executor.memory", "1g");
+      // As Spark reads it: a number without a unit is MiB.
+      heap = conf.getSizeAsMb("spark.executor.memory", "1g") << 20;
       tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
       memory = "spark.executor.memory";
     }
