@@ -28,23 +28,25 @@ final class WriteMemory {
   private WriteMemory() {}
 
   static void check(RebuildPlan plan, JavaSparkContext sc) {
-    SparkConf conf = sc.getConf();
-    Matcher local = LOCAL.matcher(sc.master());
-    long heap;
-    int tasks;
-    String memory;
-    if (local.matches()) {
-      heap = Runtime.getRuntime().maxMemory();
-      String n = local.group(1);
-      tasks = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
-      memory = "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g";
-    } else {
+    Executors e = Executors.of(sc.master(), sc.getConf());
+    check(plan, e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks(), e.memoryOption());
+  }
+
+  /** An executor's heap and task slots, and the option that sets its memory. */
+  record Executors(long heap, int tasks, String memoryOption) {
+    static Executors of(String master, SparkConf conf) {
+      Matcher local = LOCAL.matcher(master);
+      if (local.matches()) {
+        String n = local.group(1);
+        int threads = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+        return new Executors(Runtime.getRuntime().maxMemory(), threads,
+            "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g");
+      }
       // As Spark reads it: a number without a unit is MiB.
-      heap = conf.getSizeAsMb("spark.executor.memory", "1g") << 20;
-      tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
-      memory = "spark.executor.memory";
+      long heap = conf.getSizeAsMb("spark.executor.memory", "1g") << 20;
+      int tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
+      return new Executors(heap, tasks, "spark.executor.memory");
     }
-    check(plan, heap, conf.getDouble("spark.memory.fraction", 0.6), tasks, memory);
   }
 
   static void check(RebuildPlan plan, long heap, double fraction, int tasks, String memoryOption) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.read.Archive;
@@ -40,6 +41,24 @@ class WriteMemoryTest {
     long all = WriteMemory.SPARK_RESERVED + ranges * range;
     assertDoesNotThrow(() -> WriteMemory.check(plan, all, 1.0, 64, "-Xmx"));
     assertThrows(WriteMemoryException.class, () -> WriteMemory.check(plan, all - 1, 1.0, 64, "-Xmx"));
+  }
+
+  @Test
+  void executorsAreThisJvmInLocalModeAndTheConfOnACluster() {
+    SparkConf none = new SparkConf(false);
+    assertEquals(new WriteMemory.Executors(Runtime.getRuntime().maxMemory(), 3,
+        "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g"),
+        WriteMemory.Executors.of("local[3]", none));
+    assertEquals(1, WriteMemory.Executors.of("local", none).tasks());
+    assertEquals(2, WriteMemory.Executors.of("local[2,4]", none).tasks());
+    assertEquals(Runtime.getRuntime().availableProcessors(), WriteMemory.Executors.of("local[*]", none).tasks());
+    // Spark's defaults: 1g, one core; a number without a unit is MiB.
+    assertEquals(new WriteMemory.Executors(1L << 30, 1, "spark.executor.memory"), WriteMemory.Executors.of("yarn", none));
+    SparkConf set = new SparkConf(false).set("spark.executor.memory", "4096").set("spark.executor.cores", "4")
+        .set("spark.task.cpus", "2");
+    assertEquals(new WriteMemory.Executors(4L << 30, 2, "spark.executor.memory"),
+        WriteMemory.Executors.of("spark://host:7077", set));
+    assertEquals(1, WriteMemory.Executors.of("local-cluster[2,1,1024]", none).tasks());
   }
 
   private static String mib(long bytes) {
