@@ -13,9 +13,9 @@ import ventispark.create.ExampleArchive;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
-import ventispark.job.WriteMemoryException;
 import ventispark.job.PartlyWrittenException;
 import ventispark.job.SparkSettings;
+import ventispark.job.WriteMemoryException;
 import ventispark.read.PartitionRef;
 
 /**

@@ -13,18 +13,19 @@ import ventispark.format.Venti;
 public final class ShuffleEntry {
   private ShuffleEntry() {}
 
-  public static final int SIZE = IEntry.SIZE - (IEntry.ADDR_OFF - Venti.SCORE_SIZE);
+  /** The wtime and train bytes left out: every field after the score sits this much earlier than in the packed entry. */
+  private static final int DROPPED = IEntry.ADDR_OFF - Venti.SCORE_SIZE;
+  public static final int SIZE = IEntry.SIZE - DROPPED;
   /** Bytes after the score: addr, size, type and blocks, as in the packed entry. */
   private static final int TAIL = IEntry.SIZE - IEntry.ADDR_OFF;
 
   /** Writes the shuffle form of an entry's fields at {@code dst[off..]}: what a map task does per entry. */
   public static void pack(byte[] dst, int off, byte[] score, int scoreOff, long addr, int size, int type, int blocks) {
     System.arraycopy(score, scoreOff, dst, off, Venti.SCORE_SIZE);
-    int at = off + Venti.SCORE_SIZE;
-    Bytes.put64(dst, at, addr);
-    Bytes.put16(dst, at + 8, size);
-    dst[at + 10] = (byte) type;
-    dst[at + 11] = (byte) blocks;
+    Bytes.put64(dst, off + IEntry.ADDR_OFF - DROPPED, addr);
+    Bytes.put16(dst, off + IEntry.SIZE_OFF - DROPPED, size);
+    dst[off + IEntry.TYPE_OFF - DROPPED] = (byte) type;
+    dst[off + IEntry.BLOCKS_OFF - DROPPED] = (byte) blocks;
   }
 
   /** Writes the shuffle form of packed entry {@code e[eOff..]} at {@code dst[off..]}. */
