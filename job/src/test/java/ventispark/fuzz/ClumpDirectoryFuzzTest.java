@@ -10,16 +10,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.GeneratorOptions;
 import ventispark.format.ClumpInfo;
 import ventispark.format.IEntry;
 import ventispark.plan.SplitPlanner;
 import ventispark.read.Archive;
-import ventispark.read.ArchiveLoader;
 import ventispark.read.Arena;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.testing.SmallArchive;
 
 /**
  * Clump directory entries: fuzzed bytes replace an arena's whole directory in a real archive and
@@ -37,13 +35,7 @@ class ClumpDirectoryFuzzTest {
     }
     try {
       Path dir = Files.createTempDirectory("venti-fuzz-directory");
-      GeneratorOptions o = new GeneratorOptions();
-      o.clumps = 300;
-      o.arenaPartitions = 1;
-      o.arenas = 1;
-      o.sizes = GeneratorOptions.sizes("1-2000");
-      Path conf = new ArchiveGenerator(o, null).write(dir).config();
-      archive = new ArchiveLoader(new Configuration()).load(conf.toString());
+      archive = SmallArchive.oneArena(dir, 300, "1-2000");
       partition = dir.resolve("arenas0.img");
       arena = archive.arenas().get(0);
     } catch (IOException e) {

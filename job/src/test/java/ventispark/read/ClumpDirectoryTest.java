@@ -3,28 +3,20 @@ package ventispark.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.GeneratorOptions;
 import ventispark.format.ClumpInfo;
 import ventispark.format.Venti;
+import ventispark.testing.SmallArchive;
 
 /** Walking a directory downwards (the shortcut without division) finds the entries random access finds. */
 class ClumpDirectoryTest {
   @Test
-  void descendingWalkMatchesRandomAccessAcrossBlocksAndChunks(@TempDir Path tmp) throws IOException {
-    GeneratorOptions o = new GeneratorOptions();
-    o.clumps = 100_000;
-    o.arenaPartitions = 1;
-    o.arenas = 1;
-    o.sizes = GeneratorOptions.sizes("64");
-    Path conf = new ArchiveGenerator(o, null).write(tmp).config();
-    Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
+  void descendingWalkMatchesRandomAccessAcrossBlocksAndChunks(@TempDir Path tmp) {
+    Archive archive = SmallArchive.oneArena(tmp, 100_000, "64");
     Arena arena = archive.arenas().get(0);
     long clumps = arena.memStats().clumpCount();
     // More entries than one read chunk holds, so the walk crosses chunks as well as blocks.
