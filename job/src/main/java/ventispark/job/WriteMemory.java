@@ -1,7 +1,6 @@
 package ventispark.job;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.plan.BucketRangePartitioner;
@@ -23,8 +22,6 @@ final class WriteMemory {
   /** Spark's reserved memory (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
   static final long SPARK_RESERVED = 300L << 20;
 
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
-
   private WriteMemory() {}
 
   static void check(RebuildPlan plan, JavaSparkContext sc) {
@@ -35,11 +32,9 @@ final class WriteMemory {
   /** An executor's heap and task slots, and the option that sets its memory. */
   record Executors(long heap, int tasks, String memoryOption) {
     static Executors of(String master, SparkConf conf) {
-      Matcher local = LOCAL.matcher(master);
-      if (local.matches()) {
-        String n = local.group(1);
-        int threads = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
-        return new Executors(Runtime.getRuntime().maxMemory(), threads,
+      OptionalInt threads = SparkSettings.localThreads(master);
+      if (threads.isPresent()) {
+        return new Executors(Runtime.getRuntime().maxMemory(), threads.getAsInt(),
             "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g");
       }
       // As Spark reads it: a number without a unit is MiB.
