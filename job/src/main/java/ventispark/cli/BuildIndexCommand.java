@@ -32,7 +32,7 @@ final class BuildIndexCommand {
       "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
       "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
       "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
-      "    --reverse-index DIR  also write the reverse index (job/REVERSE-INDEX.md) into DIR, from the written buckets",
+      "    --reverse-index DIR  also write the reverse index (job/docs/REVERSE-INDEX.md) into DIR, from the written buckets",
       "    --stage DIR       write nothing into the index: put every sorted bucket range (and the bloom filter) as a",
       "                      file into DIR (a Hadoop URI such as hdfs://nn/venti/stage, or a local path), then a",
       "                      manifest; then run stage apply DIR CONF on the host that owns the index disks",

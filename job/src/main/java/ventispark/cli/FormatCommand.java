@@ -33,7 +33,7 @@ import ventispark.read.PartitionRef;
 
 /**
  * {@code venti-spark format isect|index|bloom}: prepares the disks of a new index as plan9port's
- * fmtisect, fmtindex and fmtbloom do (VENTI-FORMAT.md 7.2, 6.2, 8.3), so that an index can move to
+ * fmtisect, fmtindex and fmtbloom do (FORMAT.md 7.2, 6.2, 8.3), so that an index can move to
  * other disks or grow, and then be filled by {@code buildindex}. Unlike the C tools it creates
  * missing files (sparse), never overwrites Venti data that is already there without
  * {@code --force}, and runs every check before it writes the first byte.
@@ -309,7 +309,7 @@ final class FormatCommand {
   }
 
   /**
-   * A partition to format: a local file or device, or a byte range of one (2.2).
+   * A partition to format: a local file or device, or a byte range of one (FORMAT.md 2.2).
    *
    * @param lo file offset of the partition
    * @param size partition bytes, when the file exists

@@ -16,7 +16,7 @@ import ventispark.read.ArchiveLoader;
 import ventispark.reverse.ReverseIndexFile;
 import ventispark.reverse.ReverseLookup;
 
-/** {@code reverse build|verify|lookup}: the reverse index of REVERSE-INDEX.md. */
+/** {@code reverse build|verify|lookup}: the reverse index of job/docs/REVERSE-INDEX.md. */
 final class ReverseCommand {
   private ReverseCommand() {}
 
@@ -26,7 +26,7 @@ final class ReverseCommand {
       "       venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF");
 
   static final String HELP = String.join("\n",
-      "  reverse      the reverse index (index entries in log order, job/REVERSE-INDEX.md) of CONF's index, in DIR",
+      "  reverse      the reverse index (index entries in log order, job/docs/REVERSE-INDEX.md) of CONF's index, in DIR",
       "    build             write DIR/<index>-<index checksum>.vrev from the index; removes stale ones",
       "    verify            rebuild it in memory and compare: name, checksums, every record (exit 6 on difference)",
       "    lookup            the clump at an index address, or of a log rank: score, type, size, arena, size on disk");

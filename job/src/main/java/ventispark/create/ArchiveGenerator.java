@@ -256,6 +256,6 @@ public final class ArchiveGenerator {
     }
   }
 
-  /** A type code that does not decode (5.4): buildindex skips such directory entries. */
+  /** A type code that does not decode (FORMAT.md 5.4): buildindex skips such directory entries. */
   static final int CORRUPT_CODE = 0;
 }

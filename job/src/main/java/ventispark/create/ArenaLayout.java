@@ -6,9 +6,9 @@ import ventispark.format.MapTable;
 import ventispark.format.Venti;
 
 /**
- * Where fmtarenas puts arenas in a partition (3.3): back to back from {@code arenabase}, each
- * {@code arenaSize} bytes; a remainder of at least 1 MiB becomes a smaller last arena, a smaller one
- * is absorbed by the last arena. Names are {@code NAME} + decimal index.
+ * Where fmtarenas puts arenas in a partition (FORMAT.md 3.3): back to back from {@code arenabase},
+ * each {@code arenaSize} bytes; a remainder of at least 1 MiB becomes a smaller last arena, a
+ * smaller one is absorbed by the last arena. Names are {@code NAME} + decimal index.
  */
 public final class ArenaLayout {
   private ArenaLayout() {}

@@ -17,9 +17,9 @@ import ventispark.format.MapTable;
 import ventispark.format.Venti;
 
 /**
- * Formats an arena partition as fmtarenas does (3.3): header, arena map, and for every arena a
- * header block, an empty trailer and one zeroed block at the start of its data area. The file is
- * created (sparse) at the given size.
+ * Formats an arena partition as fmtarenas does (FORMAT.md 3.3): header, arena map, and for every
+ * arena a header block, an empty trailer and one zeroed block at the start of its data area. The
+ * file is created (sparse) at the given size.
  */
 public final class ArenaPartitionFormatter {
   private ArenaPartitionFormatter() {}

@@ -11,9 +11,9 @@ import ventispark.format.MapTable;
 import ventispark.format.Venti;
 
 /**
- * Appends clumps to one formatted arena as the Venti server does (5.1, 5.3): the clump log grows
- * up from the data area, directory entries are collected and written, with the trailer, when the
- * arena is closed. Buffers the log and writes it in large sequential chunks.
+ * Appends clumps to one formatted arena as the Venti server does (FORMAT.md 5.1, 5.3): the clump
+ * log grows up from the data area, directory entries are collected and written, with the trailer,
+ * when the arena is closed. Buffers the log and writes it in large sequential chunks.
  */
 public final class ArenaWriter {
   private static final int LOG_BUFFER = 4 << 20;

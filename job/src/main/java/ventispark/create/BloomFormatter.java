@@ -7,7 +7,9 @@ import java.nio.file.StandardOpenOption;
 import ventispark.format.BloomHeader;
 import ventispark.format.Venti;
 
-/** Formats an empty bloom filter as fmtbloom does (8.3): header at offset 0, zero table. */
+/**
+ * Formats an empty bloom filter as fmtbloom does (FORMAT.md 8.3): header at offset 0, zero table.
+ */
 public final class BloomFormatter {
   private BloomFormatter() {}
 

@@ -10,9 +10,10 @@ import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
 
 /**
- * Formats an index section as fmtisect does (7.2): {@code blockbase = roundup(tabbase + 512 KiB,
- * bs)}, {@code blocks = floor(size / bs) − floor(blockbase / bs)}, empty bucket range, a random
- * non-zero bucket magic for version 2. The file is created (sparse, so zero) at the given size.
+ * Formats an index section as fmtisect does (FORMAT.md 7.2): {@code blockbase = roundup(tabbase +
+ * 512 KiB, bs)}, {@code blocks = floor(size / bs) − floor(blockbase / bs)}, empty bucket range, a
+ * random non-zero bucket magic for version 2. The file is created (sparse, so zero) at the given
+ * size.
  */
 public final class ISectFormatter {
   private ISectFormatter() {}
@@ -21,7 +22,10 @@ public final class ISectFormatter {
   public static final int DEFAULT_BLOCK_SIZE = 8192;
   /** fmtisect's section version; {@code -1} asks for version 1 (no bucket magic). */
   public static final int DEFAULT_VERSION = 2;
-  /** Smallest bucket size: the section header (7.1) and the readers insist on at least 512. */
+  /**
+   * Smallest bucket size: the section header (FORMAT.md 7.1) and the readers insist on at least
+   * 512.
+   */
   public static final int MIN_BLOCK_SIZE = 512;
 
   public static ISectHeader format(Path file, long size, String name, int blockSize, int version, Random random)

@@ -17,10 +17,11 @@ import ventispark.format.MapTable;
 import ventispark.format.Venti;
 
 /**
- * Creates a new index over formatted sections as fmtindex does (6.2): divides the bucket space
- * over the sections, lays the arenas out in index-address space from 1 MiB in config order, and
- * writes the index config text into every section and their updated headers. {@link #plan} is the
- * math alone, {@link #check} fmtindex's refusals, so a caller can refuse before writing anything.
+ * Creates a new index over formatted sections as fmtindex does (FORMAT.md 6.2): divides the bucket
+ * space over the sections, lays the arenas out in index-address space from 1 MiB in config order,
+ * and writes the index config text into every section and their updated headers. {@link #plan} is
+ * the math alone, {@link #check} fmtindex's refusals, so a caller can refuse before writing
+ * anything.
  */
 public final class IndexFormatter {
   private IndexFormatter() {}

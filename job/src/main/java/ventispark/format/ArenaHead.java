@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Arena header block (4.2), at the arena's first byte:
+ * Arena header block (FORMAT.md 4.2), at the arena's first byte:
  *
  * <pre>
  * magic[4] = 0xD15C4EAD | version[4] (4|5) | name[64] | blocksize[4] | size[8] (total, head to

@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Arena partition header (3.1), a 512-byte block at {@link Venti#PART_BLANK}:
+ * Arena partition header (FORMAT.md 3.1), a 512-byte block at {@link Venti#PART_BLANK}:
  *
  * <pre>
  * magic[4] = 0xA9E4A5E7 | version[4] = 3 | blocksize[4] | arenabase[4]

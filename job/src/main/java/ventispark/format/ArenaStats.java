@@ -3,8 +3,8 @@ package ventispark.format;
 import java.io.Serializable;
 
 /**
- * Arena statistics (4.3): {@code diskstats} is what the index has absorbed, {@code memstats} what
- * the arena physically holds.
+ * Arena statistics (FORMAT.md 4.3): {@code diskstats} is what the index has absorbed, {@code
+ * memstats} what the arena physically holds.
  *
  * @param clumps clumps in the log
  * @param cclumps compressed clumps

@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Arena trailer (4.3), the arena's last block; authoritative for the arena's state.
+ * Arena trailer (FORMAT.md 4.3), the arena's last block; authoritative for the arena's state.
  *
  * <pre>
  * v5: magic[4]=0xF2A14EAD version[4] name[64] clumps[4] cclumps[4] ctime[4] wtime[4]

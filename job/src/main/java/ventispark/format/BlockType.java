@@ -2,7 +2,7 @@ package ventispark.format;
 
 /**
  * The block-type mapping between the logical Venti types and the old numbering stored on disk in
- * clump headers, clump directory entries and index entries (VENTI-FORMAT.md 5.4). The mapping is
+ * clump headers, clump directory entries and index entries (FORMAT.md 5.4). The mapping is
  * lossy: logical 1..7 and 9..15 share disk codes 3..9.
  */
 public final class BlockType {

@@ -1,7 +1,8 @@
 package ventispark.format;
 
 /**
- * Bit positions of a score in the bloom filter (8.2), as a little-endian C build computes them:
+ * Bit positions of a score in the bloom filter (FORMAT.md 8.2), as a little-endian C build computes
+ * them:
  *
  * <pre>
  * a = LE32(score[4..8]) ^ LE32(score[12..16]);  b = LE32(score[8..12]) ^ LE32(score[16..20])

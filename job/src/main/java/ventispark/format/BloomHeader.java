@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Bloom filter header (8.1), at offset 0 of the bloom partition (no PartBlank):
+ * Bloom filter header (FORMAT.md 8.1), at offset 0 of the bloom partition (no PartBlank):
  *
  * <pre>
  * magic[4]=0xB1004EAD version[4]=1 nhash[4] size[4] bits[size − 16]

@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Bucket block (7.3), one section block:
+ * Bucket block (FORMAT.md 7.3), one section block:
  *
  * <pre>
  * n[2] magic[4] (the section's bucketmagic; 0 in v1) IEntry{n} zero[blocksize − 6 − 38n]

@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Clump directory entries (5.3), decoded in place: no object per clump.
+ * Clump directory entries (FORMAT.md 5.3), decoded in place: no object per clump.
  *
  * <pre>
  * entry := type[1] (on-disk code) size[2] (stored) uncsize[2] score[20]      -- 25 bytes
@@ -53,7 +53,7 @@ public final class ClumpInfo {
     return (clumps + per - 1) / per;
   }
 
-  /** 512-byte blocks of a clump with this stored size, header included (5.5). */
+  /** 512-byte blocks of a clump with this stored size, header included (FORMAT.md 5.5). */
   public static int blocks(int storedSize) {
     return (storedSize + Venti.CLUMP_SIZE + 511) >>> 9;
   }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Venti's line reader, shared by venti.conf, arena maps and the index config (VENTI-FORMAT.md 1.2):
+ * Venti's line reader, shared by venti.conf, arena maps and the index config (FORMAT.md 1.2):
  *
  * <pre>
  * text  := line*

@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Packed index entry (7.4), 38 bytes, handled in place in byte arrays:
+ * Packed index entry (FORMAT.md 7.4), 38 bytes, handled in place in byte arrays:
  *
  * <pre>
  * score[20] wtime[4]=0 train[2]=0 addr[8] size[2] (uncompressed) type[1] (on-disk code) blocks[1]
@@ -50,8 +50,8 @@ public final class IEntry {
   }
 
   /**
-   * The order of entries inside a bucket (9.5): score bytes ascending (unsigned), on-disk type code
-   * ascending, address descending. A total order, so sorting is deterministic.
+   * The order of entries inside a bucket (FORMAT.md 9.5): score bytes ascending (unsigned), on-disk
+   * type code ascending, address descending. A total order, so sorting is deterministic.
    */
   public static int compare(byte[] a, int ao, byte[] b, int bo) {
     int c = java.util.Arrays.compareUnsigned(a, ao, ao + Venti.SCORE_SIZE, b, bo, bo + Venti.SCORE_SIZE);

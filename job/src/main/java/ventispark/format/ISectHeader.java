@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * Index section header (7.1), a 512-byte block at {@link Venti#PART_BLANK}:
+ * Index section header (FORMAT.md 7.1), a 512-byte block at {@link Venti#PART_BLANK}:
  *
  * <pre>
  * magic[4]=0xD15C5EC7 version[4] (1|2) name[64] index[64] blocksize[4] blockbase[4] blocks[4]

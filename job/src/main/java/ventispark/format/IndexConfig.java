@@ -3,8 +3,8 @@ package ventispark.format;
 import java.util.List;
 
 /**
- * The index configuration text (6.1), stored NUL-padded in every section's table area; readers use
- * the first section's copy.
+ * The index configuration text (FORMAT.md 6.1), stored NUL-padded in every section's table area;
+ * readers use the first section's copy.
  *
  * <pre>
  * text := "venti index configuration\n" VERSION "\n" NAME "\n" BLOCKSIZE "\n" smap amap

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A name map: the arena map of an arena partition (3.2) and the smap and amap of the index config
- * text (6.1).
+ * A name map: the arena map of an arena partition (FORMAT.md 3.2) and the smap and amap of the
+ * index config text (FORMAT.md 6.1).
  *
  * <pre>
  * map   := COUNT "\n" entry{COUNT}

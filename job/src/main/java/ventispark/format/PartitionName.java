@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A partition string as Venti parses it (VENTI-FORMAT.md 2.2): {@code FILE[:LO[-[HI]]]}, where
+ * A partition string as Venti parses it (FORMAT.md 2.2): {@code FILE[:LO[-[HI]]]}, where
  * LO and HI are absolute byte offsets with optional k/m/g/t suffixes and C base detection, and the
  * range is taken from the last colon. Extension: a colon inside a URI scheme or authority
  * ({@code hdfs://nn:8020/a.img}) is part of the file name, so arenas may live on any Hadoop

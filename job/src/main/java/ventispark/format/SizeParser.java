@@ -1,7 +1,7 @@
 package ventispark.format;
 
 /**
- * The SIZE syntax of venti.conf and buildindex -M (VENTI-FORMAT.md 1.3): a C {@code strtoul} number
+ * The SIZE syntax of venti.conf and buildindex -M (FORMAT.md 1.3): a C {@code strtoul} number
  * with base detection ({@code 0x} hex, leading {@code 0} octal, else decimal) and one optional
  * suffix k, m or g (powers of 1024). Unlike the C parser, anything else is an error rather than a
  * silent all-ones value; the C tool's broken {@code t} suffix is rejected for the same reason.

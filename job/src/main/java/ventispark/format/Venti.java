@@ -1,6 +1,6 @@
 package ventispark.format;
 
-/** Constants of the Venti on-disk formats (VENTI-FORMAT.md, "Key constants" and "Magic numbers"). */
+/** Constants of the Venti on-disk formats (FORMAT.md, "Key constants" and "Magic numbers"). */
 public final class Venti {
   private Venti() {}
 

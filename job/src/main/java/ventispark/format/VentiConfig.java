@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A parsed venti.conf (VENTI-FORMAT.md 1). Grammar, one directive per line (see {@link ConfigLines}):
+ * A parsed venti.conf (FORMAT.md 1). Grammar, one directive per line (see {@link ConfigLines}):
  *
  * <pre>
  * index NAME | arenas FILE | isect FILE | bloom FILE | mem SIZE | bcmem SIZE | icmem SIZE
@@ -71,10 +71,10 @@ public final class VentiConfig implements Serializable {
 
   /**
    * Picks the config text out of the bytes of a config partition: the whole text of a small file,
-   * or the stored config at {@link Venti#CONFIG_OFFSET} of a partition (1.1). Decoded as UTF-8, as
-   * Plan 9 writes all text, so a partition name such as {@code ünï/isect0.img} names the file a
-   * UTF-8 file system holds under that name (on-disk names in headers and maps stay ISO-8859-1:
-   * byte for byte, and Venti allows only printable ASCII there).
+   * or the stored config at {@link Venti#CONFIG_OFFSET} of a partition (FORMAT.md 1.1). Decoded as
+   * UTF-8, as Plan 9 writes all text, so a partition name such as {@code ünï/isect0.img} names the
+   * file a UTF-8 file system holds under that name (on-disk names in headers and maps stay
+   * ISO-8859-1: byte for byte, and Venti allows only printable ASCII there).
    *
    * @param size the (range-limited) partition size
    * @param reader reads {@code len} bytes at a partition offset

@@ -6,14 +6,14 @@ import ventispark.format.Bucket;
 /**
  * How full the buckets of an index geometry get, and the smallest geometry whose buckets overflow
  * only with a target probability. A rebuild fails when one bucket receives more entries than it
- * holds ({@code (blocksize − 6) / 38}, 7.3), so the question for new disks is not the mean fill
- * but the fullest of many buckets.
+ * holds ({@code (blocksize − 6) / 38}, FORMAT.md 7.3), so the question for new disks is not the
+ * mean fill but the fullest of many buckets.
  *
  * <p>Model. Scores are SHA-1 hashes, so their top 32 bits are uniform. A geometry is what
- * fmtisect and fmtindex make of {@code sections} equal sections (7.2, 6.2): {@code B} buckets and
- * divisor {@code div}; every bucket but the last covers {@code div} of the 2^32 hash values, the
- * last covers the rest (6.4). A bucket's fill is Binomial(n, share), approximated by
- * Poisson(λ = n·share). Buckets are taken as independent, so
+ * fmtisect and fmtindex make of {@code sections} equal sections (FORMAT.md 7.2, 6.2): {@code B}
+ * buckets and divisor {@code div}; every bucket but the last covers {@code div} of the 2^32 hash
+ * values, the last covers the rest (FORMAT.md 6.4). A bucket's fill is Binomial(n, share),
+ * approximated by Poisson(λ = n·share). Buckets are taken as independent, so
  *
  * <pre>
  * P(any bucket overflows) = 1 − Π_b (1 − P(X_b > capacity))
@@ -39,7 +39,7 @@ public final class IndexSizing {
   public static final double DEFAULT_MAX_OVERFLOW = 1e-6;
   /** Headroom for clumps the arenas will gain: entries planned = clumps × growth. */
   public static final double DEFAULT_GROWTH = 1.0;
-  /** Most buckets any index has: fmtindex never uses a divisor below 100 (6.2). */
+  /** Most buckets any index has: fmtindex never uses a divisor below 100 (FORMAT.md 6.2). */
   public static final long MAX_BUCKETS = 0xFFFFFFFFL / 100 + 1;
 
   private static final double TWO32 = 4294967296.0;
@@ -49,7 +49,7 @@ public final class IndexSizing {
    * An index geometry as fmtisect and fmtindex make it from equal sections.
    *
    * @param blocksPerSection bucket blocks in each section (fmtisect's {@code blocks})
-   * @param buckets buckets the index uses ({@code ub} of 6.2, at most the blocks)
+   * @param buckets buckets the index uses ({@code ub} of FORMAT.md 6.2, at most the blocks)
    * @param div the bucket divisor; every bucket but the last covers {@code div} hash values
    */
   public record Geometry(int blockSize, int sections, long blocksPerSection, long buckets, long div) {

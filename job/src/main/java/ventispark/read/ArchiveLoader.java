@@ -22,11 +22,11 @@ import ventispark.format.Venti;
 import ventispark.format.VentiConfig;
 
 /**
- * Loads and validates an archive on the driver, as Venti's {@code initventi} does (1.3, 3, 4, 6.3),
- * reading only headers, maps and trailers. Every inconsistency is a {@link FormatException} naming
- * the file and offset or line, raised before any index byte is written. Stricter than the C tool
- * where it silently misbehaves: arenas missing from the index's arena map, sections too small for
- * their bucket range, and memstats beyond the arena are errors.
+ * Loads and validates an archive on the driver, as Venti's {@code initventi} does (FORMAT.md 1.3,
+ * 3, 4, 6.3), reading only headers, maps and trailers. Every inconsistency is a {@link
+ * FormatException} naming the file and offset or line, raised before any index byte is written.
+ * Stricter than the C tool where it silently misbehaves: arenas missing from the index's arena map,
+ * sections too small for their bucket range, and memstats beyond the arena are errors.
  */
 public final class ArchiveLoader {
   private final Configuration hadoop;
@@ -304,10 +304,10 @@ public final class ArchiveLoader {
   }
 
   /**
-   * An arena map entry must be what fmtindex assigns (5.2): above IndexBase, after the previous
-   * entry, and exactly as long as the arena's data area. A range that overlaps another arena's
-   * would give clumps of two arenas the same index addresses; one of another length means the
-   * map was made for a different arena under this name.
+   * An arena map entry must be what fmtindex assigns (FORMAT.md 5.2): above IndexBase, after the
+   * previous entry, and exactly as long as the arena's data area. A range that overlaps another
+   * arena's would give clumps of two arenas the same index addresses; one of another length means
+   * the map was made for a different arena under this name.
    */
   private static void checkAddressRange(IndexSection first, MapTable.Entry e, Arena a, String partition,
       MapTable.Entry prev) {

@@ -10,12 +10,12 @@ import ventispark.format.IEntry;
 import ventispark.format.Venti;
 
 /**
- * The index entries of one split, generated as buildindex does (9.3): arenas in map order, clumps
- * from the last to the first, addresses counted back from {@code indexStart + memstats.used}; a
- * corrupt-type entry is skipped after its space is subtracted. The current entry is its fields, read
- * in place from the directory buffer (the score stays there): a split of any size allocates nothing
- * per entry, and a consumer packs only the form it needs ({@link #entry()} for a packed
- * {@link IEntry}).
+ * The index entries of one split, generated as buildindex does (FORMAT.md 9.3): arenas in map
+ * order, clumps from the last to the first, addresses counted back from {@code indexStart +
+ * memstats.used}; a corrupt-type entry is skipped after its space is subtracted. The current entry
+ * is its fields, read in place from the directory buffer (the score stays there): a split of any
+ * size allocates nothing per entry, and a consumer packs only the form it needs ({@link #entry()}
+ * for a packed {@link IEntry}).
  * Each entry is routed to the reduce partition of its bucket; entries with none (sections not
  * being rebuilt) are counted and dropped.
  */

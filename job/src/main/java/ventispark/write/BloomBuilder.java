@@ -18,11 +18,11 @@ import ventispark.read.HadoopConf;
 import ventispark.read.PartitionReader;
 
 /**
- * Rebuilds the bloom filter bit-identically to the C tool (8.2, 8.4): every non-corrupt entry of
- * every indexed arena is marked, whatever sections are rebuilt. Each map task marks one private copy
- * of the filter and ships it as {@link #SLICE_BYTES} slices (all-zero slices are skipped); each
- * reduce task ORs the slices of its own range and writes the range, header included, positionally
- * (or, for a staged rebuild, puts it into the stage as a file: {@link #stage}).
+ * Rebuilds the bloom filter bit-identically to the C tool (FORMAT.md 8.2, 8.4): every non-corrupt
+ * entry of every indexed arena is marked, whatever sections are rebuilt. Each map task marks one
+ * private copy of the filter and ships it as {@link #SLICE_BYTES} slices (all-zero slices are
+ * skipped); each reduce task ORs the slices of its own range and writes the range, header included,
+ * positionally (or, for a staged rebuild, puts it into the stage as a file: {@link #stage}).
  * No task holds more than one copy of the filter.
  */
 public final class BloomBuilder {

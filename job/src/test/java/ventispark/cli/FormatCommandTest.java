@@ -170,7 +170,10 @@ class FormatCommandTest {
     assertEquals("0", cmp.field("mismatched_buckets"), cmp.output());
   }
 
-  /** Byte ranges of files (2.2): a section and a bloom filter inside larger files, for the sample's arenas. */
+  /**
+   * Byte ranges of files (FORMAT.md 2.2): a section and a bloom filter inside larger files, for the
+   * sample's arenas.
+   */
   @Test
   void formatsByteRangesOfAFile() throws IOException {
     Path work = Fixtures.workingCopy("sample", scratch("ranges"));

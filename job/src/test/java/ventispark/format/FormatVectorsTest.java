@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** The worked examples of VENTI-FORMAT.md section 11, decoded and re-encoded. */
+/** The worked examples of FORMAT.md 11, decoded and re-encoded. */
 class FormatVectorsTest {
   static byte[] hex(String s) {
     return HexFormat.of().parseHex(s.replace(" ", ""));
@@ -97,7 +97,7 @@ class FormatVectorsTest {
       byte[] same = new ArenaTrailer(version, "ar0", mem, mem, 7, 9, t.clumpMagic()).encode(8192);
       assertEquals(0, same[version == 5 ? 109 : 105], "no extension when memstats equal diskstats");
     }
-    // Bytes of 11.5: memstats extension at offset 109 of a v5 trailer.
+    // Bytes of FORMAT.md 11.5: memstats extension at offset 109 of a v5 trailer.
     byte[] b = new ArenaTrailer(5, "ar0", ArenaStats.EMPTY, mem, 0x6B038BE7, 0x6B038BE7, 0x09B1FA89).encode(8192);
     assertArrayEquals(hex("01 00000008 00000001 00000000000007c5 00000000000016d0 00"), java.util.Arrays.copyOfRange(b, 109, 135));
   }

@@ -118,14 +118,14 @@ class IndexSizingTest {
 
   @Test
   void geometryIsFmtisectAndFmtindexMath() {
-    // VENTI-FORMAT.md 11.2: a 16 MiB section of 8 KiB buckets.
+    // FORMAT.md 11.2: a 16 MiB section of 8 KiB buckets.
     IndexSizing.Geometry g = IndexSizing.ofSectionSize(8192, 1, 16 << 20);
     assertEquals(1951, g.blocksPerSection());
     assertEquals(1951, g.buckets());
     assertEquals(2201419, g.div());
     assertEquals(16 << 20, g.sectionSize());
     assertEquals(215, g.capacity());
-    // 6.2: 3,000,001 blocks use div 1432 and 2,999,279 buckets.
+    // FORMAT.md 6.2: 3,000,001 blocks use div 1432 and 2,999,279 buckets.
     IndexSizing.Geometry big = IndexSizing.ofBlocks(8192, 1, 3_000_001);
     assertEquals(1432, big.div());
     assertEquals(2_999_279, big.buckets());
@@ -178,7 +178,10 @@ class IndexSizingTest {
     assertTrue(f.overflowProbability() >= p - 4 * sigma, "the model should not be optimistic");
   }
 
-  /** The sample archive's real index: 8,056 entries in 1,951 buckets, fullest bucket 13 (11.2). */
+  /**
+   * The sample archive's real index: 8,056 entries in 1,951 buckets, fullest bucket 13 (FORMAT.md
+   * 11.2).
+   */
   @Test
   void predictsTheFullestBucketOfARealIndex() {
     IndexSizing.Fill f = IndexSizing.fill(8056, IndexSizing.ofSectionSize(8192, 1, 16 << 20));
