@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The rebuild benchmark (README, "Benchmarks"): generates archives of 512-byte blocks (20 arenas on
+ * The rebuild benchmark (job/docs/benchmarks.md): generates archives of 512-byte blocks (20 arenas on
  * two arena partitions, two 8 KiB-bucket sections; cached between runs), rebuilds each several
  * times through the real launcher in {@code local[1]} and {@code local[2]} with a 1 GiB heap, and
  * prints one table row per size and core count: median whole-command wall time (JVM and Spark
