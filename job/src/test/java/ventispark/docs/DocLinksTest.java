@@ -66,14 +66,16 @@ class DocLinksTest {
   @Test
   void anchorsAreGitHubs() {
     // Anchors the README used on GitHub before it was split.
-    assertEquals("differences-from-the-c-buildindex", Markdown.slug("Differences from the C `buildindex`"));
+    assertEquals("differences-from-the-c-buildindex",
+        Markdown.slug("Differences from the C `buildindex`"));
     assertEquals("on-a-cluster-how-executors-reach-the-index-sections",
         Markdown.slug("On a cluster: how executors reach the index sections"));
     assertEquals("sql-functions-udf", Markdown.slug("SQL functions (`udf`)"));
   }
 
   private static List<Path> documents(Path root) throws IOException {
-    List<Path> out = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("notebooks/README.md")));
+    List<Path> out =
+        new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("notebooks/README.md")));
     try (Stream<Path> s = Files.list(root.resolve("job/docs"))) {
       s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(out::add);
     }

@@ -29,9 +29,11 @@ class FormatCitationsTest {
   private static final Pattern BY_NUMBER = Pattern.compile(
       "FORMAT\\.md(?: sections?)? (" + NUMBER + "(?:(?:, | and )" + NUMBER + ")*)");
   /** {@code FORMAT.md, "Key constants" and "Magic numbers"}. */
-  private static final Pattern BY_NAME = Pattern.compile("FORMAT\\.md, (\"[^\"]+\"(?: and \"[^\"]+\")*)");
+  private static final Pattern BY_NAME =
+      Pattern.compile("FORMAT\\.md, (\"[^\"]+\"(?: and \"[^\"]+\")*)");
   /** A section number in parentheses without the document's name, e.g. {@code (7.3)}. */
-  private static final Pattern BARE = Pattern.compile("\\((?!FORMAT)(\\d+\\.\\d+(?:, " + NUMBER + ")*)\\)");
+  private static final Pattern BARE =
+      Pattern.compile("\\((?!FORMAT)(\\d+\\.\\d+(?:, " + NUMBER + ")*)\\)");
 
   @Test
   void everyCitedSectionIsInFormatMd() throws IOException {
@@ -101,7 +103,8 @@ class FormatCitationsTest {
     }
     assertEquals(numbers.size(), new HashSet<>(numbers).size(), numbers.toString());
     // The numbers the code has cited since the reference moved into the repository.
-    assertTrue(numbers.containsAll(List.of("0", "1.2", "2.2", "4.3", "5.4", "7.3", "8.2", "9.5", "11.2")));
+    assertTrue(
+        numbers.containsAll(List.of("0", "1.2", "2.2", "4.3", "5.4", "7.3", "8.2", "9.5", "11.2")));
   }
 
   /** Java sources of both modules, the documents, the scripts and the example configuration. */

@@ -76,7 +76,7 @@ public final class Markdown {
     return out;
   }
 
-  /** The anchors GitHub gives the file's headings ({@code #my-heading}, then {@code -1}, {@code -2}...). */
+  /** The anchors GitHub gives the headings: {@code my-heading}, then {@code my-heading-1}... */
   public static Set<String> anchors(Path file) {
     Set<String> out = new LinkedHashSet<>();
     Map<String, Integer> seen = new HashMap<>();
