@@ -14,9 +14,11 @@ import sun.misc.Signal;
  * and exit 143 (130, 129) with no line, whatever had been written; so these replace them, and do
  * not chain to them as Spark's {@code SignalUtils} loggers do.
  *
- * <p>A signal cancels the Spark jobs (and, until the command ends, every job started after it) and
- * interrupts the command's thread, which then fails through the normal path: the write ledger
- * learns which write tasks wrote before they were killed. If the command has not ended
+ * <p>A signal cancels the Spark jobs (and, until the command ends, every job started after it), or,
+ * when none is running, interrupts the command's thread (at work on the driver), which then fails
+ * through the normal path: the write ledger learns which write tasks wrote before they were
+ * killed. A thread waiting for a job is not interrupted: the job's failure ends its wait, and a
+ * stale interrupt would make the ledger count every write stage as written. If the command has not ended
  * {@link #GRACE_SECONDS} later, the process halts with status 1 after the one line it can give.
  * A signal the process was started with ignored ({@code nohup}) stays ignored. Not installed when
  * the driver runs inside YARN's ApplicationMaster ({@code spark.submit.deployMode=cluster}), whose
@@ -69,8 +71,9 @@ final class Signals {
 
   private static void stopCommand(Thread command) {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-    cancelJobs();
-    command.interrupt();
+    if (!cancelJobs()) {
+      command.interrupt();
+    }
     try {
       // jobs the command starts while it winds down (a bloom filter after the write) are cancelled too
       while (!ENDED.await(CANCEL_EVERY_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -88,11 +91,15 @@ final class Signals {
     }
   }
 
-  private static void cancelJobs() {
+  /** Cancels the active context's jobs; whether any was running. */
+  private static boolean cancelJobs() {
     // SparkContext.getActive is Scala's private[spark], public in bytecode; no public API tells.
     Option<SparkContext> sc = SparkContext$.MODULE$.getActive();
-    if (sc.isDefined() && !sc.get().isStopped()) {
-      sc.get().cancelAllJobs();
+    if (sc.isEmpty() || sc.get().isStopped()) {
+      return false;
     }
+    boolean running = sc.get().statusTracker().getActiveJobIds().length > 0;
+    sc.get().cancelAllJobs();
+    return running;
   }
 }
