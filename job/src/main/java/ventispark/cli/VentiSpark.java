@@ -153,9 +153,9 @@ public final class VentiSpark {
     PartlyWrittenException written = Failures.find(e, PartlyWrittenException.class);
     if (Signals.received() != null) {
       // whatever the jobs' cancellation threw, the signal is the cause
-      err.println("venti-spark: failed: stopped by " + Signals.received() + (written != null ? "; "
-          + written.getMessage() + " (run it again: a rerun rewrites them whole)"
-          : LEDGERED.contains(command) ? "; the index was not written" : "") + TaskLog.hint());
+      err.println(FormatException.printable("venti-spark: failed: stopped by " + Signals.received()
+          + (written != null ? "; " + written.getMessage() + " (run it again: a rerun rewrites them whole)"
+              : LEDGERED.contains(command) ? "; the index was not written" : "") + TaskLog.hint()));
       return ExitCode.FAILED.code;
     }
     if (written != null) {
