@@ -31,7 +31,9 @@ final class TaskLog {
       "org.apache.spark.scheduler.TaskSchedulerImpl", "org.apache.spark.scheduler.DAGScheduler",
       "org.apache.spark.executor.Executor", "org.apache.spark.storage.BlockManagerMasterEndpoint",
       "org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
-      "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint");
+      "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint",
+      // after a long pause (SIGSTOP, a swapping host): a stack trace per late heartbeat and RPC
+      "org.apache.spark.rpc.netty.Inbox", "org.apache.spark.rpc.netty.NettyRpcEnv");
 
   private static Path file;
 

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
@@ -47,10 +48,19 @@ public final class VentiSpark {
       "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written),",
       "             6 checkindex found differences");
 
+  /**
+   * The commands whose every write to the index is entered in a write ledger (or that never write
+   * it): a failure of theirs that names no partly rewritten file left the index untouched.
+   */
+  private static final Set<String> LEDGERED = Set.of("buildindex", "plan", "checkindex", "stage",
+      "reverse");
+
   private VentiSpark() {}
 
   public static void main(String[] argv) {
+    Signals.install(Thread.currentThread());
     int status = run(Arrays.asList(argv), System.out, System.err);
+    Signals.ended();
     System.exit(status);
   }
 
@@ -77,6 +87,9 @@ public final class VentiSpark {
         }
       };
       int status = run(argv.subList(2, argv.size()), out, tee, report);
+      if (Signals.received() != null) {
+        Thread.interrupted(); // the signal's interrupt of this thread must not fail the report's write
+      }
       String failed = report.write(status, message[0]);
       if (failed != null) {
         // the report is about the work: its own failure does not change what the work's status says
@@ -127,7 +140,7 @@ public final class VentiSpark {
           + "--help)");
       return ExitCode.USAGE.code;
     } catch (Exception e) { // Spark rethrows task failures as (checked) SparkException
-      return report(e, err);
+      return report(e, err, argv.get(0));
     }
   }
 
@@ -136,8 +149,15 @@ public final class VentiSpark {
    * (or may have been) written is always 1 and names the files ({@link PartlyWrittenException});
    * statuses 2 to 5 are only possible while nothing was written.
    */
-  static int report(Throwable e, PrintStream err) {
+  static int report(Throwable e, PrintStream err, String command) {
     PartlyWrittenException written = Failures.find(e, PartlyWrittenException.class);
+    if (Signals.received() != null) {
+      // whatever the jobs' cancellation threw, the signal is the cause
+      err.println(FormatException.printable("venti-spark: failed: stopped by " + Signals.received()
+          + (written != null ? "; " + written.getMessage() + " (run it again: a rerun rewrites them whole)"
+              : LEDGERED.contains(command) ? "; the index was not written" : "") + TaskLog.hint()));
+      return ExitCode.FAILED.code;
+    }
     if (written != null) {
       err.println(FormatException.printable("venti-spark: failed: " + Failures.oneLine(written.getCause()) + "; "
           + written.getMessage() + " (run it again: a rerun rewrites them whole)" + TaskLog.hint()));
@@ -193,6 +213,9 @@ public final class VentiSpark {
 
     @Override
     public void close() {
+      if (Signals.received() != null) {
+        Thread.interrupted(); // the signal's interrupt of this thread must not break Spark's stop
+      }
       if (owned) {
         sc.stop();
       }

@@ -109,7 +109,7 @@ public final class BuildIndex {
     Archive archive = plan.archive();
     Phases phases = c.phases();
     Targets targets = Targets.of(plan, writes, ledger);
-    WriteFaults.beforeWrite();
+    WriteHooks.get().beforeFirstWrite();
     sc.setJobDescription("venti: sort and write " + plan.describeSections()
         + (options.reverseIndexDir() == null ? "" : ", and the reverse index"));
     long written;
@@ -231,8 +231,7 @@ public final class BuildIndex {
     IndexSection s = plan.archive().sections().get(part.section(p));
     PlannedFile file = targets.sections()[part.section(p)];
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
-    WriteFaults.maybeFail(p, s, file, image, targets.firstWrites());
-    ExecutorLoss.maybeHalt(p);
+    WriteHooks.get().beforeRangeWrite(p, s, file, image, targets.firstWrites());
     BucketRangeWriter.write(s, file, image, targets.firstWrites());
     LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());

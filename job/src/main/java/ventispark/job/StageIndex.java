@@ -101,10 +101,7 @@ final class StageIndex {
     IndexSection s = plan.archive().sections().get(part.section(p));
     String name = StagedRange.sectionFile(part.section(p), s.name(), part.start(p), part.stop(p));
     byte[] b = image.bytes();
-    if (WriteFaults.fires(p)) {
-      dir.putTorn(name, b);
-      throw WriteFaults.failure(p);
-    }
+    WriteHooks.get().beforeRangeStaged(p, dir, name, b);
     String sha = dir.put(name, b, 0, b.length);
     LOG.debug("{}: buckets [{}, {}) staged as {}, {} entries (task attempt {})", s.ref().display(), part.start(p),
         part.stop(p), name, image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());

@@ -133,15 +133,6 @@ public final class StageDir implements Serializable {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  /** Fault injection for tests: what an attempt killed part-way leaves, half the bytes under a temporary name. */
-  public void putTorn(String name, byte[] b) {
-    try (FSDataOutputStream out = fs().create(temporary(name), false)) {
-      out.write(b, 0, b.length / 2);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The length of file {@code name}; a missing file is bad input. */
   public long length(String name) {
     try {

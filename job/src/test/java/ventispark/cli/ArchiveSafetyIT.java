@@ -1,8 +1,11 @@
 package ventispark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import ventispark.format.BloomHeader;
 import ventispark.read.Arena;
 import ventispark.read.Archive;
@@ -25,7 +30,9 @@ import ventispark.read.IndexSection;
 import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
+import ventispark.testing.IndexDiff;
 import ventispark.testing.Launcher;
+import ventispark.testing.WriteFaults;
 
 /**
  * The archive is never harmed, and every exit status tells the truth, as a user sees it: the
@@ -421,4 +428,124 @@ class ArchiveSafetyIT {
     assertTrue(Files.exists(hook.resolve("ready")), "the run did not pause before writing");
   }
 
+  // Class 5: signals
+
+  /**
+   * SIGTERM while the driver waits before its first write (planning done, locks held): exit 1,
+   * one line saying the index was not written, the report written, the locks released, nothing
+   * changed.
+   */
+  @Test
+  void sigtermBeforeTheFirstWriteIsExitOneAndTheIndexUntouched() throws Exception {
+    Path dir = copy("sigterm-before");
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Path report = dir.resolve("report.json");
+    Launcher.Started run = Launcher.start(pause(hook), "--report", report.toString(), "buildindex",
+        dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    signal(run, "TERM");
+    Launcher.Run r = run.await();
+    assertEquals(1, r.status(), r.toString());
+    String line = "venti-spark: failed: stopped by SIGTERM; the index was not written";
+    assertStderr(r, line);
+    assertReport(report, line);
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+    assertRerunRebuilds(dir, before.get("arenas0.img"));
+  }
+
+  /**
+   * A signal while a write task has written half its range (the test hook holds it there until it
+   * is killed): exit 1, one line naming the section as possibly partly rewritten (it is), the
+   * report written, the locks released (a rerun is not refused as locked, and repairs the index).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT", "HUP"})
+  void aSignalDuringTheWriteIsExitOneNamingWhatMayBePartlyRewritten(String signal) throws Exception {
+    Path dir = copy("sig" + signal + "-during");
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Path report = dir.resolve("report.json");
+    Launcher.Started run = Launcher.start(Map.of("VENTI_SPARK_JAVA_OPTS", "-D" + WriteFaults.DURING_WRITE + "=" + hook),
+        "--report", report.toString(), "buildindex", dir.resolve("venti.conf").toString());
+    awaitFile(hook.resolve("written"), run);
+    signal(run, signal);
+    Launcher.Run r = run.await();
+    assertEquals(1, r.status(), r.toString());
+    String line = "venti-spark: failed: stopped by SIG" + signal + "; may be partly rewritten: isect0.img (run it"
+        + " again: a rerun rewrites them whole)";
+    assertStderr(r, Pattern.compile(Pattern.quote(line) + " \\(Spark's report: /\\S+\\.log\\)"));
+    assertReport(report, r.errLines().get(r.errLines().size() - 1));
+    assertNotEquals(before.get("isect0.img"), IndexBytes.sha256(dir.resolve("isect0.img")), "half a range written");
+    assertEquals(before.get("arenas0.img"), IndexBytes.sha256(dir.resolve("arenas0.img")));
+    assertRerunRebuilds(dir, before.get("arenas0.img"));
+  }
+
+  /**
+   * SIGSTOP for longer than Spark's network timeout, then SIGCONT (a laptop's lid, a swapping host,
+   * a debugger): at most one line beyond venti-spark's own (Spark's note of the lost heartbeats),
+   * no trace, and a correct index. The timeouts are shortened so that the pause lasts seconds.
+   */
+  @Test
+  void aLongPauseCostsAtMostOneLineAndTheRunCompletes() throws Exception {
+    Path dir = copy("sigstop");
+    String arenas = IndexBytes.sha256(dir.resolve("arenas0.img"));
+    Path conf = Files.createDirectories(dir.resolve("spark-conf"));
+    Files.writeString(conf.resolve("spark-defaults.conf"), "spark.network.timeout 3s\n"
+        + "spark.executor.heartbeatInterval 1s\nspark.network.timeoutInterval 1s\n"
+        + "spark.storage.blockManagerHeartbeatTimeoutMs 3s\n");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Map<String, String> env = new LinkedHashMap<>(pause(hook));
+    env.put("SPARK_CONF_DIR", conf.toString());
+    Launcher.Started run = Launcher.start(env, "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    signal(run, "STOP");
+    Thread.sleep(8_000);
+    signal(run, "CONT");
+    Thread.sleep(3_000); // the heartbeats found late
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(0, r.status(), r.toString());
+    assertOnlyProgress(r);
+    List<String> foreign = r.errLines().stream().filter(l -> !VENTI_LINE.matcher(l).matches()).toList();
+    assertTrue(foreign.size() <= 1, "more than one line beyond progress: " + foreign + "\n" + r);
+    assertEquals(0, IndexDiff.verify(dir.resolve("venti.conf")).status());
+    assertEquals(arenas, IndexBytes.sha256(dir.resolve("arenas0.img")));
+  }
+
+  /** venti-spark's own lines of a rebuild: its log lines (plan, sections written, done) and progress. */
+  static final Pattern VENTI_LINE = Pattern.compile("\\d{4}/\\d{4} \\d\\d:\\d\\d:\\d\\d (?:[\\d,]+ clumps, .*|plan: .*"
+      + "|\\S+: .* written|\\S+: bloom filter written, .*|done arenaentries=.*|(?:read|check|write|bloom)[^:]*: .*)");
+
+  /** Sends SIG{@code name} to the run: its JVM, which the launcher execs. */
+  static void signal(Launcher.Started run, String name) {
+    Launcher.Run k = Launcher.exec(List.of("kill", "-s", name, Long.toString(run.process().pid())), Map.of());
+    assertEquals(0, k.status(), k.toString());
+  }
+
+  static void awaitFile(Path file, Launcher.Started run) throws InterruptedException {
+    for (int i = 0; i < 1200 && !Files.exists(file); i++) {
+      if (!run.process().isAlive()) {
+        throw new AssertionError("ended before " + file + ": " + run.await());
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(Files.exists(file), "no " + file);
+  }
+
+  /** The report says the run failed with {@code line}. */
+  static void assertReport(Path report, String line) throws IOException {
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertEquals(1, json.get("exitCode").asInt(), json.toString());
+    assertEquals("failed", json.get("status").asText(), json.toString());
+    assertEquals(line, json.get("message").asText(), json.toString());
+  }
+
+  /** A rerun is not refused (the signalled run released its locks) and leaves a correct index. */
+  static void assertRerunRebuilds(Path dir, String arenas) {
+    Launcher.Run again = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+    assertEquals(0, again.status(), again.toString());
+    assertEquals(0, IndexDiff.verify(dir.resolve("venti.conf")).status());
+    assertEquals(arenas, IndexBytes.sha256(dir.resolve("arenas0.img")));
+  }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import ventispark.testing.Cli;
 import ventispark.testing.ClusterSpark;
+import ventispark.testing.ExecutorLoss;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;

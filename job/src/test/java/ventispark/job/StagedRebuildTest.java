@@ -43,6 +43,7 @@ import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
 import ventispark.testing.MiniHdfs;
+import ventispark.testing.WriteFaults;
 import ventispark.write.IndexLocks;
 import ventispark.write.StageDir;
 import ventispark.write.StagedRange;

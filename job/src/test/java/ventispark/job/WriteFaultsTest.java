@@ -24,6 +24,7 @@ import ventispark.read.PartitionRef;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
+import ventispark.testing.WriteFaults;
 import ventispark.write.IndexLocks;
 import ventispark.write.WriteLedger;
 import ventispark.write.WritePlan;

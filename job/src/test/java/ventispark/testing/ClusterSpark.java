@@ -28,8 +28,9 @@ public final class ClusterSpark {
     Path target = Launcher.repo().resolve("job/target");
     Map<String, String> s = new LinkedHashMap<>();
     try {
+      // the test classes too: the executors' write tasks find the tests' WriteHooks (TestWriteHooks)
       s.put("spark.executor.extraClassPath", target.resolve("venti-spark-job.jar") + ":"
-          + Files.readString(target.resolve("classpath.txt")).trim());
+          + Files.readString(target.resolve("classpath.txt")).trim() + ":" + Launcher.testClasses());
       List<String> opens = Files.readAllLines(Launcher.repo().resolve("conf/java-module-options"));
       s.put("spark.executor.extraJavaOptions", opens.stream().map(String::trim).filter(l -> !l.isEmpty())
           .collect(Collectors.joining(" ")));

@@ -39,6 +39,11 @@ public final class Launcher {
     return Path.of(System.getProperty("venti.repo", "..")).toAbsolutePath().normalize();
   }
 
+  /** The compiled test classes (with their resources), for a child's class path. */
+  public static Path testClasses() {
+    return repo().resolve("job/target/test-classes");
+  }
+
   public static Run run(String... args) {
     return run(Map.of(), args);
   }
@@ -74,6 +79,8 @@ public final class Launcher {
           .redirectOutput(out.toFile()).redirectError(err.toFile()).directory(dir == null ? null : dir.toFile());
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
+      // the tests' WriteHooks (TestWriteHooks): a test may ask the run to pause, tear or lose an executor
+      pb.environment().put("VENTI_SPARK_TEST_CLASSPATH", testClasses().toString());
       pb.environment().putAll(env);
       return new Started(cmd, pb.start(), out, err);
     } catch (IOException e) {
