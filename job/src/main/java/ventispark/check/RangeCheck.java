@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import ventispark.format.BlockType;
 import ventispark.format.Bucket;
 import ventispark.format.Bytes;
@@ -75,7 +76,7 @@ public final class RangeCheck {
           }
         }
         if (differing <= maxReported) {
-          report.add(String.format("%s block 0x%x (bucket %d)", section, blockBase + (long) off, start + i));
+          report.add(String.format(Locale.ROOT, "%s block 0x%x (bucket %d)", section, blockBase + (long) off, start + i));
           report.addAll(lines);
         }
       }
@@ -126,7 +127,7 @@ public final class RangeCheck {
 
   /** The C checkindex's entry line: score, address, logical type, size, blocks. */
   static String format(byte[] b, int off) {
-    return String.format("%s %22d %3d %5d %3d", Bytes.hex(b, off, Venti.SCORE_SIZE), IEntry.addr(b, off),
+    return String.format(Locale.ROOT, "%s %22d %3d %5d %3d", Bytes.hex(b, off, Venti.SCORE_SIZE), IEntry.addr(b, off),
         BlockType.fromDisk(IEntry.type(b, off)), IEntry.size(b, off), IEntry.blocks(b, off));
   }
 }

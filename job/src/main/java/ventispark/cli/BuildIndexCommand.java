@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import ventispark.format.SizeParser;
 import ventispark.job.BuildIndex;
@@ -80,10 +81,10 @@ final class BuildIndexCommand {
       } finally {
         stages(report, shown);
       }
-      out.printf("%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
+      out.printf(Locale.ROOT, "%,d clumps, %,d buckets%n", s.clumps(), s.buckets());
       s.sections().forEach(r -> out.println(r.line()));
       if (s.bloomBits() >= 0) {
-        out.printf("bloom: %,d bits set%n", s.bloomBits());
+        out.printf(Locale.ROOT, "bloom: %,d bits set%n", s.bloomBits());
       }
       if (s.reverseIndex() != null) {
         out.println("reverse index: " + s.reverseIndex());
@@ -104,7 +105,7 @@ final class BuildIndexCommand {
         }
       }
       if (options.dropDuplicates()) {
-        out.printf("dropped %,d duplicate copies (--drop-duplicates)%n", s.dropped());
+        out.printf(Locale.ROOT, "dropped %,d duplicate copies (--drop-duplicates)%n", s.dropped());
       }
       out.println(s.timeLine());
       return ExitCode.OK.code;
@@ -134,15 +135,15 @@ final class BuildIndexCommand {
         report.put("config", conf).counters(s.arenaEntries(), s.indexed(), s.skipped())
             .timing(s.millis(), s.phaseMillis(), s.shuffleBytes()).fill(fill);
       }
-      fill.sections().forEach(r -> out.printf("%s; mean fill %.1f%n", r.line(), r.meanFill()));
-      out.printf("entries: arenaentries=%,d indexed=%,d (nskip=%,d)%n", s.arenaEntries(), s.indexed(), s.skipped());
+      fill.sections().forEach(r -> out.printf(Locale.ROOT, "%s; mean fill %.1f%n", r.line(), r.meanFill()));
+      out.printf(Locale.ROOT, "entries: arenaentries=%,d indexed=%,d (nskip=%,d)%n", s.arenaEntries(), s.indexed(), s.skipped());
       out.println(BuildSummary.timeLine(s.millis(), s.phaseMillis(), s.shuffleBytes()));
       if (fill.overflows()) {
         out.println("overflow: " + fill.overflowMessage());
         err.println("venti-spark: " + fill.overflowMessage());
         return ExitCode.OVERFLOW.code;
       }
-      out.printf("fits: the fullest bucket is %.0f%% full; nothing was written%n", fill.growthNeeded() * 100);
+      out.printf(Locale.ROOT, "fits: the fullest bucket is %.0f%% full; nothing was written%n", fill.growthNeeded() * 100);
       return ExitCode.OK.code;
     }
   }

@@ -1,6 +1,7 @@
 package ventispark.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.CheckIndex;
 
@@ -41,16 +42,16 @@ final class CheckIndexCommand {
         out.println("# diff actual correct");
         r.report().forEach(out::println);
         if (r.differingBuckets() > options.maxReported()) {
-          out.printf("... %,d more buckets differ%n", r.differingBuckets() - options.maxReported());
+          out.printf(Locale.ROOT, "... %,d more buckets differ%n", r.differingBuckets() - options.maxReported());
         }
       }
-      out.printf("checked %,d buckets: %,d entries expected, %,d on disk; %,d buckets differ: %,d entries on disk "
+      out.printf(Locale.ROOT, "checked %,d buckets: %,d entries expected, %,d on disk; %,d buckets differ: %,d entries on disk "
           + "and not expected (<), %,d expected and missing (>)%n", r.buckets(), r.entriesExpected(), r.entriesOnDisk(),
           r.differingBuckets(), r.extra(), r.missing());
       if (r.bloomMissingBits() == 0 && r.bloomSpuriousBits() == 0) {
         out.println("bloom filter: correct");
       } else if (r.bloomMissingBits() >= 0) {
-        out.printf("bloom filter: %,d missing bits, %,d spurious bits%s%n", r.bloomMissingBits(), r.bloomSpuriousBits(),
+        out.printf(Locale.ROOT, "bloom filter: %,d missing bits, %,d spurious bits%s%n", r.bloomMissingBits(), r.bloomSpuriousBits(),
             r.bloomMissingBits() == 0 ? " (spurious bits only cost false positives)" : "");
       }
       out.println(r.correct() ? "checkindex: index is correct" : "checkindex: errors found");

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.create.BloomFormatter;
 import ventispark.create.ISectFormatter;
@@ -128,9 +129,9 @@ final class FormatCommand {
       ISectFormatter.write(ch, t.lo(), partSize, h, t.exists());
       ch.force(true);
     }
-    String note = !t.exists() ? String.format(", new sparse file of %,d bytes", partSize)
+    String note = !t.exists() ? String.format(Locale.ROOT, ", new sparse file of %,d bytes", partSize)
         : version == 1 ? ", old contents zeroed" : "";
-    out.printf("%s: index section %s, version %d, %,d buckets of %d entries (%,d-byte blocks), %,d bytes for index map%s%n",
+    out.printf(Locale.ROOT, "%s: index section %s, version %d, %,d buckets of %d entries (%,d-byte blocks), %,d bytes for index map%s%n",
         t.display(), name, version, h.blocks(), Bucket.capacity(blockSize), blockSize, h.tableSize(), note);
   }
 
@@ -173,7 +174,7 @@ final class FormatCommand {
     IndexFormatter.Plan plan = IndexFormatter.plan(indexName, headers, arenas);
     IndexFormatter.check(files, plan, headers, arenas.size());
     if (plan.divisorRaised()) {
-      out.printf("warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
+      out.printf(Locale.ROOT, "warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
           plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
     }
     for (int i = 0; i < targets.size(); i++) {
@@ -184,12 +185,12 @@ final class FormatCommand {
     }
     for (int i = 0; i < targets.size(); i++) {
       ISectHeader h = plan.headers().get(i);
-      out.printf("%s: section %s of index %s, buckets [%d, %d) in its %,d blocks%n", files.get(i), h.name(), indexName,
+      out.printf(Locale.ROOT, "%s: section %s of index %s, buckets [%d, %d) in its %,d blocks%n", files.get(i), h.name(), indexName,
           h.start(), h.stop(), h.blocks());
     }
     List<MapTable.Entry> amap = plan.config().arenas();
     long storage = amap.isEmpty() ? 0 : amap.get(amap.size() - 1).stop() - Venti.INDEX_BASE;
-    out.printf("index %s: %,d arenas, %,d index buckets, %,d bytes storage%n", indexName, arenas.size(),
+    out.printf(Locale.ROOT, "index %s: %,d arenas, %,d index buckets, %,d bytes storage%n", indexName, arenas.size(),
         plan.headers().get(plan.headers().size() - 1).stop(), storage);
   }
 
@@ -238,8 +239,8 @@ final class FormatCommand {
       ch.force(true);
     }
     String note = !t.exists() ? ", new sparse file"
-        : filter < t.size() ? String.format(", using %,d of the partition's %,d bytes", filter, t.size()) : "";
-    out.printf("%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n", t.display(), filter,
+        : filter < t.size() ? String.format(Locale.ROOT, ", using %,d of the partition's %,d bytes", filter, t.size()) : "";
+    out.printf(Locale.ROOT, "%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n", t.display(), filter,
         nhash, BloomFormatter.bestScores(h), note);
   }
 

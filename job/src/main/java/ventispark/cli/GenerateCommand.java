@@ -2,6 +2,7 @@ package ventispark.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.GeneratorOptions;
 import ventispark.format.SizeParser;
@@ -83,12 +84,12 @@ final class GenerateCommand {
     }
     ArchiveGenerator.Result r = generator.write(dir, force);
     out.println(describe(r));
-    out.printf("in %.1f s; rebuild its index with: venti-spark buildindex %s%n", r.millis() / 1000.0, r.config());
+    out.printf(Locale.ROOT, "in %.1f s; rebuild its index with: venti-spark buildindex %s%n", r.millis() / 1000.0, r.config());
     return ExitCode.OK.code;
   }
 
   static String describe(ArchiveGenerator.Result r) {
-    return String.format("wrote %s: %,d clumps (%,d corrupt) in %d arenas on %d arena partitions (%,d MiB), "
+    return String.format(Locale.ROOT, "wrote %s: %,d clumps (%,d corrupt) in %d arenas on %d arena partitions (%,d MiB), "
         + "%d index sections (%,d MiB)", r.config(), r.clumps(), r.corrupt(), r.arenas(), r.partitions(),
         r.arenaBytes() >> 20, r.sections(), r.indexBytes() >> 20);
   }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.format.FormatException;
 import ventispark.job.BuildReverseIndex;
@@ -47,7 +48,7 @@ final class ReverseCommand {
     String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark reverse build " + conf)) {
       BuildReverseIndex.Result r = new BuildReverseIndex(spark.sc).run(conf, dir);
-      out.printf("wrote %s: %,d records in %.1f s%n", r.file(), r.entries(), r.millis() / 1000.0);
+      out.printf(Locale.ROOT, "wrote %s: %,d records in %.1f s%n", r.file(), r.entries(), r.millis() / 1000.0);
       return ExitCode.OK.code;
     }
   }
@@ -73,7 +74,7 @@ final class ReverseCommand {
         return ExitCode.DIFFERS.code;
       }
       String problem = compare(want, fresh);
-      out.println(problem == null ? want + ": correct, " + String.format("%,d", fresh.entries()) + " records"
+      out.println(problem == null ? want + ": correct, " + String.format(Locale.ROOT, "%,d", fresh.entries()) + " records"
           : want + ": " + problem);
       return problem == null ? ExitCode.OK.code : ExitCode.DIFFERS.code;
     } finally {

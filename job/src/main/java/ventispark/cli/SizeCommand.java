@@ -2,6 +2,7 @@ package ventispark.cli;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.format.Bucket;
 import ventispark.format.Venti;
@@ -107,7 +108,7 @@ final class SizeCommand {
           + (blockSize < Venti.MAX_DISK_BLOCK ? "; use a larger --block-size" : "; no Venti index holds that many"));
     }
 
-    out.printf("entries: %,d (%,d clumps × --growth %s); bucket capacity %d entries (%,d-byte buckets)%n", entries,
+    out.printf(Locale.ROOT, "entries: %,d (%,d clumps × --growth %s); bucket capacity %d entries (%,d-byte buckets)%n", entries,
         clumps, BigDecimal.valueOf(growth).stripTrailingZeros().toPlainString(), Bucket.capacity(blockSize), blockSize);
     String target = IndexSizing.formatProbability(Math.log10(maxOverflow));
     int status = ExitCode.OK.code;
@@ -123,7 +124,7 @@ final class SizeCommand {
       }
     }
     out.println("recommended: " + describe(IndexSizing.fill(entries, best)));
-    out.printf("format each with: venti-spark format isect --block-size %d --size %d NAME FILE%n", blockSize,
+    out.printf(Locale.ROOT, "format each with: venti-spark format isect --block-size %d --size %d NAME FILE%n", blockSize,
         best.sectionSize());
     return status;
   }
@@ -131,11 +132,11 @@ final class SizeCommand {
   private static String describe(IndexSizing.Fill f) {
     IndexSizing.Geometry g = f.geometry();
     long blocks = g.sections() * g.blocksPerSection();
-    return String.format("%d section%s of %,d bytes, %,d buckets (div %,d): mean fill %.2f (%.1f%%),"
+    return String.format(Locale.ROOT, "%d section%s of %,d bytes, %,d buckets (div %,d): mean fill %.2f (%.1f%%),"
         + " expected fullest %.1f of %d, P(any bucket overflows) %s", g.sections(), g.sections() == 1 ? "" : "s",
         g.sectionSize(), g.buckets(), g.div(), f.meanFill(), 100 * f.meanFill() / f.capacity(), f.expectedMax(),
         f.capacity(), IndexSizing.formatProbability(f.log10Overflow()))
-        + (g.div() == 100 && blocks > g.buckets() ? String.format("; only %,d of the %,d blocks are used (an index"
+        + (g.div() == 100 && blocks > g.buckets() ? String.format(Locale.ROOT, "; only %,d of the %,d blocks are used (an index"
             + " has at most %,d buckets)", g.buckets(), blocks, IndexSizing.MAX_BUCKETS) : "");
   }
 
@@ -164,10 +165,10 @@ final class SizeCommand {
     if (clumps > 0) {
       // Future clumps like the present ones: log bytes plus a 25-byte directory entry each.
       double perClump = (double) used / clumps + Venti.CLUMP_INFO_SIZE;
-      hint = String.format("; filling the unsealed arenas would add about %,d clumps (--growth %.2f)",
+      hint = String.format(Locale.ROOT, "; filling the unsealed arenas would add about %,d clumps (--growth %.2f)",
           (long) (free / perClump), 1 + free / perClump / clumps);
     }
-    out.printf("clumps: %,d in %d arenas of %d arena partition%s (memstats)%s%n", clumps, arenas, partitions,
+    out.printf(Locale.ROOT, "clumps: %,d in %d arenas of %d arena partition%s (memstats)%s%n", clumps, arenas, partitions,
         partitions == 1 ? "" : "s", hint);
     return clumps;
   }

@@ -1,6 +1,7 @@
 package ventispark.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.job.ApplyStage;
 
@@ -37,11 +38,11 @@ final class StageCommand {
     String dir = ventispark.read.PartitionRef.absolute(args.value("DIR")); // as buildindex --stage resolved it
     String conf = args.single("CONF");
     ApplyStage.Result r = ApplyStage.run(dir, conf, new Configuration(), write);
-    String what = String.format("%,d ranges, %,d bytes, %,d entries%s", r.ranges(), r.bytes(), r.entries(),
-        r.bloomBits() >= 0 ? String.format(", bloom filter with %,d bits set", r.bloomBits()) : "");
+    String what = String.format(Locale.ROOT, "%,d ranges, %,d bytes, %,d entries%s", r.ranges(), r.bytes(), r.entries(),
+        r.bloomBits() >= 0 ? String.format(Locale.ROOT, ", bloom filter with %,d bits set", r.bloomBits()) : "");
     out.println(write ? "wrote " + String.join(", ", r.partitions()) + " from " + dir + ": " + what
         : dir + ": a whole stage of " + String.join(", ", r.partitions()) + ": " + what + "; nothing was written");
-    out.printf("time %.1f s%n", r.millis() / 1000.0);
+    out.printf(Locale.ROOT, "time %.1f s%n", r.millis() / 1000.0);
     if (report != null) {
       report.put("config", conf).put("stage", dir).put("written", write).put("partitions", r.partitions())
           .put("ranges", r.ranges()).put("bytes", r.bytes()).put("entries", r.entries())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -229,7 +230,7 @@ public final class ArchiveGenerator {
   private void reportProgress(long done, long nanos) {
     if (progress != null && done > 0) {
       double seconds = nanos / 1e9;
-      progress.printf("generate: %,d of %,d clumps, %.0f s, about %.0f s left%n", done, options.clumps, seconds,
+      progress.printf(Locale.ROOT, "generate: %,d of %,d clumps, %.0f s, about %.0f s left%n", done, options.clumps, seconds,
           seconds * (options.clumps - done) / done);
     }
   }

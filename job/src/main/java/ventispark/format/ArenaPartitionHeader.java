@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /**
  * Arena partition header (FORMAT.md 3.1), a 512-byte block at {@link Venti#PART_BLANK}:
  *
@@ -17,7 +19,7 @@ public record ArenaPartitionHeader(int version, int blockSize, long arenaBase) {
   public static ArenaPartitionHeader decode(String file, byte[] b) {
     long at = Venti.PART_BLANK;
     if (Bytes.u32(b, 0) != Venti.ARENA_PART_MAGIC) {
-      throw FormatException.at(file, at, String.format("bad arena partition magic 0x%08x (want 0x%08x)",
+      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad arena partition magic 0x%08x (want 0x%08x)",
           Bytes.u32(b, 0), Venti.ARENA_PART_MAGIC));
     }
     int version = Bytes.u32(b, 4);

@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /**
  * Arena trailer (FORMAT.md 4.3), the arena's last block; authoritative for the arena's state.
  *
@@ -19,7 +21,7 @@ public record ArenaTrailer(int version, String name, ArenaStats diskStats, Arena
 
   public static ArenaTrailer decode(String file, long at, byte[] b, int off) {
     if (Bytes.u32(b, off) != Venti.ARENA_MAGIC) {
-      throw FormatException.at(file, at, String.format("bad arena trailer magic 0x%08x (want 0x%08x)",
+      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad arena trailer magic 0x%08x (want 0x%08x)",
           Bytes.u32(b, off), Venti.ARENA_MAGIC));
     }
     int version = Bytes.u32(b, off + 4);

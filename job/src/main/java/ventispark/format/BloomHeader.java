@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /**
  * Bloom filter header (FORMAT.md 8.1), at offset 0 of the bloom partition (no PartBlank):
  *
@@ -13,7 +15,7 @@ public record BloomHeader(int nhash, int size) implements java.io.Serializable {
 
   public static BloomHeader decode(String file, byte[] b) {
     if (Bytes.u32(b, 0) != Venti.BLOOM_MAGIC) {
-      throw FormatException.at(file, 0, String.format("bad bloom filter magic 0x%08x (want 0x%08x)",
+      throw FormatException.at(file, 0, String.format(Locale.ROOT, "bad bloom filter magic 0x%08x (want 0x%08x)",
           Bytes.u32(b, 0), Venti.BLOOM_MAGIC));
     }
     int version = Bytes.u32(b, 4);

@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /**
  * Malformed or inconsistent on-disk data or configuration text. The message names the file (and
  * the offset or line where one applies) so that the user can find the bad bytes. Messages are
@@ -50,13 +52,13 @@ public class FormatException extends RuntimeException {
         if (isPrintable(cp)) {
           b.appendCodePoint(cp);
         } else {
-          b.append(String.format("\\U%08x", cp));
+          b.append(String.format(Locale.ROOT, "\\U%08x", cp));
         }
         k++;
       } else if (isPrintable(c)) {
         b.append(c);
       } else {
-        b.append(c <= 0xFF ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+        b.append(c <= 0xFF ? String.format(Locale.ROOT, "\\x%02x", (int) c) : String.format(Locale.ROOT, "\\u%04x", (int) c));
       }
     }
     return b.toString();

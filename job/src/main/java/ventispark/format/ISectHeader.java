@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /**
  * Index section header (FORMAT.md 7.1), a 512-byte block at {@link Venti#PART_BLANK}:
  *
@@ -17,7 +19,7 @@ public record ISectHeader(int version, String name, String index, int blockSize,
   public static ISectHeader decode(String file, byte[] b) {
     long at = Venti.PART_BLANK;
     if (Bytes.u32(b, 0) != Venti.ISECT_MAGIC) {
-      throw FormatException.at(file, at, String.format("bad index section magic 0x%08x (want 0x%08x)",
+      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad index section magic 0x%08x (want 0x%08x)",
           Bytes.u32(b, 0), Venti.ISECT_MAGIC));
     }
     int version = Bytes.u32(b, 4);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -134,7 +135,7 @@ public final class BuildIndex {
       bloomBits = BloomBuilder.build(c.shuffle().splitIds(), plan.splits(), sc.defaultParallelism(), archive, c.conf(),
           bloom, ledger);
       phases.lap("bloom");
-      LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format("%,d", bloomBits));
+      LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format(Locale.ROOT, "%,d", bloomBits));
     }
     sc.setJobDescription(null);
     return summarize(c, "wrote", written, bloomBits, reverseIndex, options.dropDuplicates());
@@ -219,8 +220,8 @@ public final class BuildIndex {
 
   static void logPlan(RebuildPlan plan) {
     Archive a = plan.archive();
-    LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format("%,d", a.clumps()),
-        String.format("%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
+    LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format(Locale.ROOT, "%,d", a.clumps()),
+        String.format(Locale.ROOT, "%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
     LOG.info("plan: {} map splits, {} reduce partitions", plan.splits().size(), plan.partitioner().numPartitions());
   }
 

@@ -1,6 +1,7 @@
 package ventispark.job;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import ventispark.plan.FillReport;
 
@@ -21,7 +22,7 @@ public record BuildSummary(long clumps, long buckets, long arenaEntries, long in
 
   /** The C tool's last line: {@code done arenaentries=N indexed=N (nskip=N)}. */
   public String doneLine() {
-    return String.format("done arenaentries=%,d indexed=%,d (nskip=%,d)", arenaEntries, indexed, skipped);
+    return String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=%,d)", arenaEntries, indexed, skipped);
   }
 
   /** {@code time 1.0 s (load 0.0, read 0.6, check 0.1, sort and write 0.3); shuffle 28,942,536 bytes}. */
@@ -30,12 +31,12 @@ public record BuildSummary(long clumps, long buckets, long arenaEntries, long in
   }
 
   public static String timeLine(long millis, Map<String, Long> phaseMillis, long shuffleBytes) {
-    StringBuilder b = new StringBuilder(String.format("time %.1f s (", millis / 1000.0));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "time %.1f s (", millis / 1000.0));
     String sep = "";
     for (Map.Entry<String, Long> e : phaseMillis.entrySet()) {
-      b.append(sep).append(String.format("%s %.1f", e.getKey(), e.getValue() / 1000.0));
+      b.append(sep).append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1000.0));
       sep = ", ";
     }
-    return b.append(String.format("); shuffle %,d bytes", shuffleBytes)).toString();
+    return b.append(String.format(Locale.ROOT, "); shuffle %,d bytes", shuffleBytes)).toString();
   }
 }

@@ -2,6 +2,7 @@ package ventispark.job;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.spark.HashPartitioner;
@@ -126,7 +127,7 @@ public final class EntryShuffle {
       int ranges = plan.partitioner().numPartitions();
       long fillBytes = LongStream.of(bytes).skip(ranges).sum();
       LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
-          String.format("%,d", LongStream.of(bytes).limit(ranges).sum()), String.format("%,d", fillBytes));
+          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(ranges).sum()), String.format(Locale.ROOT, "%,d", fillBytes));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -201,7 +202,7 @@ final class ProgressCounts extends SparkListener {
     long total = plan.splits().stream().mapToLong(ArenaSplit::clumps).sum();
     long arenas = plan.splits().stream().mapToLong(x -> x.arenas().size()).sum();
     long millis = System.currentTimeMillis() - readStart;
-    String counts = String.format("%,d/%,d arenas, %,d/%,d entries, %s shuffled", arenasRead, arenas, entriesRead,
+    String counts = String.format(Locale.ROOT, "%,d/%,d arenas, %,d/%,d entries, %s shuffled", arenasRead, arenas, entriesRead,
         total, ProgressRate.bytes(shuffleBytes));
     return (done ? "read done: " : "read: ") + counts + "; "
         + ProgressRate.of(entriesRead, total, millis, "entries", done);
@@ -216,7 +217,7 @@ final class ProgressCounts extends SparkListener {
       long size = s.header().blockSize();
       doneBytes += bucketsWritten[i] * size;
       totalBytes += bucketsPlanned[i] * size;
-      b.append(String.format("%s %,d/%,d buckets %s/%s, ", s.ref().display(), bucketsWritten[i], bucketsPlanned[i],
+      b.append(String.format(Locale.ROOT, "%s %,d/%,d buckets %s/%s, ", s.ref().display(), bucketsWritten[i], bucketsPlanned[i],
           ProgressRate.bytes(bucketsWritten[i] * size), ProgressRate.bytes(bucketsPlanned[i] * size)));
     }
     b.setLength(b.length() - 2);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,7 +28,7 @@ public final class ProgressDisplay implements AutoCloseable {
   public static final long DEFAULT_INTERVAL_SECONDS = 10;
   /** How often a live line is redrawn. */
   static final long LIVE_REDRAW_MILLIS = 500;
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy/MMdd HH:mm:ss");
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy/MMdd HH:mm:ss", Locale.ROOT);
   private static final Map<SparkContext, ProgressCounts> ATTACHED = new ConcurrentHashMap<>();
 
   private final SparkContext sc;

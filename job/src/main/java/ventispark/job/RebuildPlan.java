@@ -3,6 +3,7 @@ package ventispark.job;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import ventispark.format.FormatException;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.PartitionPlanner;
@@ -44,7 +45,7 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
   public String describeRead() {
     String parts = archive.partitions().stream().map(p -> p.ref().display()).distinct()
         .collect(java.util.stream.Collectors.joining(", "));
-    return String.format("%d arenas of %s in %d read tasks", archive.arenas().size(), parts, splits.size());
+    return String.format(Locale.ROOT, "%d arenas of %s in %d read tasks", archive.arenas().size(), parts, splits.size());
   }
 
   /** For Spark's UI and logs: {@code isect0.img, isect1.img in 10 bucket ranges}. */

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkException;
@@ -90,7 +91,7 @@ final class ReverseIndexOutput {
           LOG.info("{}: removed, it belonged to an earlier index", stale);
         }
       }
-      LOG.info("{}: {} records", out, String.format("%,d", entries));
+      LOG.info("{}: {} records", out, String.format(Locale.ROOT, "%,d", entries));
       return new Result(out, entries, indexSum);
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);

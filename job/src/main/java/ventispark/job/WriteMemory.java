@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import java.util.Locale;
 import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,7 +51,7 @@ final class WriteMemory {
     long need = range * atOnce;
     long usable = (long) ((heap - SPARK_RESERVED) * fraction);
     if (need > usable) {
-      throw new WriteMemoryException(String.format("write tasks build bucket ranges of up to %s in memory, %d at a"
+      throw new WriteMemoryException(String.format(Locale.ROOT, "write tasks build bucket ranges of up to %s in memory, %d at a"
           + " time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it above Spark's"
           + " 300 MiB); lower -M or raise --partitions (or give the executors more memory: %s)", mib(range), atOnce,
           mib(need), mib(usable), mib(heap), memoryOption));
@@ -70,6 +71,6 @@ final class WriteMemory {
   }
 
   private static String mib(long bytes) {
-    return String.format("%,d MiB", (bytes + (1 << 20) - 1) >> 20);
+    return String.format(Locale.ROOT, "%,d MiB", (bytes + (1 << 20) - 1) >> 20);
   }
 }

@@ -3,6 +3,7 @@ package ventispark.plan;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import ventispark.read.Archive;
 import ventispark.read.IndexSection;
 
@@ -23,8 +24,8 @@ public record FillReport(List<SectionFill> sections, long indexBuckets) implemen
 
     /** {@code isect0.img: 3,706 buckets, 500,483 entries in 3,706 buckets, fullest 182/215}. */
     public String line() {
-      return String.format("%s: %,d buckets, %,d entries in %,d buckets, fullest %d/%d%s", name, buckets, entries,
-          nonEmpty, maxFill, capacity, overflowCount == 0 ? "" : String.format(", %,d overflowing", overflowCount));
+      return String.format(Locale.ROOT, "%s: %,d buckets, %,d entries in %,d buckets, fullest %d/%d%s", name, buckets, entries,
+          nonEmpty, maxFill, capacity, overflowCount == 0 ? "" : String.format(Locale.ROOT, ", %,d overflowing", overflowCount));
     }
   }
 
@@ -83,7 +84,7 @@ public record FillReport(List<SectionFill> sections, long indexBuckets) implemen
     double factor = growthNeeded();
     long needBuckets = (long) Math.ceil(indexBuckets * factor);
     long[] o = first.overflows().get(0);
-    return String.format("%s: bucket overflow: bucket %d holds %d entries, capacity %d (%d-byte buckets); %,d buckets "
+    return String.format(Locale.ROOT, "%s: bucket overflow: bucket %d holds %d entries, capacity %d (%d-byte buckets); %,d buckets "
             + "overflow, the fullest (bucket %d in %s) holds %d. The index must be about %.0f%% larger (at least %,d "
             + "buckets instead of %,d). Nothing was written.",
         first.name(), o[0], o[1], first.capacity(), first.blockSize(), overflowCount(), worst.maxFillBucket(),

@@ -1,5 +1,6 @@
 package ventispark.plan;
 
+import java.util.Locale;
 import ventispark.create.ISectFormatter;
 import ventispark.format.Bucket;
 
@@ -266,7 +267,7 @@ public final class IndexSizing {
       return "0";
     }
     if (log10 >= -4) {
-      return String.format("%.3g", Math.pow(10, log10));
+      return String.format(Locale.ROOT, "%.3g", Math.pow(10, log10));
     }
     double exponent = Math.floor(log10);
     double mantissa = Math.pow(10, log10 - exponent);
@@ -274,6 +275,6 @@ public final class IndexSizing {
       mantissa = 1;
       exponent += 1;
     }
-    return String.format("%.1fe%s%02d", mantissa, exponent < 0 ? "-" : "+", (long) Math.abs(exponent));
+    return String.format(Locale.ROOT, "%.1fe%s%02d", mantissa, exponent < 0 ? "-" : "+", (long) Math.abs(exponent));
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.format.ArenaHead;
@@ -194,7 +195,7 @@ public final class ArchiveLoader {
     byte[] b = r.read(e.start(), 512);
     String problem = null;
     if (!ArenaHead.hasMagic(b, 0)) {
-      problem = String.format("bad arena header magic 0x%08x (want 0x%08x)", Bytes.u32(b, 0), Venti.ARENA_HEAD_MAGIC);
+      problem = String.format(Locale.ROOT, "bad arena header magic 0x%08x (want 0x%08x)", Bytes.u32(b, 0), Venti.ARENA_HEAD_MAGIC);
     } else {
       ArenaHead head = ArenaHead.decode(b, 0);
       ArenaHead want = new ArenaHead(t.version(), t.name(), h.blockSize(), e.stop() - e.start(), t.clumpMagic());

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -75,7 +76,7 @@ public final class PartitionReader implements Closeable {
       case 0040000 -> "a directory";
       case 0010000 -> "a FIFO (named pipe)";
       case 0140000 -> "a socket";
-      default -> String.format("a file of type 0%o", type);
+      default -> String.format(Locale.ROOT, "a file of type 0%o", type);
     };
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import ventispark.format.Bytes;
 import ventispark.format.FormatException;
@@ -93,7 +94,7 @@ public final class ReverseIndexFile implements AutoCloseable {
       }
       byte[] h = read(0, HEADER_SIZE);
       if (Bytes.u32(h, 0) != MAGIC) {
-        throw FormatException.at(file.toString(), 0, String.format("bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
+        throw FormatException.at(file.toString(), 0, String.format(Locale.ROOT, "bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
       }
       if (Bytes.u32(h, 4) < VERSION) {
         throw FormatException.at(file.toString(), 4, "reverse index version " + Bytes.u32(h, 4)

@@ -1,5 +1,6 @@
 package ventispark.reverse;
 
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.format.BlockType;
 import ventispark.format.Bytes;
@@ -27,7 +28,7 @@ public final class ReverseLookup {
       String arena, long entryInArena, long onDiskSize) {
 
     public String describe() {
-      return String.format("address %d (log rank %d): score %s, type %s, size %d, %d blocks; bucket %d slot %d; arena "
+      return String.format(Locale.ROOT, "address %d (log rank %d): score %s, type %s, size %d, %d blocks; bucket %d slot %d; arena "
           + "%s entry %d; %d bytes on disk with its clump header", addr, rank, score, type, size, blocks, bucket, slot,
           arena, entryInArena, onDiskSize);
     }

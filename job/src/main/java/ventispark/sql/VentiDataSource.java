@@ -1,5 +1,6 @@
 package ventispark.sql;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
@@ -79,7 +80,7 @@ public final class VentiDataSource implements TableProvider, DataSourceRegister 
 
     @Override
     public String name() {
-      return "venti." + table.name().toLowerCase() + "(" + config + ")";
+      return "venti." + table.name().toLowerCase(Locale.ROOT) + "(" + config + ")";
     }
 
     @Override

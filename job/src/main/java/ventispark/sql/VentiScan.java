@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -103,7 +104,7 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
 
   @Override
   public String description() {
-    return "venti " + table.name().toLowerCase() + " of " + config + (arenas == null ? "" : " arenas " + arenas);
+    return "venti " + table.name().toLowerCase(Locale.ROOT) + " of " + config + (arenas == null ? "" : " arenas " + arenas);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
 import java.util.Map;
 import ventispark.format.FormatException;
 
@@ -37,7 +38,7 @@ public final class LockDir {
       int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
       String why = (mode & 0170000) != 0040000 ? "is not a directory"
           : (Integer) a.get("uid") != me ? "belongs to another user (uid " + a.get("uid") + ", this run is uid " + me + ")"
-          : (mode & 0022) != 0 ? String.format("can be written by other users (mode %03o)", mode & 0777) : null;
+          : (mode & 0022) != 0 ? String.format(Locale.ROOT, "can be written by other users (mode %03o)", mode & 0777) : null;
       if (why != null) {
         throw refused(dir + " " + why);
       }

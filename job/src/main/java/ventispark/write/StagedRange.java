@@ -1,6 +1,7 @@
 package ventispark.write;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * One file of a staged rebuild ({@link StageDir}): the bytes of a contiguous piece of one index
@@ -21,12 +22,12 @@ public record StagedRange(String file, long start, long stop, long offset, long 
 
   /** {@code 01-isect1.0000000512-0000001024.buckets}: section position and name, bucket range. */
   public static String sectionFile(int position, String section, long start, long stop) {
-    return String.format("%02d-%s.%010d-%010d.buckets", position, section.replaceAll("[^A-Za-z0-9_-]", "_"), start,
+    return String.format(Locale.ROOT, "%02d-%s.%010d-%010d.buckets", position, section.replaceAll("[^A-Za-z0-9_-]", "_"), start,
         stop);
   }
 
   /** {@code bloom.0000000000-0001048576.bytes}: the filter's byte range. */
   public static String bloomFile(long first, long end) {
-    return String.format("bloom.%010d-%010d.bytes", first, end);
+    return String.format(Locale.ROOT, "bloom.%010d-%010d.bytes", first, end);
   }
 }

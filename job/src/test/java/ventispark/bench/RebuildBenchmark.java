@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -102,12 +103,12 @@ public final class RebuildBenchmark {
         Run med = results.get(results.size() / 2);
         double eps = med.entries() / med.wall();
         double jobEps = med.entries() / med.jobSeconds();
-        rows.add(String.format("| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
+        rows.add(String.format(Locale.ROOT, "| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
             n, c, med.wall(), results.get(0).wall(), results.get(results.size() - 1).wall(), eps, eps / c, jobEps / c,
             med.rssKiB() / 1024, med.shuffleBytes() / 1048576.0, med.jobSeconds(), med.phases(), floor.millis() / 1000.0,
             floor.directoryMillis() / 1000.0, floor.writeMillis() / 1000.0, med.wall() / (floor.millis() / 1000.0)));
         System.out.println(rows.get(rows.size() - 1));
-        costs.add(String.format("| %,d | %d | %s | %.2f |", n, c, perEntry(med, c), (double) med.shuffleBytes() / med.entries()));
+        costs.add(String.format(Locale.ROOT, "| %,d | %d | %s | %.2f |", n, c, perEntry(med, c), (double) med.shuffleBytes() / med.entries()));
       }
     }
     System.out.printf("%nmachine: %d cores, %s, Java %s, heap %s, median of %d runs, warm page cache%n",
@@ -132,9 +133,9 @@ public final class RebuildBenchmark {
     while (m.find()) {
       double ns = Double.parseDouble(m.group(2)) * 1e9 * cores / r.entries();
       total += ns;
-      out.add(String.format("%s %.0f", m.group(1), ns));
+      out.add(String.format(Locale.ROOT, "%s %.0f", m.group(1), ns));
     }
-    return String.format("%.0f: %s", total, String.join(", ", out));
+    return String.format(Locale.ROOT, "%.0f: %s", total, String.join(", ", out));
   }
 
   /** Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line. */

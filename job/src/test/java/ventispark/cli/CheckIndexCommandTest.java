@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -121,12 +122,12 @@ class CheckIndexCommandTest {
     assertEquals(2, c[0], r.out());
     assertEquals(1, c[1], r.out());
     assertEquals(1 + lost, c[2], r.out());
-    assertTrue(r.out().contains(String.format("isect0.img block 0x%x (bucket 5)", flipped)), r.out());
-    assertTrue(r.out().contains(String.format("isect0.img block 0x%x (bucket 17)", zeroed)), r.out());
+    assertTrue(r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 5)", flipped)), r.out());
+    assertTrue(r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 17)", zeroed)), r.out());
     String scoreOfFlipped = Bytes.hex(block, Venti.BUCKET_HEAD_SIZE + 38, 20);
     assertEquals(2, r.out().lines().filter(l -> l.startsWith("< " + scoreOfFlipped) || l.startsWith("> "
         + scoreOfFlipped)).count(), r.out());
-    assertTrue(r.out().contains("bloom filter: " + String.format("%,d", bits) + " missing bits, 0 spurious bits"),
+    assertTrue(r.out().contains("bloom filter: " + String.format(Locale.ROOT, "%,d", bits) + " missing bits, 0 spurious bits"),
         r.out());
     // The independent checker agrees on the buckets.
     IndexDiff.Result v = IndexDiff.run("verify", "--no-bloom", conf.toString());

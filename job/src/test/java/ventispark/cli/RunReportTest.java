@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +36,13 @@ class RunReportTest {
     assertEquals(0, j.get("exitCode").asInt());
     assertEquals("ok", j.get("status").asText());
     long indexed = j.get("counters").get("indexed").asLong();
-    assertTrue(r.out().contains(String.format("done arenaentries=%,d indexed=%,d (nskip=0)", indexed, indexed)),
+    assertTrue(r.out().contains(String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", indexed, indexed)),
         r.out());
     assertEquals(3, j.get("sections").size());
     long sum = 0;
     for (JsonNode s : j.get("sections")) {
       sum += s.get("entries").asLong();
-      assertTrue(r.out().contains(String.format("%s: %,d buckets, %,d entries", s.get("name").asText(),
+      assertTrue(r.out().contains(String.format(Locale.ROOT, "%s: %,d buckets, %,d entries", s.get("name").asText(),
           s.get("buckets").asLong(), s.get("entries").asLong())), r.out());
     }
     assertEquals(indexed, sum);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.apache.spark.SparkConf;
@@ -82,7 +83,7 @@ class ClusterIT {
       assertReference(name, work);
       long[] c = FixtureRebuildTest.referenceCounters(name);
       if (c != null) {
-        assertTrue(r.out().contains(String.format("done arenaentries=%,d indexed=%,d", c[0], c[1])), r.out());
+        assertTrue(r.out().contains(String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d", c[0], c[1])), r.out());
       }
       for (String f : files(work)) {
         clean.put(name + "/" + f, IndexBytes.sha256(work.resolve(f)));

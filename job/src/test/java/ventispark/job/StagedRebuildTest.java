@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -219,7 +220,7 @@ class StagedRebuildTest {
     assertEquals(0, j.get("exitCode").asInt());
     assertEquals(4, j.get("ranges").asInt());
     assertEquals(10_000, j.get("entries").asLong());
-    assertTrue(r.out().contains(String.format("bloom filter with %,d bits set", j.get("bloomBitsSet").asLong())),
+    assertTrue(r.out().contains(String.format(Locale.ROOT, "bloom filter with %,d bits set", j.get("bloomBitsSet").asLong())),
         r.out());
   }
 

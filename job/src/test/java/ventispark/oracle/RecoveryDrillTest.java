@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -368,7 +369,7 @@ class RecoveryDrillTest {
   }
 
   static String doneLine(long arenaEntries, long indexed) {
-    return String.format("done arenaentries=%,d indexed=%,d (nskip=0)", arenaEntries, indexed);
+    return String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", arenaEntries, indexed);
   }
 
   /** {arenaentries, indexed} of a summary. */

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,13 +112,13 @@ class ReverseIndexTest {
     Path dir = tmp.resolve("rev");
     Cli.Run r = Cli.run("buildindex", "--drop-duplicates", "--reverse-index", dir.toString(), conf);
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().contains(String.format("dropped %,d duplicate copies", entries.size() - distinct)), r.out());
+    assertTrue(r.out().contains(String.format(Locale.ROOT, "dropped %,d duplicate copies", entries.size() - distinct)), r.out());
     // What the C checkindex expects: one copy per score and type.
     Cli.Run c = Cli.run("checkindex", "--collapse-duplicates", conf);
     assertEquals(0, c.status(), c.out());
     Cli.Run plain = Cli.run("checkindex", conf);
     assertEquals(6, plain.status(), plain.out());
-    assertTrue(plain.out().contains(String.format("0 entries on disk and not expected (<), %,d expected and missing",
+    assertTrue(plain.out().contains(String.format(Locale.ROOT, "0 entries on disk and not expected (<), %,d expected and missing",
         entries.size() - distinct)), plain.out());
     // The kept copy is the highest address of each (score, type).
     java.util.Map<String, Long> highest = new java.util.HashMap<>();
