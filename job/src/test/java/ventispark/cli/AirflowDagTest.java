@@ -1,13 +1,11 @@
 package ventispark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.format.Bucket;
+import ventispark.format.ISectHeader;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -100,7 +100,7 @@ class AirflowDagTest {
     for (String t : List.of("plan", "buildindex", "verify")) {
       assertEquals("skipped", r.get(t).get("state").asText(), t);
     }
-    assertEquals(before, sha256(work), "a scheduled run that finds no differences writes nothing");
+    assertEquals(before, withoutReports(sha256(work)), "a scheduled run that finds no differences writes nothing");
     // The command line as the provider builds it from the connection, every template rendered.
     List<String> cmd = new ArrayList<>();
     r.get("checkindex").get("command").forEach(a -> cmd.add(a.asText()));
@@ -116,7 +116,13 @@ class AirflowDagTest {
 
   @Test
   void aDamagedIndexIsRebuiltAfterThePlanAndVerified() throws Exception {
-    Path work = Fixtures.workingCopy("basic", tmp.resolve("damaged"));
+    Path work = referenceCopy("basic", tmp.resolve("damaged"));
+    // A bucket with entries zeroed: its entries are missing from the index.
+    Path isect = work.resolve("isect0.img");
+    ISectHeader h = CheckIndexCommandTest.header(isect);
+    long zeroed = h.blockBase() + 17L * h.blockSize();
+    assertTrue(Bucket.count(CheckIndexCommandTest.read(isect, zeroed, h.blockSize()), 0, h.bucketMagic()) > 0);
+    CheckIndexCommandTest.write(isect, zeroed, new byte[h.blockSize()]);
     JsonNode r = runDag(work, Map.of(), "20260103T000000");
     assertTask(r, "checkindex", "success", 1, 6);
     assertEquals("plan", r.get("decide").get("return").asText());
@@ -129,20 +135,27 @@ class AirflowDagTest {
   }
 
   @Test
-  void anOverflowingIndexFailsThePlanWithoutRetriesAndNothingIsWritten() throws Exception {
+  void anArchiveThatOutgrewItsIndexFailsTheCheckWithoutRetriesAndNothingElseRuns() throws Exception {
     Path work = Fixtures.workingCopy("overflow", tmp.resolve("overflow"));
     Map<String, String> before = sha256(work);
-    JsonNode r = runDag(work, Map.of(), "20260104T000000");
-    assertTask(r, "checkindex", "success", 1, 6);
-    // plan may be retried twice, but not after exit status 4: a retry would only refuse again.
-    assertEquals("failed", r.get("plan").get("state").asText(), r.toString());
-    assertEquals(1, r.get("plan").get("tries").asInt(), r.toString());
-    assertTrue(r.get("plan").get("error").asText().startsWith("venti-spark exit status 4 (bucket overflow"), r.toString());
-    assertEquals("upstream_failed", r.get("buildindex").get("state").asText());
-    assertEquals("upstream_failed", r.get("verify").get("state").asText());
-    Map<String, String> after = sha256(work);
-    after.keySet().removeIf(f -> f.startsWith("reports/"));
-    assertEquals(before, after, "the archive and its index are byte-identical");
+    // Also by hand with rebuild=true: an index that cannot hold the arenas is not rebuilt.
+    JsonNode r = runDag(work, Map.of("rebuild", true), "20260104T000000");
+    // The check may be retried twice, but not after exit status 4: a retry would only refuse again.
+    JsonNode check = r.get("checkindex");
+    assertEquals("failed", check.get("state").asText(), r.toString());
+    assertEquals(1, check.get("tries").asInt(), r.toString());
+    assertTrue(check.get("error").asText().startsWith("venti-spark exit status 4 (bucket overflow"), r.toString());
+    for (String t : List.of("decide", "index_ok", "plan", "buildindex", "verify")) {
+      assertEquals("upstream_failed", r.get(t).get("state").asText(), t);
+    }
+    assertEquals(4, new ObjectMapper().readTree(work.resolve("reports/20260104T000000-checkindex.json").toFile())
+        .get("exitCode").asInt());
+    assertEquals(before, withoutReports(sha256(work)), "the archive and its index are byte-identical");
+  }
+
+  private static Map<String, String> withoutReports(Map<String, String> sums) {
+    sums.keySet().removeIf(f -> f.startsWith("reports/"));
+    return sums;
   }
 
   /** The branch alone (no Spark run): a manual trigger with rebuild=true rebuilds a correct index. */
