@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ContainerId;
+import ventispark.format.FormatException;
 
 /**
  * How the exit status of a command leaves the driver. Where the driver is a process of its own
@@ -23,7 +24,8 @@ import org.apache.hadoop.yarn.api.records.ContainerId;
  * {@code spark.yarn.maxAppAttempts} is read at submission, too late for the job to lower it) does
  * not run the command again: a refusal would only be refused again, and a rebuild that failed
  * while writing is the operator's to repeat, not a scheduler's to double. It ends with the status
- * of the first attempt's report, or 1 when no attempt of this application reported.
+ * of the first attempt's report, or 1 when no report of this application says how it ended
+ * (without {@code --report}, or when the first attempt's driver was lost before writing it).
  */
 final class DriverOutcome {
   private DriverOutcome() {}
@@ -88,29 +90,40 @@ final class DriverOutcome {
   private static int earlierAttempt(List<String> argv, ApplicationAttemptId attempt, PrintStream err) {
     String location = reportLocation(argv);
     JsonNode earlier = location == null ? null : RunReport.read(location);
-    String container = earlier == null || earlier.get("container") == null ? null : earlier.get("container").asText();
+    String container = earlier == null || !earlier.hasNonNull("container") ? null
+        : earlier.get("container").asText();
     ApplicationAttemptId wrote = null;
     try {
       wrote = container == null ? null : ContainerId.fromString(container).getApplicationAttemptId();
     } catch (IllegalArgumentException e) {
       // not a container's name: not this application's report
     }
-    String again = "attempt " + attempt.getAttemptId() + " of " + attempt.getApplicationId() + " did not run the"
-        + " command again";
+    String again = "attempt " + attempt.getAttemptId() + " of " + attempt.getApplicationId()
+        + " did not run the command again";
     if (wrote != null && wrote.getApplicationId().equals(attempt.getApplicationId())) {
       int status = earlier.get("exitCode").asInt();
       String message = earlier.hasNonNull("message") ? earlier.get("message").asText() : "";
-      err.println(message.isEmpty() ? "venti-spark: " + again + "; attempt " + wrote.getAttemptId() + " ended with"
-          + " exit status " + status : message + " (" + again + ")");
+      err.println(message.isEmpty()
+          ? "venti-spark: " + again + "; attempt " + wrote.getAttemptId() + " ended with exit status " + status
+          : message + " (" + again + ")");
       return status;
     }
-    String line = "venti-spark: failed: " + again + ": an earlier attempt ended without reporting its outcome;"
-        + " the index may be partly rewritten (run it again: a rerun rewrites it whole)";
+    // Nothing says what the earlier attempt did (no --report, or its driver was lost before writing
+    // it): it may have been writing, so the status is 1, as for any failure while working.
+    String line = "venti-spark: failed: " + again + ": no report (--report) of an earlier attempt says"
+        + " how it ended; the index may be partly rewritten (run it again: a rerun rewrites it whole)";
     err.println(line);
     if (location != null) {
-      String failed = new RunReport(location, argv.subList(argv.get(0).equals("--report") ? 2 : 1, argv.size())).write(ExitCode.FAILED.code, line);
+      List<String> command = argv.subList(argv.get(0).equals("--report") ? 2 : 1, argv.size());
+      String failed;
+      try {
+        failed = new RunReport(location, command).write(ExitCode.FAILED.code, line);
+      } catch (FormatException e) {
+        failed = e.getMessage();
+      }
       if (failed != null) {
-        err.println("venti-spark: --report " + failed);
+        err.println("venti-spark: --report " + failed + "; the exit status (1) is the attempt's");
+        err.println(line);
       }
     }
     return ExitCode.FAILED.code;
@@ -121,8 +134,8 @@ final class DriverOutcome {
     if (argv.size() >= 2 && argv.get(0).equals("--report")) {
       return argv.get(1);
     }
-    return !argv.isEmpty() && argv.get(0).startsWith("--report=") ? argv.get(0).substring("--report=".length())
-        : null;
+    return !argv.isEmpty() && argv.get(0).startsWith("--report=")
+        ? argv.get(0).substring("--report=".length()) : null;
   }
 
   /** The exit status's name ({@link ExitCode}), as the diagnostics show it. */

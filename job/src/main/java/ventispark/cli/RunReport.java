@@ -96,11 +96,13 @@ final class RunReport {
     try {
       FileSystem fs = f.getFileSystem(hadoop());
       fs.mkdirs(f.getParent());
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f.getParent(), "." + f.getName() + ".probe");
+      org.apache.hadoop.fs.Path p =
+          new org.apache.hadoop.fs.Path(f.getParent(), "." + f.getName() + ".probe");
       fs.create(p, true).close();
       fs.delete(p, false);
     } catch (IOException e) {
-      throw new FormatException(f + ": cannot write the report there: " + e.getMessage() + "; nothing was written");
+      throw new FormatException(f + ": cannot write the report there: " + e.getMessage()
+          + "; nothing was written");
     }
   }
 
@@ -137,7 +139,8 @@ final class RunReport {
         }
       }
       JsonNode n = new ObjectMapper().readTree(bytes);
-      return n != null && n.isObject() && n.has("version") && n.has("command") && n.has("exitCode") ? n : null;
+      boolean report = n != null && n.isObject() && n.has("version") && n.has("command") && n.has("exitCode");
+      return report ? n : null;
     } catch (IOException e) {
       return null;
     }
