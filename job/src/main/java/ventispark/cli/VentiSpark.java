@@ -17,7 +17,6 @@ import ventispark.job.IndexOverflowException;
 import ventispark.job.PartlyWrittenException;
 import ventispark.job.SparkSettings;
 import ventispark.job.WriteMemoryException;
-import ventispark.read.PartitionRef;
 
 /**
  * The venti-spark command line, {@code git}-style subcommands. Main class for {@code spark-submit}
@@ -59,9 +58,11 @@ public final class VentiSpark {
 
   public static void main(String[] argv) {
     Signals.install(Thread.currentThread());
-    int status = run(Arrays.asList(argv), System.out, System.err);
-    Signals.ended();
-    System.exit(status);
+    DriverOutcome.end(Arrays.asList(argv), (args, out, err) -> {
+      int status = run(args, out, err);
+      Signals.ended();
+      return status;
+    });
   }
 
   /**
@@ -73,7 +74,7 @@ public final class VentiSpark {
     if (argv.size() >= 2 && argv.get(0).equals("--report")) {
       RunReport report;
       try {
-        report = new RunReport(Path.of(PartitionRef.absolute(argv.get(1))), argv.subList(2, argv.size()));
+        report = new RunReport(argv.get(1), argv.subList(2, argv.size()));
       } catch (FormatException e) {
         err.println("venti-spark: --report " + e.getMessage());
         return ExitCode.BAD_INPUT.code;

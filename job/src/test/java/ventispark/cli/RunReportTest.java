@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.LocalSpark;
+import ventispark.testing.MiniHdfs;
 
 /** {@code --report FILE}: the JSON report says what the run printed, also when it fails. */
 class RunReportTest {
@@ -67,5 +73,48 @@ class RunReportTest {
     JsonNode m = new ObjectMapper().readTree(missing.toFile());
     assertEquals(3, m.get("exitCode").asInt());
     assertTrue(m.get("message").asText().contains("nope.conf: no such file"), m.toString());
+  }
+
+  /**
+   * A report on HDFS (where a YARN cluster-mode driver, on any node, can leave it): written whatever
+   * the outcome, replaced by the next run, and never written over a file that is not a report.
+   */
+  @Test
+  void reportsToAHadoopUri() throws IOException {
+    MiniDFSCluster dfs = MiniHdfs.start(tmp.resolve("dfs"));
+    try {
+      FileSystem fs = dfs.getFileSystem();
+      String report = dfs.getURI() + "/reports/run.json";
+      String overflow = Fixtures.workingCopy("overflow", tmp).resolve("venti.conf").toString();
+      Cli.Run refused = Cli.run("--report", report, "plan", overflow);
+      assertEquals(4, refused.status(), refused.err());
+      JsonNode j = readHdfs(fs, "/reports/run.json");
+      assertEquals(4, j.get("exitCode").asInt());
+      assertTrue(j.get("message").asText().contains("bucket overflow"), j.toString());
+
+      String basic = Fixtures.workingCopy("basic", tmp).resolve("venti.conf").toString();
+      Cli.Run planned = Cli.run("--report", report, "plan", basic);
+      assertEquals(0, planned.status(), planned.err());
+      assertEquals(0, readHdfs(fs, "/reports/run.json").get("exitCode").asInt());
+      assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path("/reports")).length, "no temporary file left");
+
+      try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path("/reports/arena0"))) {
+        out.write("not a report".getBytes(StandardCharsets.UTF_8));
+      }
+      Cli.Run foreign = Cli.run("--report", dfs.getURI() + "/reports/arena0", "plan", basic);
+      assertEquals(3, foreign.status());
+      assertTrue(foreign.err().contains("exists and is not a venti-spark report"), foreign.err());
+      try (InputStream in = fs.open(new org.apache.hadoop.fs.Path("/reports/arena0"))) {
+        assertEquals("not a report", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } finally {
+      dfs.shutdown();
+    }
+  }
+
+  private static JsonNode readHdfs(FileSystem fs, String path) throws IOException {
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {
+      return new ObjectMapper().readTree(in);
+    }
   }
 }

@@ -1,11 +1,17 @@
-"""A stub of the few Airflow names the venti-spark DAG uses, for tests without Airflow."""
+"""A stub of the Airflow names the venti-spark DAG uses (Airflow itself is not installed here).
+
+Only what a DAG file touches: the DAG, operators that record their arguments and their order,
+and each operator's template_fields, copied from Airflow. How a task runs (the command line of
+spark-submit, the branch) is in the operators' execute methods, as in Airflow.
+"""
 
 _current = []
 
 
 class DAG:
-    def __init__(self, dag_id, **kwargs):
+    def __init__(self, dag_id, params=None, **kwargs):
         self.dag_id = dag_id
+        self.params = params or {}
         self.kwargs = kwargs
         self.tasks = []
 
