@@ -42,6 +42,7 @@ import ventispark.read.PartitionRef;
  * {@code --force}, and runs every check before it writes the first byte.
  */
 @Command(name = "format", description = "Prepare the disks of a new index, as fmtisect, fmtindex and fmtbloom do.",
+    synopsisSubcommandLabel = "isect|index|bloom ...",
     subcommands = {FormatCommand.Isect.class, FormatCommand.Index.class, FormatCommand.Bloom.class})
 final class FormatCommand implements CommandGroup {
   @Override

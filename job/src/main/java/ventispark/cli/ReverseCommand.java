@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +22,8 @@ import ventispark.reverse.ReverseLookup;
 
 /** {@code reverse build|verify|lookup}: the reverse index of REVERSE-INDEX.md. */
 @Command(name = "reverse", description = "The reverse index (index entries in log order, job/REVERSE-INDEX.md) of"
-    + " CONF's index, in DIR.", subcommands = {ReverseCommand.Build.class, ReverseCommand.Verify.class,
+    + " CONF's index, in DIR.", synopsisSubcommandLabel = "build|verify|lookup ...",
+    subcommands = {ReverseCommand.Build.class, ReverseCommand.Verify.class,
         ReverseCommand.Lookup.class})
 final class ReverseCommand implements CommandGroup {
   @Override
@@ -65,31 +67,32 @@ final class ReverseCommand implements CommandGroup {
   }
 
   @Command(name = "lookup", description = "The clump at an index address, or of a log rank: score, type, size, arena,"
-      + " size on disk.")
+      + " size on disk.", customSynopsis = "venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF")
   static final class Lookup extends Operands {
-    Long address;
-    Long rank;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Clump clump;
 
-    @Option(names = "--address", order = 1, paramLabel = "ADDR",
-        description = "The clump that starts at this index address."
-        + " Not with --rank.")
-    void address(String v) {
-      address = Values.longIn("--address", v, 0, Long.MAX_VALUE);
-    }
+    /** Which clump: exactly one of these (picocli refuses none and both). */
+    static final class Clump {
+      Long address;
+      Long rank;
 
-    @Option(names = "--rank", order = 2, paramLabel = "N",
-        description = "The clump of this log rank (its place in log"
-        + " order, from 0). Not with --address.")
-    void rank(String v) {
-      rank = Values.longIn("--rank", v, 0, Long.MAX_VALUE);
+      @Option(names = "--address", order = 1, paramLabel = "ADDR",
+          description = "The clump that starts at this index address.")
+      void address(String v) {
+        address = Values.longIn("--address", v, 0, Long.MAX_VALUE);
+      }
+
+      @Option(names = "--rank", order = 2, paramLabel = "N",
+          description = "The clump of this log rank (its place in log order, from 0).")
+      void rank(String v) {
+        rank = Values.longIn("--rank", v, 0, Long.MAX_VALUE);
+      }
     }
 
     @Override
     public int run(PrintStream out, PrintStream err, RunReport report) {
-      if ((address == null) == (rank == null)) {
-        throw new UsageException("reverse lookup: give exactly one of --address ADDR and --rank N");
-      }
-      return lookup(address, rank, dir(), conf, out);
+      return lookup(clump.address, clump.rank, dir(), conf, out);
     }
   }
 

@@ -12,7 +12,8 @@ import ventispark.job.ApplyStage;
  * through Hadoop's FileSystem (local, HDFS, S3A) and written positionally.
  */
 @Command(name = "stage", description = "A staged rebuild (buildindex --stage DIR), on the host that owns CONF's"
-    + " index disks; no Spark.", subcommands = {StageCommand.Apply.class, StageCommand.Verify.class})
+    + " index disks; no Spark.", synopsisSubcommandLabel = "apply|verify DIR CONF",
+    subcommands = {StageCommand.Apply.class, StageCommand.Verify.class})
 final class StageCommand implements CommandGroup {
   @Override
   public String missing() {

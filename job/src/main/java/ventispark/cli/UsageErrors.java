@@ -2,10 +2,12 @@ package ventispark.cli;
 
 import java.util.List;
 import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.MutuallyExclusiveArgsException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -26,6 +28,12 @@ final class UsageErrors {
     CommandSpec spec = e.getCommandLine().getCommandSpec();
     String path = path(spec);
     Object command = spec.userObject();
+    ArgGroupSpec oneOf = spec.argGroups().stream().filter(ArgGroupSpec::exclusive).findFirst().orElse(null);
+    if (oneOf != null && (e instanceof MutuallyExclusiveArgsException || e instanceof MissingParameterException m
+        && m.getMissing().stream().anyMatch(a -> a.group() == oneOf))) {
+      return new UsageException(path + ": give exactly one of "
+          + String.join(" and ", oneOf.options().stream().map(OptionDocs::label).toList()));
+    }
     if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       if (command instanceof Commands) {
