@@ -1,5 +1,6 @@
 package ventispark.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,9 +61,9 @@ final class Commands {
     }
   }
 
-  /** Every command's spec, by its path ({@code buildindex}, {@code format isect}), for the README's tables. */
+  /** Every command's spec, the top level's first, then each command before its subcommands: for the README's tables. */
   static List<CommandSpec> all() {
-    List<CommandSpec> specs = new java.util.ArrayList<>();
+    List<CommandSpec> specs = new ArrayList<>();
     collect(line(), specs);
     return specs;
   }
