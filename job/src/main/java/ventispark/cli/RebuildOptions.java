@@ -24,7 +24,7 @@ final class RebuildOptions {
   @Option(names = "-M", order = 11, paramLabel = "SIZE",
       description = "The largest bucket range, in index bytes, that one write"
       + " task builds in memory (1m to 1g): the task's memory; with the core count it sets the number of write"
-      + " tasks. The ranges of the write tasks that run at once must fit in spark.memory.fraction (60%) of an"
+      + " tasks. The ranges of the write tasks that run at once must fit in spark.memory.fraction (0.6) of an"
       + " executor's heap above Spark's 300 MiB, or the run is refused before anything is read (exit 2).")
   @DefaultText("64m")
   void partitionBytes(String v) {
