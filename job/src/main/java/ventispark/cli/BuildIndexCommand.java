@@ -2,10 +2,13 @@ package ventispark.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.format.SizeParser;
 import ventispark.job.BuildIndex;
 import ventispark.job.BuildIndexOptions;
@@ -13,68 +16,73 @@ import ventispark.job.BuildSummary;
 import ventispark.job.PlanIndex;
 import ventispark.job.ProgressDisplay;
 import ventispark.plan.FillReport;
-import ventispark.plan.PartitionPlanner;
 import ventispark.read.PartitionRef;
 
 /** {@code buildindex} and its dry run {@code plan}: the same options, the same read and check. */
-final class BuildIndexCommand {
-  private BuildIndexCommand() {}
+@Command(name = "buildindex", description = "Rebuild the index sections (and bloom filter) named in CONF from its"
+    + " arena partitions.")
+final class BuildIndexCommand implements CliCommand {
+  @Option(names = "-b", order = 1,
+      description = "Rebuild the bloom filter even when -i is given. Without -i, a configured bloom"
+      + " filter is always rebuilt, as by the C tool. The filter is bit-identical to the C tool's.")
+  boolean bloom;
 
-  static final String USAGE = String.join("\n",
-      "       venti-spark buildindex [-b] [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N]",
-      "                              [--reverse-index DIR | --stage DIR] [--drop-duplicates] [--progress SECONDS] CONF",
-      "       venti-spark plan [-i SECTION]... [-M SIZE] [--partitions N] [--split-clumps N] [--progress SECONDS]",
-      "                        CONF");
+  @Mixin
+  RebuildOptions rebuild = new RebuildOptions();
 
-  static final String HELP = String.join("\n",
-      "  buildindex   rebuild the index sections (and bloom filter) named in CONF from its arena partitions",
-      "    -b                rebuild the bloom filter even with -i (without -i a configured bloom is always rebuilt)",
-      "    -i SECTION        rebuild only this index section (by header name); repeatable",
-      "    -M SIZE           most index bytes one write task builds in memory (default 64m, at most 1g)",
-      "    --partitions N    exact number of write tasks (at least one per rebuilt section)",
-      "    --split-clumps N  clumps per read task (default: 8 tasks per core, at least 250000 clumps each)",
-      "    --reverse-index DIR  also write the reverse index (job/docs/REVERSE-INDEX.md) into DIR, from the written buckets",
-      "    --stage DIR       write nothing into the index: put every sorted bucket range (and the bloom filter) as a",
-      "                      file into DIR (a Hadoop URI such as hdfs://nn/venti/stage, or a local path), then a",
-      "                      manifest; then run stage apply DIR CONF on the host that owns the index disks",
-      "    --drop-duplicates keep one entry per score and type, the copy with the highest address (default: all)",
-      "    --progress SECONDS  seconds between progress lines on standard error (default "
-          + ProgressDisplay.DEFAULT_INTERVAL_SECONDS + ", 0: none); a phase",
-      "                      that showed one ends with a done line; on a terminal one line redrawn in place",
-      "  plan         dry run of buildindex: read the arenas, report every section's bucket fill and any",
-      "               overflow (exit 4) with how much larger the index must be; writes nothing");
+  @Option(names = "--reverse-index", order = 20, paramLabel = "DIR",
+      description = "Also write the reverse index"
+      + " (job/docs/REVERSE-INDEX.md) into DIR, from the written buckets. Not with -i or --stage.")
+  String reverse;
 
-  static int buildIndex(Args args, PrintStream out, PrintStream err, RunReport report) {
-    String[] reverse = {null};
-    long[] progress = {ProgressDisplay.DEFAULT_INTERVAL_SECONDS};
-    String[] stage = {null};
-    boolean[] dropDuplicates = {false};
-    BuildIndexOptions options = options(args, "buildindex", true, o -> {
-      switch (o) {
-        // Resolved here, on the driver: executors have other working directories.
-        case "--reverse-index" -> reverse[0] = PartitionRef.absolute(args.value(o));
-        case "--stage" -> stage[0] = PartitionRef.absolute(args.value(o));
-        case "--progress" -> progress[0] = progressSeconds(args, o);
-        case "--drop-duplicates" -> dropDuplicates[0] = true;
-        default -> {
-          return false;
-        }
+  @Option(names = "--stage", order = 21, paramLabel = "DIR",
+      description = "Write nothing into the index: put every sorted bucket"
+      + " range (and the bloom filter) as a file into DIR (a Hadoop URI such as hdfs://nn/venti/stage, or a local"
+      + " path), then a manifest; then run stage apply DIR CONF on the host that owns the index disks.")
+  @DefaultText("none: write in place")
+  String stage;
+
+  @Option(names = "--drop-duplicates", order = 22,
+      description = "Keep one entry per score and type, the copy with the highest"
+      + " address; the summary counts the copies dropped.")
+  boolean dropDuplicates;
+
+  @Mixin
+  Progress progress = new Progress();
+
+  @Parameters(paramLabel = "CONF")
+  String conf;
+
+  /** {@code --progress SECONDS}, of buildindex and plan. */
+  static final class Progress {
+    long seconds = ProgressDisplay.DEFAULT_INTERVAL_SECONDS;
+
+    @Option(names = "--progress", order = 30, paramLabel = "SECONDS",
+        description = "Seconds between progress lines on standard"
+        + " error (0: none); a phase that showed one ends with a done line; on a terminal one line redrawn in place.")
+    @DefaultText("" + ProgressDisplay.DEFAULT_INTERVAL_SECONDS)
+    void seconds(String v) {
+      seconds = Values.longValue("--progress", v);
+      if (seconds < 0) {
+        throw new UsageException("--progress " + seconds + ": seconds, 0 or more");
       }
-      return true;
-    });
-    if (stage[0] != null && reverse[0] != null) {
-      throw new UsageException("buildindex: --stage and --reverse-index cannot go together: the reverse index is made"
-          + " from the written index (after stage apply, run: venti-spark reverse build DIR CONF)");
     }
-    if (reverse[0] != null && !options.sections().isEmpty()) {
-      throw new UsageException("buildindex: --reverse-index cannot go with -i: the reverse index covers the whole index"
-          + " (rebuild the sections, then run: venti-spark reverse build DIR CONF)");
+  }
+
+  @Override
+  public int run(PrintStream out, PrintStream err, RunReport report) {
+    // Resolved here, on the driver: executors have other working directories.
+    String reverseDir = reverse == null ? null : PartitionRef.absolute(reverse);
+    String stageDir = stage == null ? null : PartitionRef.absolute(stage);
+    BuildIndexOptions options;
+    try {
+      options = new BuildIndexOptions(List.copyOf(rebuild.sections), bloom, rebuild.partitionBytes,
+          rebuild.partitions, rebuild.splitClumps, reverseDir, dropDuplicates, stageDir);
+    } catch (IllegalArgumentException e) { // options that cannot go together (BuildIndexOptions says which)
+      throw new UsageException("buildindex: " + e.getMessage());
     }
-    options = new BuildIndexOptions(options.sections(), options.bloom(), options.partitionBytes(),
-        options.partitions(), options.splitClumps(), reverse[0], dropDuplicates[0], stage[0]);
-    String conf = args.single("CONF");
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark buildindex " + conf);
-        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress[0], ProgressDisplay.terminal())) {
+        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress.seconds, ProgressDisplay.terminal())) {
       BuildSummary s;
       try {
         s = new BuildIndex(spark.sc, options, outputs(report)).run(conf);
@@ -112,18 +120,29 @@ final class BuildIndexCommand {
     }
   }
 
-  static int plan(Args args, PrintStream out, PrintStream err, RunReport report) {
-    long[] progress = {ProgressDisplay.DEFAULT_INTERVAL_SECONDS};
-    BuildIndexOptions options = options(args, "plan", false, o -> {
-      if (!o.equals("--progress")) {
-        return false;
-      }
-      progress[0] = progressSeconds(args, o);
-      return true;
-    });
-    String conf = args.single("CONF");
+  /** {@code plan}: buildindex's read and check, writing nothing. */
+  @Command(name = "plan", description = "Dry run of buildindex: read the arenas, report every section's bucket fill"
+      + " and any overflow (exit 4) with how much larger the index must be; writes nothing.")
+  static final class Plan implements CliCommand {
+    @Mixin
+    RebuildOptions rebuild = new RebuildOptions();
+
+    @Mixin
+    Progress progress = new Progress();
+
+    @Parameters(paramLabel = "CONF")
+    String conf;
+
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return plan(rebuild.options(false), progress.seconds, conf, out, err, report);
+    }
+  }
+
+  static int plan(BuildIndexOptions options, long progress, String conf, PrintStream out, PrintStream err,
+      RunReport report) {
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark plan " + conf);
-        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress[0], ProgressDisplay.terminal())) {
+        ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress, ProgressDisplay.terminal())) {
       PlanIndex.Summary s;
       try {
         s = new PlanIndex(spark.sc, options, outputs(report)).run(conf);
@@ -153,57 +172,10 @@ final class BuildIndexCommand {
     return report == null ? List.of() : report.outputs();
   }
 
-  private static long progressSeconds(Args args, String option) {
-    long v = args.longValue(option);
-    if (v < 0) {
-      throw new UsageException(option + " " + v + ": seconds, 0 or more");
-    }
-    return v;
-  }
-
   /** The run report's per-stage times and task counts, also when the run failed. */
   private static void stages(RunReport report, ProgressDisplay shown) {
     if (report != null) {
       report.put("stages", shown.stageReport());
     }
-  }
-
-  /** The options of buildindex; {@code extra} takes a command's own options (true when it did). */
-  static BuildIndexOptions options(Args args, String command, boolean bloomAllowed, Predicate<String> extra) {
-    List<String> sections = new ArrayList<>();
-    boolean bloom = false;
-    long partitionBytes = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
-    int partitions = 0;
-    long splitClumps = 0;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "-b" -> {
-          if (!bloomAllowed) {
-            throw new UsageException(command + ": unknown option -b");
-          }
-          bloom = true;
-        }
-        case "-i" -> sections.add(args.value(o));
-        case "-M" -> {
-          String v = args.value(o);
-          try {
-            partitionBytes = SizeParser.parse(v);
-          } catch (NumberFormatException e) {
-            throw new UsageException("-M: " + e.getMessage());
-          }
-          if (partitionBytes < 1 << 20 || partitionBytes > PartitionPlanner.MAX_RANGE_BYTES) {
-            throw new UsageException("-M " + v + ": between 1m and 1g");
-          }
-        }
-        case "--partitions" -> partitions = args.intValue(o, 1, Integer.MAX_VALUE);
-        case "--split-clumps" -> splitClumps = args.longValue(o, 1, Long.MAX_VALUE);
-        default -> {
-          if (!extra.test(o)) {
-            throw new UsageException(command + ": unknown option " + o);
-          }
-        }
-      }
-    }
-    return new BuildIndexOptions(List.copyOf(sections), bloom, partitionBytes, partitions, splitClumps);
   }
 }

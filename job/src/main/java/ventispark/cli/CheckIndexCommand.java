@@ -2,40 +2,50 @@ package ventispark.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.CheckIndex;
 
 /** {@code checkindex}: verify an index against its arenas, read-only. */
-final class CheckIndexCommand {
-  private CheckIndexCommand() {}
+@Command(name = "checkindex", description = "Verify the index sections (and bloom filter) against the arenas;"
+    + " reports per bucket the entries on disk and not expected (<) and expected but missing (>); exit 6 on any"
+    + " difference.")
+final class CheckIndexCommand implements CliCommand {
+  @Option(names = "-b", order = 1, description = "Check the bloom filter even when -i is given.")
+  boolean bloom;
 
-  static final String USAGE =
-      "       venti-spark checkindex [-b] [-i SECTION]... [--collapse-duplicates] [--bloom-with-corrupt] [--max-report N] CONF";
+  @Mixin
+  RebuildOptions read = new RebuildOptions();
 
-  static final String HELP = String.join("\n",
-      "  checkindex   verify the index sections (and bloom filter) against the arenas; reports per bucket the",
-      "               entries on disk and not expected (<) and expected but missing (>); exit 6 on any difference",
-      "    -b                    check the bloom filter even with -i",
-      "    --collapse-duplicates expect one entry per score and type, as the C checkindex (default: every copy)",
-      "    --bloom-with-corrupt  expect corrupt-type entries in the bloom filter, as the C checkindex",
-      "    --max-report N        buckets reported line by line (default " + CheckIndex.Options.DEFAULT_MAX_REPORTED + ")");
+  @Option(names = "--collapse-duplicates", order = 20,
+      description = "Expect one entry per score and type, as the C checkindex.")
+  @DefaultText("off: every copy")
+  boolean collapseDuplicates;
 
-  static int run(Args args, PrintStream out, RunReport report) {
-    boolean[] flags = new boolean[2];
-    int[] max = {CheckIndex.Options.DEFAULT_MAX_REPORTED};
-    BuildIndexOptions build = BuildIndexCommand.options(args, "checkindex", true, o -> {
-      switch (o) {
-        case "--collapse-duplicates" -> flags[0] = true;
-        case "--bloom-with-corrupt" -> flags[1] = true;
-        case "--max-report" -> max[0] = args.intValue(o, 0, Integer.MAX_VALUE);
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    });
-    String conf = args.single("CONF");
-    CheckIndex.Options options = new CheckIndex.Options(build, flags[0], flags[1], max[0]);
+  @Option(names = "--bloom-with-corrupt", order = 21,
+      description = "Expect corrupt-type entries in the bloom filter, as the C"
+      + " checkindex.")
+  boolean bloomWithCorrupt;
+
+  int maxReport = CheckIndex.Options.DEFAULT_MAX_REPORTED;
+
+  @Option(names = "--max-report", order = 22, paramLabel = "N",
+      description = "Buckets reported line by line.")
+  @DefaultText("" + CheckIndex.Options.DEFAULT_MAX_REPORTED)
+  void maxReport(String v) {
+    maxReport = Values.intIn("--max-report", v, 0, Integer.MAX_VALUE);
+  }
+
+  @Parameters(paramLabel = "CONF")
+  String conf;
+
+  @Override
+  public int run(PrintStream out, PrintStream err, RunReport report) {
+    CheckIndex.Options options = new CheckIndex.Options(read.options(bloom), collapseDuplicates, bloomWithCorrupt,
+        maxReport);
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark checkindex " + conf)) {
       CheckIndex.Result r = new CheckIndex(spark.sc, options, BuildIndexCommand.outputs(report)).run(conf);
       if (r.differingBuckets() > 0) {

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.create.BloomFormatter;
 import ventispark.create.ISectFormatter;
 import ventispark.create.IndexFormatter;
@@ -39,69 +42,151 @@ import ventispark.read.PartitionRef;
  * missing files (sparse), never overwrites Venti data that is already there without
  * {@code --force}, and runs every check before it writes the first byte.
  */
-final class FormatCommand {
-  private FormatCommand() {}
+@Command(name = "format", description = "Prepare the disks of a new index, as fmtisect, fmtindex and fmtbloom do.",
+    synopsisSubcommandLabel = "isect|index|bloom ...",
+    subcommands = {FormatCommand.Isect.class, FormatCommand.Index.class, FormatCommand.Bloom.class})
+final class FormatCommand implements CommandGroup {
+  @Override
+  public String missing() {
+    return "format: missing what to format (isect, index or bloom)";
+  }
 
-  static final String USAGE = String.join("\n",
-      "       venti-spark format isect [--version 1|2] [--block-size SIZE] [--size SIZE] [--force] NAME FILE",
-      "       venti-spark format index [--name NAME] CONF",
-      "       venti-spark format bloom [--size SIZE] [--nhash N] [--force] FILE");
+  @Override
+  public String unknown(String word) {
+    return "format: unknown kind '" + word + "' (isect, index or bloom)";
+  }
 
-  static final String HELP = String.join("\n",
-      "  format isect write an empty index section NAME into FILE (fmtisect); FILE may be FILE:LO-HI",
-      "    --version 1|2     section version (default " + ISectFormatter.DEFAULT_VERSION
-          + "; 1 has no bucket magic and is zeroed when FILE exists)",
-      "    --block-size SIZE bucket size, a power of two from 512 to 64k (default "
-          + ISectFormatter.DEFAULT_BLOCK_SIZE / 1024 + "k)",
-      "    --size SIZE       create FILE (sparse) with SIZE bytes; without it FILE must exist and is used whole",
-      "    --force           overwrite a FILE that already holds an index section, arena partition or bloom filter",
-      "  format index write a new index over CONF's isect sections and arenas partitions (fmtindex): the index",
-      "               config into every section, their bucket ranges into their headers; run buildindex next",
-      "    --name NAME       check that the index is NAME (default: CONF's index line, which buildindex requires)",
-      "  format bloom write an empty bloom filter into FILE (fmtbloom)",
-      "    --size SIZE       filter bytes, a power of two from 1m to 512m (default: the largest that FILE holds);",
-      "                      creates FILE (sparse) when it does not exist",
-      "    --nhash N         hashes per score, 1 to " + BloomFormatter.MAX_NHASH + " (default "
-          + BloomFormatter.DEFAULT_NHASH + ", the only count the C checkindex accepts)",
-      "    --force           overwrite a FILE that already holds a bloom filter, index section or arena partition");
+  @Command(name = "isect", description = "Write an empty index section NAME into FILE (fmtisect); FILE may be"
+      + " FILE:LO-HI.")
+  static final class Isect implements CliCommand {
+    int version = ISectFormatter.DEFAULT_VERSION;
+    int blockSize = ISectFormatter.DEFAULT_BLOCK_SIZE;
+    long size = -1;
 
-  static int run(Args args, PrintStream out) {
-    String what = positional(args, "format: missing what to format (isect, index or bloom)");
-    try {
-      switch (what) {
-        case "isect" -> isect(args, out);
-        case "index" -> index(args, out);
-        case "bloom" -> bloom(args, out);
-        default -> throw new UsageException("format: unknown kind '" + what + "' (isect, index or bloom)");
+    @Option(names = "--version", order = 1, paramLabel = "1|2",
+        description = "Section version; 1 has no bucket magic and is"
+        + " zeroed when FILE exists.")
+    @DefaultText("" + ISectFormatter.DEFAULT_VERSION)
+    void version(String value) {
+      long v = Values.longValue("--version", value);
+      if (v != 1 && v != 2) {
+        throw new UsageException("--version " + v + ": index sections are version 1 or 2");
       }
+      version = (int) v;
+    }
+
+    @Option(names = "--block-size", order = 2, paramLabel = "SIZE",
+        description = "Bucket size, a power of two from 512 to 64k.")
+    @DefaultText(ISectFormatter.DEFAULT_BLOCK_SIZE / 1024 + "k")
+    void blockSize(String v) {
+      blockSize = FormatCommand.blockSize("--block-size", v);
+    }
+
+    @Option(names = "--size", order = 3, paramLabel = "SIZE",
+        description = "Create FILE (sparse) with SIZE bytes; without it"
+        + " FILE must exist and is used whole.")
+    void size(String v) {
+      size = FormatCommand.size("--size", v);
+    }
+
+    @Option(names = "--force", order = 4,
+        description = "Overwrite a FILE that already holds an index section, arena partition"
+        + " or bloom filter.")
+    boolean force;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "FILE")
+    String file;
+
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return FormatCommand.run("isect", () -> isect(this, out));
+    }
+  }
+
+  @Command(name = "index", description = "Write a new index over CONF's isect sections and arenas partitions"
+      + " (fmtindex): the index config into every section, their bucket ranges into their headers; run buildindex"
+      + " next.")
+  static final class Index implements CliCommand {
+    @Option(names = "--name", order = 5, paramLabel = "NAME",
+        description = "Check that the index is NAME.")
+    @DefaultText("CONF's index line, which buildindex requires")
+    String name;
+
+    @Parameters(paramLabel = "CONF")
+    String conf;
+
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return FormatCommand.run("index", () -> index(name, conf, out));
+    }
+  }
+
+  @Command(name = "bloom", description = "Write an empty bloom filter into FILE (fmtbloom).")
+  static final class Bloom implements CliCommand {
+    long size = -1;
+    int nhash = BloomFormatter.DEFAULT_NHASH;
+
+    @Option(names = "--size", order = 6, paramLabel = "SIZE",
+        description = "Filter bytes, a power of two from 1m to 512m;"
+        + " creates FILE (sparse) when it does not exist.")
+    @DefaultText("the largest that FILE holds")
+    void size(String v) {
+      size = FormatCommand.size("--size", v);
+      if (!Venti.isPowerOfTwo(size) || size < BloomFormatter.MIN_SIZE || size > Venti.MAX_BLOOM_SIZE) {
+        throw new UsageException("--size " + size + ": a bloom filter is a power of two from 1m to 512m bytes");
+      }
+    }
+
+    @Option(names = "--nhash", order = 7, paramLabel = "N",
+        description = "Hashes per score, 1 to " + BloomFormatter.MAX_NHASH
+        + "; " + BloomFormatter.DEFAULT_NHASH + " is the only count the C checkindex accepts.")
+    @DefaultText("" + BloomFormatter.DEFAULT_NHASH)
+    void nhash(String v) {
+      long n = Values.longValue("--nhash", v);
+      if (n < 1 || n > BloomFormatter.MAX_NHASH) {
+        throw new UsageException("--nhash " + n + ": from 1 to " + BloomFormatter.MAX_NHASH);
+      }
+      nhash = (int) n;
+    }
+
+    @Option(names = "--force", order = 8,
+        description = "Overwrite a FILE that already holds a bloom filter, index section or"
+        + " arena partition.")
+    boolean force;
+
+    @Parameters(paramLabel = "FILE")
+    String file;
+
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return FormatCommand.run("bloom", () -> bloom(this, out));
+    }
+  }
+
+  /** What {@code format isect|index|bloom} does once its options are read. */
+  private interface Formatting {
+    void run() throws IOException;
+  }
+
+  private static int run(String what, Formatting formatting) {
+    try {
+      formatting.run();
     } catch (IOException e) {
       throw new UncheckedIOException("format " + what + ": " + e.getMessage(), e);
     }
     return ExitCode.OK.code;
   }
 
-  private static void isect(Args args, PrintStream out) throws IOException {
-    int version = ISectFormatter.DEFAULT_VERSION;
-    int blockSize = ISectFormatter.DEFAULT_BLOCK_SIZE;
-    long size = -1;
-    boolean force = false;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "--version" -> {
-          long v = args.longValue(o);
-          if (v != 1 && v != 2) {
-            throw new UsageException("--version " + v + ": index sections are version 1 or 2");
-          }
-          version = (int) v;
-        }
-        case "--block-size" -> blockSize = blockSize(o, args.value(o));
-        case "--size" -> size = size(o, args.value(o));
-        case "--force" -> force = true;
-        default -> throw new UsageException("format isect: unknown option " + o);
-      }
-    }
-    String name = positional(args, "format isect: missing NAME and FILE");
-    String file = args.single("FILE");
+  private static void isect(Isect o, PrintStream out) throws IOException {
+    int version = o.version;
+    int blockSize = o.blockSize;
+    long size = o.size;
+    boolean force = o.force;
+    String name = o.name;
+    String file = o.file;
     if (!Bytes.isValidName(name) || name.length() >= Venti.A_NAME_SIZE) {
       throw new UsageException("format isect: bad NAME '" + name + "' (printable ASCII, 1 to "
           + (Venti.A_NAME_SIZE - 1) + " characters)");
@@ -135,15 +220,7 @@ final class FormatCommand {
         t.display(), name, version, h.blocks(), Bucket.capacity(blockSize), blockSize, h.tableSize(), note);
   }
 
-  private static void index(Args args, PrintStream out) throws IOException {
-    String name = null;
-    for (String o; (o = args.nextOption()) != null; ) {
-      if (!o.equals("--name")) {
-        throw new UsageException("format index: unknown option " + o);
-      }
-      name = args.value(o);
-    }
-    String conf = args.single("CONF");
+  private static void index(String name, String conf, PrintStream out) throws IOException {
     String configLocation = PartitionRef.absolute(conf);
     Configuration hadoop = new Configuration();
     VentiConfig config = readConfig(configLocation, hadoop);
@@ -194,30 +271,11 @@ final class FormatCommand {
         plan.headers().get(plan.headers().size() - 1).stop(), storage);
   }
 
-  private static void bloom(Args args, PrintStream out) throws IOException {
-    long size = -1;
-    int nhash = BloomFormatter.DEFAULT_NHASH;
-    boolean force = false;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "--size" -> {
-          size = size(o, args.value(o));
-          if (!Venti.isPowerOfTwo(size) || size < BloomFormatter.MIN_SIZE || size > Venti.MAX_BLOOM_SIZE) {
-            throw new UsageException("--size " + size + ": a bloom filter is a power of two from 1m to 512m bytes");
-          }
-        }
-        case "--nhash" -> {
-          long n = args.longValue(o);
-          if (n < 1 || n > BloomFormatter.MAX_NHASH) {
-            throw new UsageException("--nhash " + n + ": from 1 to " + BloomFormatter.MAX_NHASH);
-          }
-          nhash = (int) n;
-        }
-        case "--force" -> force = true;
-        default -> throw new UsageException("format bloom: unknown option " + o);
-      }
-    }
-    Target t = Target.commandLine(args.single("FILE"));
+  private static void bloom(Bloom o, PrintStream out) throws IOException {
+    long size = o.size;
+    int nhash = o.nhash;
+    boolean force = o.force;
+    Target t = Target.commandLine(o.file);
     long filter;
     if (t.exists()) {
       if (size > t.size()) {
@@ -276,15 +334,6 @@ final class FormatCommand {
     try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
       String text = VentiConfig.textOf(ref.display(), r.size(), (off, len) -> r.read(off, len));
       return VentiConfig.parse(ref.display(), text);
-    }
-  }
-
-  /** The next argument whatever it looks like; {@code missing} is the usage message when there is none. */
-  private static String positional(Args args, String missing) {
-    try {
-      return args.value("");
-    } catch (UsageException e) {
-      throw new UsageException(missing);
     }
   }
 

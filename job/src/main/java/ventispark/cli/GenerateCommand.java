@@ -3,79 +3,172 @@ package ventispark.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.GeneratorOptions;
-import ventispark.format.SizeParser;
 
 /** {@code venti-spark generate [options] DIR}: writes a synthetic archive of any size. */
-final class GenerateCommand {
-  private GenerateCommand() {}
+@Command(name = "generate", description = "Write a synthetic archive (arenas with real clumps, fresh index sections,"
+    + " venti.conf) into DIR.")
+final class GenerateCommand implements CliCommand {
+  private final GeneratorOptions o = new GeneratorOptions();
 
-  static final String USAGE = String.join("\n",
-      "       venti-spark generate [--clumps N] [--sizes SPEC] [--types SPEC] [--compressed F] [--duplicates F]",
-      "                            [--corrupt N] [--arena-partitions N] [--arenas N] [--arena-block-size SIZE]",
-      "                            [--version 4|5] [--open-arenas N] [--indexed F] [--sections N] [--bucket-size SIZE]",
-      "                            [--max-overflow P] [--bloom SIZE] [--seed N] [--threads N] [--force] DIR");
+  @Option(names = "--clumps", order = 1, paramLabel = "N",
+      description = "Clumps in the archive, spread evenly over the arenas.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_CLUMPS)
+  void clumps(String v) {
+    o.clumps = Values.longIn("--clumps", v, 1, Long.MAX_VALUE);
+  }
 
-  static final String HELP = String.join("\n",
-      "  generate     write a synthetic archive (arenas with real clumps, fresh index sections, venti.conf) into DIR",
-      "    --clumps N              clumps in the archive (default " + GeneratorOptions.DEFAULT_CLUMPS + ")",
-      "    --sizes SPEC            block sizes, SIZE[-SIZE][:WEIGHT],... (default " + GeneratorOptions.DEFAULT_SIZES + ")",
-      "    --types SPEC            block types, TYPE[:WEIGHT],... of data, dir, root, pointer1..7 (default "
-          + GeneratorOptions.DEFAULT_TYPES + ")",
-      "    --compressed F          share of blocks with compressible contents, stored whack-compressed (default "
-          + GeneratorOptions.DEFAULT_COMPRESSED + ")",
-      "    --duplicates F          share of clumps repeating a block of an earlier arena (default "
-          + GeneratorOptions.DEFAULT_DUPLICATES + ")",
-      "    --corrupt N             directory entries with an undecodable type (default 0)",
-      "    --arena-partitions N    arena partition files (default " + GeneratorOptions.DEFAULT_ARENA_PARTITIONS + ")",
-      "    --arenas N              arenas per partition (default " + GeneratorOptions.DEFAULT_ARENAS + ")",
-      "    --arena-block-size SIZE (default 8k)   --version 4|5 arena version (default 5)",
-      "    --open-arenas N         last arenas left unsealed and partly indexed (default "
-          + GeneratorOptions.DEFAULT_OPEN_ARENAS + ")",
-      "    --indexed F             share of an open arena's clumps in its diskstats (default "
-          + GeneratorOptions.DEFAULT_INDEXED + ")",
-      "    --sections N            index sections (default " + GeneratorOptions.DEFAULT_SECTIONS
-          + "), sized so a bucket overflows with probability ≤ --max-overflow (default "
-          + GeneratorOptions.DEFAULT_MAX_OVERFLOW + ")",
-      "    --bucket-size SIZE      index bucket size (default 8k)   --bloom SIZE  bloom filter size (default none)",
-      "    --seed N                the archive is a function of the options and the seed (default 1)",
-      "    --threads N             writer threads (default: one per core)",
-      "    --force                 overwrite the archive's files (arena partitions, sections, bloom, venti.conf) if DIR"
-          + " holds them; without it such a DIR is refused (exit 3)");
+  @Option(names = "--sizes", order = 2, paramLabel = "SPEC",
+      description = "Block sizes, SIZE[-SIZE][:WEIGHT],..., e.g."
+      + " 512:3,4k-8k:1 (1 byte to 56k).")
+  @DefaultText(GeneratorOptions.DEFAULT_SIZES)
+  void sizes(String v) {
+    o.sizes = parsed("--sizes", () -> GeneratorOptions.sizes(v));
+  }
 
-  static int run(Args args, PrintStream out, PrintStream err) {
-    GeneratorOptions o = new GeneratorOptions();
-    boolean force = false;
-    for (String opt; (opt = args.nextOption()) != null; ) {
-      try {
-        switch (opt) {
-          case "--clumps" -> o.clumps = args.longValue(opt, 1, Long.MAX_VALUE);
-          case "--sizes" -> o.sizes = GeneratorOptions.sizes(args.value(opt));
-          case "--types" -> o.types = GeneratorOptions.types(args.value(opt));
-          case "--compressed" -> o.compressed = Double.parseDouble(args.value(opt));
-          case "--duplicates" -> o.duplicates = Double.parseDouble(args.value(opt));
-          case "--corrupt" -> o.corrupt = args.longValue(opt, 0, Long.MAX_VALUE);
-          case "--arena-partitions" -> o.arenaPartitions = args.intValue(opt, 1, Integer.MAX_VALUE);
-          case "--arenas" -> o.arenas = args.intValue(opt, 1, Integer.MAX_VALUE);
-          case "--arena-block-size" -> o.arenaBlockSize = (int) args.sizeValue(opt, 512, 1 << 30);
-          case "--version" -> o.version = args.intValue(opt, 4, 5);
-          case "--open-arenas" -> o.openArenas = args.intValue(opt, 0, Integer.MAX_VALUE);
-          case "--indexed" -> o.indexed = Double.parseDouble(args.value(opt));
-          case "--sections" -> o.sections = args.intValue(opt, 1, Integer.MAX_VALUE);
-          case "--bucket-size" -> o.bucketSize = (int) args.sizeValue(opt, 512, 1 << 30);
-          case "--max-overflow" -> o.maxOverflow = Double.parseDouble(args.value(opt));
-          case "--bloom" -> o.bloom = SizeParser.parse(args.value(opt));
-          case "--seed" -> o.seed = args.longValue(opt);
-          case "--threads" -> o.threads = args.intValue(opt, 1, Integer.MAX_VALUE);
-          case "--force" -> force = true;
-          default -> throw new UsageException("generate: unknown option " + opt);
-        }
-      } catch (IllegalArgumentException e) { // NumberFormatException included
-        throw new UsageException(opt + ": " + e.getMessage());
-      }
+  @Option(names = "--types", order = 3, paramLabel = "SPEC",
+      description = "Block types, TYPE[:WEIGHT],... of data, dir, root,"
+      + " pointer1..pointer7.")
+  @DefaultText(GeneratorOptions.DEFAULT_TYPES)
+  void types(String v) {
+    o.types = parsed("--types", () -> GeneratorOptions.types(v));
+  }
+
+  @Option(names = "--compressed", order = 4, paramLabel = "F",
+      description = "Share of blocks with text-like contents, stored"
+      + " whack-compressed when that is smaller (the rest are random bytes).")
+  @DefaultText("" + GeneratorOptions.DEFAULT_COMPRESSED)
+  void compressed(String v) {
+    o.compressed = Values.number("--compressed", v);
+  }
+
+  @Option(names = "--duplicates", order = 5, paramLabel = "F",
+      description = "Share of clumps that store again a block of an"
+      + " earlier arena, as a server does after its index was lost. Never twice in one arena.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_DUPLICATES)
+  void duplicates(String v) {
+    o.duplicates = Values.number("--duplicates", v);
+  }
+
+  @Option(names = "--corrupt", order = 6, paramLabel = "N",
+      description = "Directory entries with an undecodable type code,"
+      + " spread evenly (buildindex skips them: nskip).")
+  @DefaultText("" + GeneratorOptions.DEFAULT_CORRUPT)
+  void corrupt(String v) {
+    o.corrupt = Values.longIn("--corrupt", v, 0, Long.MAX_VALUE);
+  }
+
+  @Option(names = "--arena-partitions", order = 7, paramLabel = "N",
+      description = "Arena partition files.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_ARENA_PARTITIONS)
+  void arenaPartitions(String v) {
+    o.arenaPartitions = Values.intIn("--arena-partitions", v, 1, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--arenas", order = 8, paramLabel = "N",
+      description = "Arenas in each partition, sized to fit their clumps.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_ARENAS)
+  void arenas(String v) {
+    o.arenas = Values.intIn("--arenas", v, 1, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--arena-block-size", order = 9, paramLabel = "SIZE",
+      description = "Arena block size.")
+  @DefaultText("8k")
+  void arenaBlockSize(String v) {
+    o.arenaBlockSize = (int) Values.sizeIn("--arena-block-size", v, 512, 1 << 30);
+  }
+
+  @Option(names = "--version", order = 10, paramLabel = "4|5", description = "Arena version.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_VERSION)
+  void version(String v) {
+    o.version = Values.intIn("--version", v, 4, 5);
+  }
+
+  @Option(names = "--open-arenas", order = 11, paramLabel = "N",
+      description = "The last N arenas are left unsealed, with"
+      + " diskstats covering only --indexed of their clumps (memstats ahead, as after a server crash).")
+  @DefaultText("" + GeneratorOptions.DEFAULT_OPEN_ARENAS)
+  void openArenas(String v) {
+    o.openArenas = Values.intIn("--open-arenas", v, 0, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--indexed", order = 12, paramLabel = "F",
+      description = "Share of an open arena's clumps in its diskstats.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_INDEXED)
+  void indexed(String v) {
+    o.indexed = Values.number("--indexed", v);
+  }
+
+  @Option(names = "--sections", order = 13, paramLabel = "N",
+      description = "Index sections, sized so that a bucket overflows"
+      + " with probability at most --max-overflow.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_SECTIONS)
+  void sections(String v) {
+    o.sections = Values.intIn("--sections", v, 1, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--bucket-size", order = 14, paramLabel = "SIZE",
+      description = "Index bucket size.")
+  @DefaultText("8k")
+  void bucketSize(String v) {
+    o.bucketSize = (int) Values.sizeIn("--bucket-size", v, 512, 1 << 30);
+  }
+
+  @Option(names = "--max-overflow", order = 15, paramLabel = "P",
+      description = "Accepted probability that some bucket"
+      + " overflows, for --sections.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_MAX_OVERFLOW)
+  void maxOverflow(String v) {
+    o.maxOverflow = Values.number("--max-overflow", v);
+  }
+
+  @Option(names = "--bloom", order = 16, paramLabel = "SIZE",
+      description = "A bloom filter of this size (a power of two, 1m to"
+      + " 512m), hashes by fmtbloom's -n rule.")
+  void bloom(String v) {
+    o.bloom = Values.sizeIn("--bloom", v, 0, Long.MAX_VALUE);
+  }
+
+  @Option(names = "--seed", order = 17, paramLabel = "N",
+      description = "The archive is a function of the options and the seed.")
+  @DefaultText("" + GeneratorOptions.DEFAULT_SEED)
+  void seed(String v) {
+    o.seed = Values.longValue("--seed", v);
+  }
+
+  @Option(names = "--threads", order = 18, paramLabel = "N", description = "Writer threads.")
+  @DefaultText("one per core")
+  void threads(String v) {
+    o.threads = Values.intIn("--threads", v, 1, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--force", order = 19,
+      description = "Overwrite the archive's files (arenasN.img, isectN.img, bloom.img,"
+      + " venti.conf) when DIR holds any of them; without it such a DIR is refused, exit 3, before anything is"
+      + " written.")
+  boolean force;
+
+  @Parameters(paramLabel = "DIR")
+  String dir;
+
+  /** A SPEC parsed by {@link GeneratorOptions}; its refusal names the option. */
+  private static <T> T parsed(String option, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      throw new UsageException(m.startsWith(option) ? m : option + ": " + m);
     }
-    Path dir = Path.of(args.single("DIR"));
+  }
+
+  @Override
+  public int run(PrintStream out, PrintStream err, RunReport report) {
+    Path dir = Path.of(this.dir);
     ArchiveGenerator generator;
     try {
       generator = new ArchiveGenerator(o, err);

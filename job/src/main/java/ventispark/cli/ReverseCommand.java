@@ -10,6 +10,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.format.FormatException;
 import ventispark.job.BuildReverseIndex;
 import ventispark.read.Archive;
@@ -18,34 +22,82 @@ import ventispark.reverse.ReverseIndexFile;
 import ventispark.reverse.ReverseLookup;
 
 /** {@code reverse build|verify|lookup}: the reverse index of job/docs/REVERSE-INDEX.md. */
-final class ReverseCommand {
-  private ReverseCommand() {}
-
-  static final String USAGE = String.join("\n",
-      "       venti-spark reverse build DIR CONF",
-      "       venti-spark reverse verify DIR CONF",
-      "       venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF");
-
-  static final String HELP = String.join("\n",
-      "  reverse      the reverse index (index entries in log order, job/docs/REVERSE-INDEX.md) of CONF's index, in DIR",
-      "    build             write DIR/<index>-<index checksum>.vrev from the index; removes stale ones",
-      "    verify            rebuild it in memory and compare: name, checksums, every record (exit 6 on difference)",
-      "    lookup            the clump at an index address, or of a log rank: score, type, size, arena, size on disk");
-
-  static int run(Args args, PrintStream out) {
-    String sub = args.value("reverse: build, verify or lookup");
-    return switch (sub) {
-      case "build" -> build(args, out);
-      case "verify" -> verify(args, out);
-      case "lookup" -> lookup(args, out);
-      default -> throw new UsageException("reverse: unknown subcommand '" + sub + "' (build, verify or lookup)");
-    };
+@Command(name = "reverse", description = "The reverse index (index entries in log order, job/docs/REVERSE-INDEX.md) of"
+    + " CONF's index, in DIR.", synopsisSubcommandLabel = "build|verify|lookup ...",
+    subcommands = {ReverseCommand.Build.class, ReverseCommand.Verify.class,
+        ReverseCommand.Lookup.class})
+final class ReverseCommand implements CommandGroup {
+  @Override
+  public String missing() {
+    return "reverse: missing subcommand (build, verify or lookup)";
   }
 
-  private static int build(Args args, PrintStream out) {
-    noOptions(args, "reverse build");
-    Path dir = dir(args);
-    String conf = args.single("CONF");
+  @Override
+  public String unknown(String word) {
+    return "reverse: unknown subcommand '" + word + "' (build, verify or lookup)";
+  }
+
+  /** {@code DIR CONF}; DIR made absolute here on the driver: executors have other working directories. */
+  abstract static class Operands implements CliCommand {
+    @Parameters(index = "0", paramLabel = "DIR")
+    String dir;
+
+    @Parameters(index = "1", paramLabel = "CONF")
+    String conf;
+
+    Path dir() {
+      return Path.of(dir).toAbsolutePath().normalize();
+    }
+  }
+
+  @Command(name = "build", description = "Write DIR/<index>-<index checksum>.vrev from the index; removes stale ones.")
+  static final class Build extends Operands {
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return build(dir(), conf, out);
+    }
+  }
+
+  @Command(name = "verify", description = "Rebuild it in memory and compare: name, checksums, every record (exit 6 on"
+      + " a difference).")
+  static final class Verify extends Operands {
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return verify(dir(), conf, out);
+    }
+  }
+
+  @Command(name = "lookup", description = "The clump at an index address, or of a log rank: score, type, size, arena,"
+      + " size on disk.", customSynopsis = "venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF")
+  static final class Lookup extends Operands {
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Clump clump;
+
+    /** Which clump: exactly one of these (picocli refuses none and both). */
+    static final class Clump {
+      Long address;
+      Long rank;
+
+      @Option(names = "--address", order = 1, paramLabel = "ADDR",
+          description = "The clump that starts at this index address.")
+      void address(String v) {
+        address = Values.longIn("--address", v, 0, Long.MAX_VALUE);
+      }
+
+      @Option(names = "--rank", order = 2, paramLabel = "N",
+          description = "The clump of this log rank (its place in log order, from 0).")
+      void rank(String v) {
+        rank = Values.longIn("--rank", v, 0, Long.MAX_VALUE);
+      }
+    }
+
+    @Override
+    public int run(PrintStream out, PrintStream err, RunReport report) {
+      return lookup(clump.address, clump.rank, dir(), conf, out);
+    }
+  }
+
+  private static int build(Path dir, String conf, PrintStream out) {
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark reverse build " + conf)) {
       BuildReverseIndex.Result r = new BuildReverseIndex(spark.sc).run(conf, dir);
       out.printf(Locale.ROOT, "wrote %s: %,d records in %.1f s%n", r.file(), r.entries(), r.millis() / 1000.0);
@@ -53,10 +105,7 @@ final class ReverseCommand {
     }
   }
 
-  private static int verify(Args args, PrintStream out) {
-    noOptions(args, "reverse verify");
-    Path dir = dir(args);
-    String conf = args.single("CONF");
+  private static int verify(Path dir, String conf, PrintStream out) {
     Archive archive = new ArchiveLoader(new Configuration()).load(conf);
     List<Path> existing = ReverseIndexFile.find(dir, archive.indexName());
     if (existing.isEmpty()) {
@@ -108,21 +157,7 @@ final class ReverseCommand {
     }
   }
 
-  private static int lookup(Args args, PrintStream out) {
-    Long address = null;
-    Long rank = null;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "--address" -> address = args.longValue(o, 0, Long.MAX_VALUE);
-        case "--rank" -> rank = args.longValue(o, 0, Long.MAX_VALUE);
-        default -> throw new UsageException("reverse lookup: unknown option " + o);
-      }
-    }
-    if ((address == null) == (rank == null)) {
-      throw new UsageException("reverse lookup: give exactly one of --address ADDR and --rank N");
-    }
-    Path dir = dir(args);
-    String conf = args.single("CONF");
+  private static int lookup(Long address, Long rank, Path dir, String conf, PrintStream out) {
     Configuration hadoop = new Configuration();
     Archive archive = new ArchiveLoader(hadoop).load(conf);
     List<Path> files = ReverseIndexFile.find(dir, archive.indexName());
@@ -150,18 +185,6 @@ final class ReverseCommand {
           : "no clump starts at address " + address + "; it is inside: " + in.describe());
       return ExitCode.DIFFERS.code;
     }
-  }
-
-  private static void noOptions(Args args, String command) {
-    String o = args.nextOption();
-    if (o != null) {
-      throw new UsageException(command + ": unknown option " + o);
-    }
-  }
-
-  /** The DIR operand, made absolute here on the driver: executors have other working directories. */
-  private static Path dir(Args args) {
-    return Path.of(args.value("DIR")).toAbsolutePath().normalize();
   }
 
   private static void deleteTree(Path dir) {

@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import ventispark.format.Bucket;
 import ventispark.format.Venti;
 import ventispark.plan.IndexSizing;
@@ -18,78 +21,86 @@ import ventispark.read.ArchiveLoader;
  * probability ({@link IndexSizing} has the model). Exit status 0, or 4 (OVERFLOW) when the
  * proposed geometry misses the target, so that scripts can stop before formatting it.
  */
-final class SizeCommand {
-  private SizeCommand() {}
+@Command(name = "size", description = "How large new index sections must be for CONF's arenas (or --clumps N), so"
+    + " that a rebuild overflows a bucket only with probability P; evaluates a proposed --section-size. Exit 4 when"
+    + " the proposed sections miss the target.")
+final class SizeCommand implements CliCommand {
+  long clumps = -1;
+  double growth = IndexSizing.DEFAULT_GROWTH;
+  int blockSize = IndexSizing.DEFAULT_BLOCK_SIZE;
+  int sections = IndexSizing.DEFAULT_SECTIONS;
+  long sectionSize = -1;
+  double maxOverflow = IndexSizing.DEFAULT_MAX_OVERFLOW;
 
-  static final String USAGE =
-      "       venti-spark size [--clumps N] [--growth F] [--block-size SIZE] [--sections N] [--section-size SIZE]\n"
-          + "                        [--max-overflow P] [CONF]";
-
-  static final String HELP = String.join("\n",
-      "  size         how large new index sections must be for CONF's arenas (or --clumps N), so that a rebuild",
-      "               overflows a bucket only with probability P; evaluates a proposed --section-size. Exit 4 when",
-      "               the proposed sections miss the target",
-      "    --clumps N          plan for N clumps instead of reading CONF's arena trailers (memstats)",
-      "    --growth F          plan for clumps × F, F ≥ 1, headroom for clumps still to come (default "
-          + IndexSizing.DEFAULT_GROWTH + ")",
-      "    --block-size SIZE   bucket size, a power of two from 512 to 64k (default " + IndexSizing.DEFAULT_BLOCK_SIZE / 1024
-          + "k)",
-      "    --sections N        equal index sections (default " + IndexSizing.DEFAULT_SECTIONS + ")",
-      "    --section-size SIZE evaluate sections of SIZE bytes each",
-      "    --max-overflow P    accepted probability that some bucket overflows, 0 < P < 1 (default "
-          + IndexSizing.DEFAULT_MAX_OVERFLOW + ")");
-
-  static int run(Args args, PrintStream out) {
-    long clumps = -1;
-    double growth = IndexSizing.DEFAULT_GROWTH;
-    int blockSize = IndexSizing.DEFAULT_BLOCK_SIZE;
-    int sections = IndexSizing.DEFAULT_SECTIONS;
-    long sectionSize = -1;
-    double maxOverflow = IndexSizing.DEFAULT_MAX_OVERFLOW;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "--clumps" -> {
-          clumps = args.longValue(o);
-          if (clumps < 0) {
-            throw new UsageException("--clumps " + clumps + ": must not be negative");
-          }
-        }
-        case "--growth" -> {
-          growth = number(o, args.value(o));
-          if (!(growth >= 1) || Double.isInfinite(growth)) {
-            throw new UsageException("--growth " + growth + ": a factor of at least 1 (1.5 plans for 50% more clumps)");
-          }
-        }
-        case "--block-size" -> blockSize = FormatCommand.blockSize(o, args.value(o));
-        case "--sections" -> {
-          long n = args.longValue(o);
-          if (n < 1 || n > Venti.MAX_AMAP) {
-            throw new UsageException("--sections " + n + ": from 1 to " + Venti.MAX_AMAP);
-          }
-          sections = (int) n;
-        }
-        case "--section-size" -> sectionSize = FormatCommand.size(o, args.value(o));
-        case "--max-overflow" -> {
-          maxOverflow = number(o, args.value(o));
-          if (!(maxOverflow > 0 && maxOverflow < 1)) {
-            throw new UsageException("--max-overflow " + maxOverflow + ": a probability between 0 and 1, e.g. 1e-6");
-          }
-        }
-        default -> throw new UsageException("size: unknown option " + o);
-      }
-    }
+  @Option(names = "--clumps", order = 1, paramLabel = "N",
+      description = "Plan for N clumps instead of reading CONF's arena"
+      + " trailers (memstats).")
+  @DefaultText("CONF's clumps")
+  void clumps(String v) {
+    clumps = Values.longValue("--clumps", v);
     if (clumps < 0) {
-      clumps = countClumps(args.single("CONF (or --clumps N)"), out);
-    } else {
-      String extra = null;
-      try {
-        extra = args.value("");
-      } catch (UsageException e) {
-        // no CONF: as it should be
+      throw new UsageException("--clumps " + clumps + ": must not be negative");
+    }
+  }
+
+  @Option(names = "--growth", order = 2, paramLabel = "F",
+      description = "Plan for clumps × F, F ≥ 1: headroom for clumps still"
+      + " to come.")
+  @DefaultText("" + IndexSizing.DEFAULT_GROWTH)
+  void growth(String v) {
+    growth = Values.number("--growth", v);
+    if (!(growth >= 1) || Double.isInfinite(growth)) {
+      throw new UsageException("--growth " + growth + ": a factor of at least 1 (1.5 plans for 50% more clumps)");
+    }
+  }
+
+  @Option(names = "--block-size", order = 3, paramLabel = "SIZE",
+      description = "Bucket size, a power of two from 512 to 64k.")
+  @DefaultText(IndexSizing.DEFAULT_BLOCK_SIZE / 1024 + "k")
+  void blockSize(String v) {
+    blockSize = FormatCommand.blockSize("--block-size", v);
+  }
+
+  @Option(names = "--sections", order = 4, paramLabel = "N", description = "Equal index sections.")
+  @DefaultText("" + IndexSizing.DEFAULT_SECTIONS)
+  void sections(String v) {
+    long n = Values.longValue("--sections", v);
+    if (n < 1 || n > Venti.MAX_AMAP) {
+      throw new UsageException("--sections " + n + ": from 1 to " + Venti.MAX_AMAP);
+    }
+    sections = (int) n;
+  }
+
+  @Option(names = "--section-size", order = 5, paramLabel = "SIZE",
+      description = "Evaluate sections of SIZE bytes each.")
+  void sectionSize(String v) {
+    sectionSize = FormatCommand.size("--section-size", v);
+  }
+
+  @Option(names = "--max-overflow", order = 6, paramLabel = "P",
+      description = "Accepted probability that some bucket"
+      + " overflows, 0 < P < 1.")
+  @DefaultText("" + IndexSizing.DEFAULT_MAX_OVERFLOW)
+  void maxOverflow(String v) {
+    maxOverflow = Values.number("--max-overflow", v);
+    if (!(maxOverflow > 0 && maxOverflow < 1)) {
+      throw new UsageException("--max-overflow " + maxOverflow + ": a probability between 0 and 1, e.g. 1e-6");
+    }
+  }
+
+  @Parameters(paramLabel = "CONF", arity = "0..1")
+  String conf;
+
+  @Override
+  public int run(PrintStream out, PrintStream err, RunReport report) {
+    long clumps = this.clumps;
+    if (clumps < 0) {
+      if (conf == null) {
+        throw new UsageException("missing CONF (or --clumps N)");
       }
-      if (extra != null) {
-        throw new UsageException("size: give CONF or --clumps N, not both (got --clumps and " + extra + ")");
-      }
+      clumps = countClumps(conf, out);
+    } else if (conf != null) {
+      throw new UsageException("size: give CONF or --clumps N, not both (got --clumps and " + conf + ")");
     }
     long entries = (long) Math.ceil(clumps * growth);
     IndexSizing.Geometry proposed = null;
@@ -171,13 +182,5 @@ final class SizeCommand {
     out.printf(Locale.ROOT, "clumps: %,d in %d arenas of %d arena partition%s (memstats)%s%n", clumps, arenas, partitions,
         partitions == 1 ? "" : "s", hint);
     return clumps;
-  }
-
-  private static double number(String option, String value) {
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + ": '" + value + "' is not a number");
-    }
   }
 }

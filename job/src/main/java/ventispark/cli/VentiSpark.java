@@ -9,8 +9,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
 import org.apache.spark.api.java.JavaSparkContext;
-import ventispark.create.ArchiveGenerator;
-import ventispark.create.ExampleArchive;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
 import ventispark.job.IndexOverflowException;
@@ -19,34 +20,11 @@ import ventispark.job.SparkSettings;
 import ventispark.job.WriteMemoryException;
 
 /**
- * The venti-spark command line, {@code git}-style subcommands. Main class for {@code spark-submit}
- * (the master comes from spark-submit) and for the {@code job/bin/venti-spark} launcher.
+ * The venti-spark command line, {@code git}-style subcommands ({@link Commands} has them). Main
+ * class for {@code spark-submit} (the master comes from spark-submit) and for the
+ * {@code job/bin/venti-spark} launcher.
  */
 public final class VentiSpark {
-  static final String USAGE = String.join("\n",
-      "usage: venti-spark [--report FILE] COMMAND ...   (FILE: a JSON report of the run, written whatever the outcome)",
-      BuildIndexCommand.USAGE,
-      CheckIndexCommand.USAGE,
-      StageCommand.USAGE,
-      ReverseCommand.USAGE,
-      CommandHelp.EXAMPLE_USAGE,
-      GenerateCommand.USAGE,
-      FormatCommand.USAGE,
-      SizeCommand.USAGE,
-      "",
-      BuildIndexCommand.HELP,
-      CheckIndexCommand.HELP,
-      StageCommand.HELP,
-      ReverseCommand.HELP,
-      CommandHelp.EXAMPLE_HELP,
-      GenerateCommand.HELP,
-      FormatCommand.HELP,
-      SizeCommand.HELP,
-      "",
-      "exit status: 0 done and flushed, 1 failed while working, 2 usage, 3 bad input or stage (nothing written),",
-      "             4 bucket overflow (nothing written), 5 index locked by another run (nothing written),",
-      "             6 checkindex found differences");
-
   /**
    * The commands whose every write to the index is entered in a write ledger (or that never write
    * it): a failure of theirs that names no partly rewritten file left the index untouched.
@@ -71,10 +49,14 @@ public final class VentiSpark {
    */
   public static int run(List<String> argv, PrintStream out, PrintStream err) {
     TaskLog.install();
-    if (argv.size() >= 2 && argv.get(0).equals("--report")) {
+    // Taken before the command is parsed, so that a usage error is reported too.
+    int reportArgs = argv.isEmpty() ? 0 : argv.get(0).startsWith("--report=") ? 1
+        : argv.size() >= 2 && argv.get(0).equals("--report") ? 2 : 0;
+    if (reportArgs > 0) {
+      String file = reportArgs == 1 ? argv.get(0).substring("--report=".length()) : argv.get(1);
       RunReport report;
       try {
-        report = new RunReport(argv.get(1), argv.subList(2, argv.size()));
+        report = new RunReport(file, argv.subList(reportArgs, argv.size()));
       } catch (FormatException e) {
         err.println("venti-spark: --report " + e.getMessage());
         return ExitCode.BAD_INPUT.code;
@@ -87,7 +69,7 @@ public final class VentiSpark {
           super.println(line);
         }
       };
-      int status = run(argv.subList(2, argv.size()), out, tee, report);
+      int status = run(argv.subList(reportArgs, argv.size()), out, tee, report);
       if (Signals.received() != null) {
         Thread.interrupted(); // the signal's interrupt of this thread must not fail the report's write
       }
@@ -103,40 +85,38 @@ public final class VentiSpark {
 
   private static int run(List<String> argv, PrintStream out, PrintStream err, RunReport report) {
     try {
-      if (argv.isEmpty() || argv.get(0).equals("-h") || argv.get(0).equals("--help") || argv.get(0).equals("help")) {
-        out.println(USAGE);
+      CommandLine cli = Commands.line();
+      if (argv.isEmpty() || argv.get(0).equals("help")) {
+        cli.usage(out);
         return argv.isEmpty() ? ExitCode.USAGE.code : ExitCode.OK.code;
       }
-      if (CommandHelp.asked(argv.subList(1, argv.size())) && CommandHelp.of(argv.get(0)) != null) {
-        out.println(CommandHelp.of(argv.get(0)));
-        return ExitCode.OK.code;
+      ParseResult parsed;
+      try {
+        parsed = cli.parseArgs(argv.toArray(String[]::new));
+      } catch (ParameterException e) {
+        throw UsageErrors.of(e);
       }
-      Args args = new Args(argv.subList(1, argv.size()));
-      switch (argv.get(0)) {
-        case "buildindex":
-          return BuildIndexCommand.buildIndex(args, out, err, report);
-        case "plan":
-          return BuildIndexCommand.plan(args, out, err, report);
-        case "checkindex":
-          return CheckIndexCommand.run(args, out, report);
-        case "stage":
-          return StageCommand.run(args, out, report);
-        case "reverse":
-          return ReverseCommand.run(args, out);
-        case "example":
-          return example(args, out, err);
-        case "generate":
-          return GenerateCommand.run(args, out, err);
-        case "format":
-          return FormatCommand.run(args, out);
-        case "size":
-          return SizeCommand.run(args, out);
-        default:
-          throw new UsageException("unknown command '" + argv.get(0) + "'");
+      for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+        if (p.isUsageHelpRequested()) {
+          p.commandSpec().commandLine().usage(out);
+          return ExitCode.OK.code;
+        }
+        if (!p.hasSubcommand()) {
+          Object command = p.commandSpec().userObject();
+          if (command instanceof CommandGroup g) {
+            throw new UsageException(g.missing());
+          }
+          if (command instanceof CliCommand c) {
+            return c.run(out, err, report);
+          }
+        }
       }
+      cli.usage(out); // options, but no command
+      return ExitCode.USAGE.code;
     } catch (UsageException e) {
       // one line, as for every failure; the usage is one command away
-      boolean known = !argv.isEmpty() && !e.getMessage().startsWith("unknown command");
+      boolean known = !argv.isEmpty() && !argv.get(0).startsWith("-")
+          && !e.getMessage().startsWith("unknown command");
       err.println("venti-spark: " + e.getMessage() + " (usage: venti-spark " + (known ? argv.get(0) + " " : "")
           + "--help)");
       return ExitCode.USAGE.code;
@@ -173,26 +153,6 @@ public final class VentiSpark {
     err.println(FormatException.printable(code == ExitCode.FAILED
         ? "venti-spark: failed: " + Failures.oneLine(e) + TaskLog.hint() : "venti-spark: " + cause.getMessage()));
     return code.code;
-  }
-
-  private static int example(Args args, PrintStream out, PrintStream err) {
-    boolean build = false;
-    boolean force = false;
-    for (String o; (o = args.nextOption()) != null; ) {
-      switch (o) {
-        case "--build" -> build = true;
-        case "--force" -> force = true;
-        default -> throw new UsageException("example: unknown option " + o);
-      }
-    }
-    Path dir = Path.of(args.single("DIR"));
-    ArchiveGenerator.Result r = ExampleArchive.write(dir, force);
-    out.println(GenerateCommand.describe(r) + ", bloom filter");
-    if (!build) {
-      out.println("rebuild its index with: venti-spark buildindex " + r.config());
-      return ExitCode.OK.code;
-    }
-    return BuildIndexCommand.buildIndex(new Args(List.of(r.config().toString())), out, err, null);
   }
 
   /**

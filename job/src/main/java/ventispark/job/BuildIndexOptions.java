@@ -23,12 +23,29 @@ import java.util.List;
  *     ({@code --stage DIR}, default none = write the sections in place): write tasks put their
  *     range images there and the driver a manifest; the sections (and bloom filter) are only read
  *     and not locked, and {@code venti-spark stage apply DIR CONF} writes them later on the host
- *     that owns the index disks. Not with {@code reverseIndexDir}.
+ *     that owns the index disks. Not with {@code reverseIndexDir}, which is not with {@code sections}.
  */
 public record BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,
     long splitClumps, String reverseIndexDir, boolean dropDuplicates, String stageDir) implements Serializable {
 
   public static final long DEFAULT_PARTITION_BYTES = 64L << 20;
+
+  /**
+   * The one place of the options that cannot go together; the command line reports them as usage
+   * errors (exit 2), before anything is read.
+   *
+   * @throws IllegalArgumentException naming the options and what to run instead
+   */
+  public BuildIndexOptions {
+    if (stageDir != null && reverseIndexDir != null) {
+      throw new IllegalArgumentException("--stage and --reverse-index cannot go together: the reverse index is made"
+          + " from the written index (after stage apply, run: venti-spark reverse build DIR CONF)");
+    }
+    if (reverseIndexDir != null && !sections.isEmpty()) {
+      throw new IllegalArgumentException("--reverse-index cannot go with -i: the reverse index covers the whole"
+          + " index (rebuild the sections, then run: venti-spark reverse build DIR CONF)");
+    }
+  }
 
   /** Options without a reverse index. */
   public BuildIndexOptions(List<String> sections, boolean bloom, long partitionBytes, int partitions,

@@ -32,10 +32,6 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
     long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
         : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
-    if (options.reverseIndexDir() != null && !options.sections().isEmpty()) {
-      throw new FormatException("--reverse-index covers the whole index: it cannot go with -i (rebuild the sections,"
-          + " then run: venti-spark reverse build DIR CONF)");
-    }
     BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, sections, options.partitionBytes(), cores,
         options.partitions(), options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS);
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);

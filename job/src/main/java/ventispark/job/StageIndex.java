@@ -8,7 +8,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import ventispark.format.FormatException;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillReport;
 import ventispark.read.Archive;
@@ -40,12 +39,8 @@ final class StageIndex {
   private final StageDir dir;
   private final IndexLayout layout;
 
-  /** Checks the options and readies the stage directory, before any arena is read. */
+  /** Readies the stage directory, before any arena is read. */
   StageIndex(JavaSparkContext sc, BuildIndexOptions options, RebuildPlan plan) {
-    if (options.reverseIndexDir() != null) {
-      throw new FormatException("--stage cannot go with --reverse-index: the reverse index is made from the written"
-          + " index (after stage apply, run: venti-spark reverse build DIR CONF)");
-    }
     this.sc = sc;
     this.options = options;
     this.plan = plan;

@@ -46,4 +46,32 @@ class CommandHelpTest {
     assertTrue(r.status() != 0, r.out());
     assertTrue(!r.out().startsWith("usage:"), r.out());
   }
+
+  /** {@code --opt=value} is the same option as {@code --opt value}: the same output, the same refusal. */
+  @Test
+  void attachedAndSeparateValuesAreTheSameOption() {
+    Cli.Run separate = Cli.run("size", "--clumps", "65000", "--block-size", "512", "--max-overflow", "1e-3");
+    Cli.Run attached = Cli.run("size", "--clumps=65000", "--block-size=512", "--max-overflow=1e-3");
+    assertEquals(0, separate.status(), separate.err());
+    assertTrue(separate.out().contains("entries: 65,000"), separate.out());
+    assertEquals(separate, attached);
+    Cli.Run refused = Cli.run("buildindex", "--partitions=0", "x.conf");
+    assertEquals(Cli.run("buildindex", "--partitions", "0", "x.conf"), refused);
+    assertEquals(2, refused.status());
+  }
+
+  /** Options that cannot go together are one usage error (2), whichever comes first. */
+  @Test
+  void exclusiveOptionsAreOneUsageError() {
+    for (List<String> args : List.of(List.of("reverse", "lookup", "d", "x.conf"),
+        List.of("reverse", "lookup", "--rank", "1", "--address=2", "d", "x.conf"))) {
+      Cli.Run r = Cli.run(args.toArray(String[]::new));
+      assertEquals(2, r.status(), args + ": " + r.err());
+      assertTrue(r.err().startsWith("venti-spark: reverse lookup: give exactly one of --address ADDR and --rank N"),
+          r.err());
+    }
+    Cli.Run help = Cli.run("reverse", "lookup", "--help");
+    assertTrue(help.out().startsWith("usage: venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF"),
+        help.out());
+  }
 }

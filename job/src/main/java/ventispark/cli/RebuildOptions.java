@@ -1,0 +1,60 @@
+package ventispark.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import ventispark.format.SizeParser;
+import ventispark.job.BuildIndexOptions;
+import ventispark.plan.PartitionPlanner;
+
+/** The options of how buildindex, plan and checkindex read the arenas and route entries to write tasks. */
+final class RebuildOptions {
+  @Option(names = "-i", order = 10, paramLabel = "SECTION",
+      description = "Only this index section (by header name);"
+      + " repeatable. An unknown name is an error (the C tool only warns).")
+  @DefaultText("all sections")
+  List<String> sections = new ArrayList<>();
+
+  long partitionBytes = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
+
+  int partitions;
+
+  long splitClumps;
+
+  @Option(names = "-M", order = 11, paramLabel = "SIZE",
+      description = "The largest bucket range, in index bytes, that one write"
+      + " task builds in memory (1m to 1g): the task's memory; with the core count it sets the number of write"
+      + " tasks. The ranges of the write tasks that run at once must fit in spark.memory.fraction (0.6) of an"
+      + " executor's heap above Spark's 300 MiB, or the run is refused before anything is read (exit 2).")
+  @DefaultText("64m")
+  void partitionBytes(String v) {
+    try {
+      partitionBytes = SizeParser.parse(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("-M: " + e.getMessage());
+    }
+    if (partitionBytes < 1 << 20 || partitionBytes > PartitionPlanner.MAX_RANGE_BYTES) {
+      throw new UsageException("-M " + v + ": between 1m and 1g");
+    }
+  }
+
+  @Option(names = "--partitions", order = 12, paramLabel = "N",
+      description = "Exact number of write tasks, split across"
+      + " sections by their bucket counts, at least one per section. The output bytes do not depend on it.")
+  @DefaultText("from -M")
+  void partitions(String v) {
+    partitions = Values.intIn("--partitions", v, 1, Integer.MAX_VALUE);
+  }
+
+  @Option(names = "--split-clumps", order = 13, paramLabel = "N",
+      description = "Clumps per read task; an arena is never split."
+      + " Many small tasks keep the cores evenly loaded; below ~250,000 clumps a task's start-up dominates.")
+  @DefaultText("about 8 read tasks per core, at least 250,000 clumps each")
+  void splitClumps(String v) {
+    splitClumps = Values.longIn("--split-clumps", v, 1, Long.MAX_VALUE);
+  }
+
+  BuildIndexOptions options(boolean bloom) {
+    return new BuildIndexOptions(List.copyOf(sections), bloom, partitionBytes, partitions, splitClumps);
+  }
+}
