@@ -35,7 +35,7 @@ public final class DeviceMap {
   }
 
   /** The extents of bytes {@code [lo, hi)} of a file whose stat is {@code st}. */
-  static List<Extent> ofStat(String display, String path, Map<String, Object> st, long lo, long hi, int depth) {
+  public static List<Extent> ofStat(String display, String path, Map<String, Object> st, long lo, long hi, int depth) {
     if (depth > MAX_DEPTH) {
       throw unresolved(display, "devices stacked more than " + MAX_DEPTH + " deep");
     }
