@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import ventispark.gate.Gate;
+import ventispark.gate.OpenFile;
 import ventispark.read.Archive;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
@@ -58,6 +60,7 @@ final class ReverseIndexOutput {
       ChunkDigests digests, RangeCounts counts, Path dir) {
     try {
       Files.createDirectories(dir);
+      Gate gate = check(archive, dir);
       JavaPairRDD<Integer, byte[]> shuffled = shuffle(records, ranges);
       ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
       shuffled.context().submitMapStage(dep).get();
@@ -83,10 +86,11 @@ final class ReverseIndexOutput {
           .collect();
       finish(tmp, recordsEnd, indexSum);
       Path out = dir.resolve(name);
+      gate.delete(out.toString(), out, ReverseIndexOutput::whyNotOurs, false); // replaced only if it is ours
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
         if (!stale.equals(out)) {
-          Files.delete(stale);
+          gate.delete(stale.toString(), stale, ReverseIndexOutput::whyNotOurs, true);
           LOG.info("{}: removed, it belonged to an earlier index", stale);
         }
       }
@@ -96,6 +100,34 @@ final class ReverseIndexOutput {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses (exit 3), before anything is written, a directory whose reverse indexes of this index
+   * the run would replace or remove but did not write (not whole reverse indexes), and an index
+   * name that is no file name. Returns the gate that guards the replacements.
+   */
+  static Gate check(Archive archive, Path dir) {
+    Gate gate = Gate.ofArenas(archive.partitions());
+    ReverseIndexFile.name(archive.indexName(), new byte[32]);
+    try {
+      for (Path earlier : ReverseIndexFile.find(dir, archive.indexName())) {
+        gate.delete(earlier.toString(), earlier, ReverseIndexOutput::whyNotOurs, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+    }
+    return gate;
+  }
+
+  /** Null if the open file is a whole reverse index (its header parses, its file checksum holds); else why not. */
+  private static String whyNotOurs(FileChannel ro) {
+    try {
+      return new ReverseIndexFile(OpenFile.link(ro)).fileSumHolds() ? null
+          : "its file checksum does not hold, so it is not a whole reverse index";
+    } catch (ventispark.format.FormatException | UncheckedIOException e) {
+      return "not a reverse index (" + e.getMessage() + ")";
     }
   }
 
