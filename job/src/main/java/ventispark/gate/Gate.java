@@ -91,9 +91,17 @@ public final class Gate implements Serializable {
    * what may overlap protected bytes; nothing is opened for writing then.
    */
   public FileChannel openForWriting(String display, Path path, long lo, long hi) throws IOException {
+    return openForWriting(display, path, lo, hi, false);
+  }
+
+  /**
+   * As {@link #openForWriting(String, Path, long, long)}; with {@code scan}, what {@link HeaderScan}
+   * finds before the target in the bytes the open descriptor reaches is protected too (a command
+   * without a config).
+   */
+  public FileChannel openForWriting(String display, Path path, long lo, long hi, boolean scan) throws IOException {
     try (FileChannel ro = OpenFile.openReadOnly(path, false)) {
-      Map<String, Object> st = OpenFile.stat(display, ro);
-      check(display, DeviceMap.ofStat(display, OpenFile.link(ro).toString(), st, lo, hi, 0));
+      Map<String, Object> st = checkOpen(display, ro, lo, hi, scan);
       FileChannel rw = OpenFile.reopenForWriting(ro);
       if (!OpenFile.same(st, OpenFile.stat(display, rw))) {
         rw.close();
@@ -103,10 +111,41 @@ public final class Gate implements Serializable {
     }
   }
 
+  /** Only the check of {@link #openForWriting(String, Path, long, long, boolean)}: opens nothing for writing. */
+  public void check(String display, Path path, long lo, long hi, boolean scan) throws IOException {
+    try (FileChannel ro = OpenFile.openReadOnly(path, false)) {
+      checkOpen(display, ro, lo, hi, scan);
+    }
+  }
+
+  private Map<String, Object> checkOpen(String display, FileChannel ro, long lo, long hi, boolean scan)
+      throws IOException {
+    Map<String, Object> st = OpenFile.stat(display, ro);
+    List<Extent> target = DeviceMap.ofStat(display, Files.readSymbolicLink(OpenFile.link(ro)).toString(), st, lo, hi,
+        0);
+    (scan ? plus(HeaderScan.before(target)) : this).check(display, target);
+    return st;
+  }
+
   /** Creates a new file (never an existing name, never through a link) and returns it open for writing. */
   public static FileChannel createNew(String display, Path path) throws IOException {
     return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Opens for writing a file this run created a moment ago: without following links, and only if
+   * the open file is still a regular file with one name (no link planted in its place since).
+   */
+  public static FileChannel openOwn(String display, Path path) throws IOException {
+    try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
+      Map<String, Object> st = OpenFile.stat(display, ro);
+      if (((Integer) st.get("mode") & 0170000) != 0100000 || (Integer) st.get("nlink") != 1) {
+        throw new FormatException(display + ": is no longer the file this run created (another file or a link was put"
+            + " in its place); not written");
+      }
+      return OpenFile.reopenForWriting(ro);
+    }
   }
 
   /** What the tool checks before removing a file it wrote: given the file open read-only, whether it is its own. */
