@@ -162,12 +162,14 @@ final class FormatCommand {
     List<Target> targets = new ArrayList<>();
     List<String> files = new ArrayList<>();
     List<ISectHeader> headers = new ArrayList<>();
+    Gate gate = Gate.ofArenas(partitions);
     for (String section : config.indexSections()) {
       Target t = Target.of(PartitionRef.resolve(section, configLocation));
       if (!t.exists()) {
         throw new FormatException(t.display() + ": no such file (create it with venti-spark format isect --size SIZE NAME "
             + t.display() + ")");
       }
+      t.check(gate); // every section before anything else, and before the first is written
       targets.add(t);
       files.add(t.display());
       headers.add(readSectionHeader(t));
@@ -177,10 +179,6 @@ final class FormatCommand {
     if (plan.divisorRaised()) {
       out.printf("warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
           plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
-    }
-    Gate gate = Gate.ofArenas(partitions);
-    for (Target t : targets) {
-      t.check(gate); // every section before the first is written
     }
     for (int i = 0; i < targets.size(); i++) {
       try (FileChannel ch = targets.get(i).openForWriting(gate, targets.get(i).size())) {

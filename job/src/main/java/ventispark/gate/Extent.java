@@ -22,6 +22,11 @@ public record Extent(String home, String display, long lo, long hi, boolean some
     return home.equals(o.home) && lo < o.hi && o.lo < hi && !(somewhere && o.somewhere);
   }
 
+  /** The same bytes under another name for messages. */
+  public Extent withDisplay(String name) {
+    return new Extent(home, name, lo, hi, somewhere);
+  }
+
   @Override
   public String toString() {
     String end = hi == Long.MAX_VALUE ? "end" : "0x" + Long.toHexString(hi);

@@ -138,14 +138,29 @@ public final class Gate implements Serializable {
    * the open file is still a regular file with one name (no link planted in its place since).
    */
   public static FileChannel openOwn(String display, Path path) throws IOException {
+    return openOwn(display, path, null);
+  }
+
+  /** As {@link #openOwn(String, Path)}, and only if it is still the file {@link #identity} named {@code created}. */
+  public static FileChannel openOwn(String display, Path path, String created) throws IOException {
     try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
       Map<String, Object> st = OpenFile.stat(display, ro);
-      if (((Integer) st.get("mode") & 0170000) != 0100000 || (Integer) st.get("nlink") != 1) {
+      if (((Integer) st.get("mode") & 0170000) != 0100000 || (Integer) st.get("nlink") != 1
+          || created != null && !created.equals(identity(st))) {
         throw new FormatException(display + ": is no longer the file this run created (another file or a link was put"
             + " in its place); not written");
       }
       return OpenFile.reopenForWriting(ro);
     }
+  }
+
+  /** The identity ({@code dev:ino}) of the file {@code ch} has open. */
+  public static String identity(String display, FileChannel ch) {
+    return identity(OpenFile.stat(display, ch));
+  }
+
+  private static String identity(Map<String, Object> st) {
+    return st.get("dev") + ":" + st.get("ino");
   }
 
   /** What the tool checks before removing a file it wrote: given the file open read-only, whether it is its own. */

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -76,15 +75,17 @@ final class ReverseIndexOutput {
       String name = ReverseIndexFile.name(archive.indexName(), indexSum);
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       long recordsEnd = ReverseIndexFile.HEADER_SIZE + entries * ReverseIndexFile.RECORD_SIZE;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      String created;
+      try (FileChannel ch = Gate.createNew(tmp.toString(), tmp)) {
+        created = Gate.identity(tmp.toString(), ch);
         writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
       }
       String file = tmp.toString();
       shuffled.values()
-          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), first[p], perRange[p], p, it)).iterator(),
-              true)
+          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), created, first[p], perRange[p], p, it))
+              .iterator(), true)
           .collect();
-      finish(tmp, recordsEnd, indexSum);
+      finish(tmp, created, recordsEnd, indexSum);
       Path out = dir.resolve(name);
       gate.delete(out.toString(), out, ReverseIndexOutput::whyNotOurs, false); // replaced only if it is ours
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -146,7 +147,7 @@ final class ReverseIndexOutput {
   }
 
   /** Sorts one address range's records and writes them into its slice of the file. */
-  private static long writeRange(Path file, long first, long expected, int p, Iterator<byte[]> batches)
+  private static long writeRange(Path file, String created, long first, long expected, int p, Iterator<byte[]> batches)
       throws IOException {
     List<byte[]> all = new ArrayList<>();
     long records = 0;
@@ -161,15 +162,15 @@ final class ReverseIndexOutput {
     int n = Math.toIntExact(records);
     byte[] sorted = RecordSort.sort(all, n, new byte[n * ReverseIndexFile.RECORD_SIZE]);
     all.clear();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = Gate.openOwn(file.toString(), file, created)) { // still the file the driver created
       writeFully(ch, ByteBuffer.wrap(sorted), ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
     }
     return n;
   }
 
   /** Writes the index checksum, sums everything before the file checksum, writes it, forces. */
-  private static void finish(Path tmp, long recordsEnd, byte[] indexSum) throws IOException {
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+  private static void finish(Path tmp, String created, long recordsEnd, byte[] indexSum) throws IOException {
+    try (FileChannel ch = Gate.openOwn(tmp.toString(), tmp, created)) {
       long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
       FileSum sum = new FileSum();
       ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
