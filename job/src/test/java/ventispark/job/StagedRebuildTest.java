@@ -314,6 +314,19 @@ class StagedRebuildTest {
   }
 
   @Test
+  void aRefusedRunLeavesTheEarlierStageAsItWas() {
+    Path work = copy("multi", "kept");
+    Path stage = tmp.resolve("stage-kept");
+    assertEquals(0, Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString()).status());
+    Map<String, String> earlier = sums(stage); // the ranges and the manifest
+    assertTrue(earlier.containsKey(StageDir.MANIFEST) && earlier.size() > 1, earlier.toString());
+    Path over = Fixtures.workingCopy("overflow", tmp.resolve("kept-overflow"));
+    Cli.Run r = Cli.run("buildindex", "--stage", stage.toString(), over.resolve("venti.conf").toString());
+    assertEquals(4, r.status(), r.err());
+    assertEquals(earlier, sums(stage));
+  }
+
+  @Test
   void overflowStagesNothing() {
     Path work = Fixtures.workingCopy("overflow", tmp.resolve("overflow"));
     Path stage = tmp.resolve("stage-overflow");
