@@ -56,7 +56,7 @@ final class TaskLog {
       return; // no log file: Spark's lines stay where its configuration sends them
     }
     if (configured != null && !mayAppend(f)) {
-      return; // not a task log of ours: never appended to (it may be someone's archive); Spark's lines stay where they go
+      return; // not a task log: never appended to (it may be someone's archive); Spark's lines go where they went
     }
     if (configured == null) {
       Path created = f;

@@ -198,7 +198,8 @@ public final class Gate implements Serializable {
       throw e;
     }
     if (remove) {
-      Map<String, Object> now = Files.readAttributes(path, "unix:dev,ino,rdev,mode,nlink,uid", LinkOption.NOFOLLOW_LINKS);
+      Map<String, Object> now = Files.readAttributes(path, "unix:dev,ino,rdev,mode,nlink,uid",
+          LinkOption.NOFOLLOW_LINKS);
       if (!OpenFile.same(st, now)) {
         throw new FormatException(display + ": replaced while it was checked; kept, and nothing was written");
       }

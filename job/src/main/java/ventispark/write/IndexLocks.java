@@ -33,8 +33,9 @@ import ventispark.read.PartitionRef;
  * link, a loop device, a partition and its disk) takes the same lock. The lock files live in
  * the {@link LockDir lock directory}, which only its owner can write; an existing one is opened
  * read-only without following symbolic links and used only if it is a regular file of this user
- * with one name (a planted hard link of an arena partition is refused, never opened for writing). The lock is on a separate file because a process loses its POSIX locks
- * on a file as soon as it closes any descriptor of it, which every local-mode write task does; for
+ * with one name (a planted hard link of an arena partition is refused, never opened for writing).
+ * The lock is on a separate file because a process loses its POSIX locks on a file as soon as it
+ * closes any descriptor of it, which every local-mode write task does; for
  * the same reason this JVM opens each lock file once, however many runs in it lock it. Advisory:
  * it only excludes other venti-spark runs, on this host. Lock files are left in place, empty.
  */
@@ -69,7 +70,7 @@ public final class IndexLocks implements AutoCloseable {
     }
   }
 
-  /** The lock file of a local section, bloom filter or device: its (first) backing file's or disk's name in the lock directory. */
+  /** The lock file of a local section, bloom filter or device: named after its (first) backing file or disk. */
   public static Path lockFile(Path file) {
     return lockFile(extents(file.toString(), file, 0, Long.MAX_VALUE).get(0));
   }

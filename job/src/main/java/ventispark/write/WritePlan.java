@@ -27,7 +27,8 @@ import ventispark.read.PartitionRef;
  * Every byte range a run reads and writes, keyed by {@link FileIdentity}, made and checked on the
  * driver before the first arena is read: no range the run writes may share a byte with any other
  * range it reads or writes, whatever names reach them (relative or absolute paths, symbolic or
- * hard links, a device and a file on it). This is what keeps a section or bloom line that points
+ * hard links, a device and a file on it, a loop device and its backing file, a partition and its
+ * disk: local ranges are compared where their bytes really are, {@link DeviceMap}'s extents). This is what keeps a section or bloom line that points
  * into an arena partition from ever writing there. Reads are the config, every arena partition
  * whole, and the header of every section; writes are the bucket area of each rebuilt section, the
  * bloom filter whole, and every new file of the run (a report), which replaces its path and so

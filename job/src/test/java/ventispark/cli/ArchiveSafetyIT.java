@@ -626,8 +626,9 @@ class ArchiveSafetyIT {
     Path arenas = dir.resolve("arenas0.img");
     Map<String, String> before = sums(dir, "arenas0.img");
     long deadline = System.currentTimeMillis() + 100_000;
+    int steps = 0;
     try (LoopDevices loops = LoopDevices.assumeAvailable(dir)) {
-      for (int i = 0; System.currentTimeMillis() < deadline && i < 40; i++) {
+      for (int i = 0; System.currentTimeMillis() < deadline && i < 40; i++, steps++) {
         boolean onArenas = rnd.nextBoolean();
         Path file = arenas;
         if (!onArenas) {
@@ -677,6 +678,7 @@ class ArchiveSafetyIT {
         }
       }
     }
+    System.out.println("randomTargetsNeverReachTheArenas: seed " + seed + ", " + steps + " commands");
   }
 
   /** A copy of the config whose bloom line is {@code target}. */
