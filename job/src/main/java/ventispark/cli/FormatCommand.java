@@ -29,6 +29,7 @@ import ventispark.format.PartitionName;
 import ventispark.format.SizeParser;
 import ventispark.format.Venti;
 import ventispark.format.VentiConfig;
+import ventispark.gate.Gate;
 import ventispark.read.Arena;
 import ventispark.read.ArenaPartition;
 import ventispark.read.ArchiveLoader;
@@ -210,7 +211,7 @@ final class FormatCommand implements CommandGroup {
       String fix = t.exists() ? "use a larger partition" : "use a larger --size";
       throw new FormatException(t.display() + ": " + e.getMessage() + "; " + fix);
     }
-    try (FileChannel ch = t.openForWriting(partSize)) {
+    try (FileChannel ch = t.openForWriting(NO_CONFIG, partSize)) {
       ISectFormatter.write(ch, t.lo(), partSize, h, t.exists());
       ch.force(true);
     }
@@ -230,7 +231,8 @@ final class FormatCommand implements CommandGroup {
           + "; buildindex would refuse the index (mismatched index name): change one of them");
     }
     List<IndexFormatter.ArenaSize> arenas = new ArrayList<>();
-    for (ArenaPartition p : new ArchiveLoader(hadoop).loadArenaPartitions(configLocation)) {
+    List<ArenaPartition> partitions = new ArchiveLoader(hadoop).loadArenaPartitions(configLocation);
+    for (ArenaPartition p : partitions) {
       for (Arena a : p.arenas()) {
         arenas.add(new IndexFormatter.ArenaSize(a.name(), a.dataSize()));
       }
@@ -238,12 +240,14 @@ final class FormatCommand implements CommandGroup {
     List<Target> targets = new ArrayList<>();
     List<String> files = new ArrayList<>();
     List<ISectHeader> headers = new ArrayList<>();
+    Gate gate = Gate.ofArenas(partitions);
     for (String section : config.indexSections()) {
       Target t = Target.of(PartitionRef.resolve(section, configLocation));
       if (!t.exists()) {
         throw new FormatException(t.display() + ": no such file (create it with venti-spark format isect --size SIZE NAME "
             + t.display() + ")");
       }
+      t.check(gate); // every section before anything else, and before the first is written
       targets.add(t);
       files.add(t.display());
       headers.add(readSectionHeader(t));
@@ -255,7 +259,7 @@ final class FormatCommand implements CommandGroup {
           plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
     }
     for (int i = 0; i < targets.size(); i++) {
-      try (FileChannel ch = targets.get(i).openForWriting(targets.get(i).size())) {
+      try (FileChannel ch = targets.get(i).openForWriting(gate, targets.get(i).size())) {
         IndexFormatter.write(ch, targets.get(i).lo(), plan.headers().get(i), plan.text());
         ch.force(true);
       }
@@ -292,7 +296,7 @@ final class FormatCommand implements CommandGroup {
       filter = t.requireCreatable(size);
     }
     BloomHeader h = new BloomHeader(nhash, (int) filter);
-    try (FileChannel ch = t.openForWriting(filter)) {
+    try (FileChannel ch = t.openForWriting(NO_CONFIG, filter)) {
       BloomFormatter.write(ch, t.lo(), h, t.exists());
       ch.force(true);
     }
@@ -301,6 +305,9 @@ final class FormatCommand implements CommandGroup {
     out.printf(Locale.ROOT, "%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n", t.display(), filter,
         nhash, BloomFormatter.bestScores(h), note);
   }
+
+  /** The gate of a command without a config: it protects what {@link HeaderScan} finds before the target. */
+  private static final Gate NO_CONFIG = new Gate(List.of());
 
   /** Refuses to overwrite Venti data unless {@code --force}: the message says what is there. */
   private static void refuseExisting(Target t, boolean force) throws IOException {
@@ -402,17 +409,26 @@ final class FormatCommand implements CommandGroup {
       return size;
     }
 
-    /** Opens for writing; a new file is created sparse with {@code newSize} bytes. */
-    FileChannel openForWriting(long newSize) throws IOException {
+    /**
+     * Opens for writing through {@code gate}, which refuses (exit 3) a target whose bytes may be
+     * protected bytes or, with no config, bytes of a structure that starts before it; a new file is
+     * created sparse with {@code newSize} bytes.
+     */
+    FileChannel openForWriting(Gate gate, long newSize) throws IOException {
       if (exists) {
-        return FileChannel.open(path, StandardOpenOption.WRITE);
+        return gate.openForWriting(display, path, lo, lo + newSize, true);
       }
-      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel ch = Gate.createNew(display, path);
       ByteBuffer last = ByteBuffer.allocate(1);
       while (last.hasRemaining()) {
         ch.write(last, newSize - 1);
       }
       return ch;
+    }
+
+    /** Refuses (exit 3) a target that {@code gate} would not open for writing; opens nothing for writing. */
+    void check(Gate gate) throws IOException {
+      gate.check(display, path, lo, lo + size, true);
     }
 
     /** Which Venti structure the partition already holds, or null. */

@@ -1,9 +1,14 @@
 package ventispark.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -11,6 +16,7 @@ import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import ventispark.gate.OpenFile;
 
 /**
  * Keeps Spark's reports of failed tasks (a stack trace per attempt, 45 to 260 lines each) off the
@@ -51,6 +57,9 @@ final class TaskLog {
     } catch (IOException e) {
       return; // no log file: Spark's lines stay where its configuration sends them
     }
+    if (configured != null && !mayAppend(f)) {
+      return; // not a task log: never appended to (it may be someone's archive); Spark's lines go where they went
+    }
     if (configured == null) {
       Path created = f;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteIfEmpty(created)));
@@ -69,6 +78,29 @@ final class TaskLog {
     }
     ctx.updateLoggers();
     file = f;
+  }
+
+  /**
+   * Whether a configured task log may be appended to: missing, or, read through a descriptor opened
+   * without following links, a regular file with one name that is empty or starts as this log's
+   * lines do (an ISO 8601 date).
+   */
+  static boolean mayAppend(Path f) {
+    if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    try (FileChannel ro = OpenFile.openReadOnly(f, true)) {
+      Map<String, Object> st = OpenFile.stat(f.toString(), ro);
+      if (((Integer) st.get("mode") & 0170000) != 0100000 || (Integer) st.get("nlink") != 1) {
+        return false;
+      }
+      ByteBuffer head = ByteBuffer.allocate(10);
+      ro.read(head, 0);
+      String start = new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII);
+      return start.isEmpty() || start.matches("\\d{4}-\\d\\d-\\d\\d");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** {@code " (Spark's report: FILE)"} if anything was logged there, else empty. */

@@ -25,6 +25,7 @@ import ventispark.format.FormatException;
 import ventispark.format.ISectHeader;
 import ventispark.format.MapTable;
 import ventispark.format.Venti;
+import ventispark.gate.Gate;
 import ventispark.plan.IndexSizing;
 
 /**
@@ -76,6 +77,12 @@ public final class ArchiveGenerator {
     long t0 = System.currentTimeMillis();
     try {
       Files.createDirectories(dir);
+      if (overwrite) {
+        // --force: the names go, and new files are created in their place; a link's target is never written
+        for (Path f : files(dir)) {
+          Files.deleteIfExists(f);
+        }
+      }
       Random random = new Random(options.seed);
       int totalArenas = options.arenaPartitions * options.arenas;
       ClumpNumbering numbering = new ClumpNumbering(options.clumps, totalArenas, options.corrupt);
@@ -117,7 +124,8 @@ public final class ArchiveGenerator {
       }
       conf.addAll(List.of("mem 16m", "bcmem 16m", "icmem 16m", ""));
       Path config = dir.resolve(CONFIG);
-      Files.writeString(config, String.join("\n", conf), StandardCharsets.US_ASCII);
+      Files.writeString(config, String.join("\n", conf), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       return new Result(config, options.clumps, options.corrupt, totalArenas, partitions.size(), sections.size(),
           partSize * partitions.size(), sectionSize * sections.size(), System.currentTimeMillis() - t0);
     } catch (IOException e) {
@@ -241,7 +249,7 @@ public final class ArchiveGenerator {
     long stop = numbering.firstOfArena(g + 1);
     int total = (int) (stop - first);
     boolean open = g >= options.arenaPartitions * options.arenas - options.openArenas;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = Gate.openOwn(file.toString(), file)) {
       ArenaWriter w = new ArenaWriter(ch, arena.map(), options.arenaBlockSize, options.version, arena.clumpMagic(),
           TIME);
       for (long c = first; c < stop; c++) {

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +14,7 @@ import ventispark.format.ArenaStats;
 import ventispark.format.ArenaTrailer;
 import ventispark.format.MapTable;
 import ventispark.format.Venti;
+import ventispark.gate.Gate;
 
 /**
  * Formats an arena partition as fmtarenas does (FORMAT.md 3.3): header, arena map, and for every
@@ -33,9 +33,7 @@ public final class ArenaPartitionFormatter {
     List<MapTable.Entry> arenas = ArenaLayout.arenas(name, size, blockSize, arenaSize);
     List<FormattedArena> formatted = new ArrayList<>(arenas.size());
     long base = ArenaLayout.arenaBase(blockSize);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.truncate(0);
+    try (FileChannel ch = Gate.createNew(file.toString(), file)) { // a new file, never through a link
       write(ch, size - 1, new byte[1]);
       write(ch, Venti.PART_BLANK, new ArenaPartitionHeader(Venti.ARENA_PART_VERSION, blockSize, base).encode());
       StringBuilder map = new StringBuilder();

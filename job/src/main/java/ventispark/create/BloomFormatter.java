@@ -3,9 +3,9 @@ package ventispark.create;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import ventispark.format.BloomHeader;
 import ventispark.format.Venti;
+import ventispark.gate.Gate;
 
 /**
  * Formats an empty bloom filter as fmtbloom does (FORMAT.md 8.3): header at offset 0, zero table.
@@ -25,8 +25,7 @@ public final class BloomFormatter {
       throw new IllegalArgumentException("bloom filter size " + size + " is not a power of two up to 2^29");
     }
     BloomHeader h = new BloomHeader(nhash, size);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch = Gate.createNew(file.toString(), file)) { // a new file, never through a link
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, 0, h.encode());
     }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
+import ventispark.gate.Gate;
 
 /**
  * Formats an index section as fmtisect does (FORMAT.md 7.2): {@code blockbase = roundup(tabbase +
@@ -31,8 +31,7 @@ public final class ISectFormatter {
   public static ISectHeader format(Path file, long size, String name, int blockSize, int version, Random random)
       throws IOException {
     ISectHeader h = header(size, name, blockSize, version, random);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch = Gate.createNew(file.toString(), file)) { // a new file, never through a link
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, Venti.PART_BLANK, h.encode());
     }

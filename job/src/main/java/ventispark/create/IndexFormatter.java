@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import ventispark.format.ISectHeader;
 import ventispark.format.IndexConfig;
 import ventispark.format.MapTable;
 import ventispark.format.Venti;
+import ventispark.gate.Gate;
 
 /**
  * Creates a new index over formatted sections as fmtindex does (FORMAT.md 6.2): divides the bucket
@@ -50,7 +50,7 @@ public final class IndexFormatter {
       }
     }
     for (int i = 0; i < sections.size(); i++) {
-      try (FileChannel ch = FileChannel.open(files.get(i), StandardOpenOption.WRITE)) {
+      try (FileChannel ch = Gate.openOwn(files.get(i).toString(), files.get(i))) {
         write(ch, 0, plan.headers().get(i), plan.text());
       }
     }

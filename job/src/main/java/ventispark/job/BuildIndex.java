@@ -88,6 +88,7 @@ public final class BuildIndex {
     }
     List<Path> dirs = options.reverseIndexDir() == null ? List.of() : List.of(Path.of(options.reverseIndexDir()));
     WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), outputs, dirs, conf.get());
+    dirs.forEach(d -> ReverseIndexOutput.check(plan.archive(), d));
     try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles()); WriteLedger ledger = new WriteLedger(sc.sc())) {
       writes.probe();
       try {

@@ -52,6 +52,7 @@ public final class BuildReverseIndex {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     WritePlan.of(archive, List.of(), false, List.of(), List.of(dir), conf.get()).probe();
+    ReverseIndexOutput.check(archive, dir);
     try (IndexLocks locks = IndexLocks.acquireShared(archive.sections().stream().map(IndexSection::ref).toList())) {
       return build(archive, conf, dir, t0); // never from a half-rebuilt index
     }

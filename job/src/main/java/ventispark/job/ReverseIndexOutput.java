@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import ventispark.gate.Gate;
+import ventispark.gate.OpenFile;
 import ventispark.read.Archive;
 import ventispark.reverse.AddressRanges;
 import ventispark.reverse.ChunkDigests;
@@ -59,6 +60,7 @@ final class ReverseIndexOutput {
       ChunkDigests digests, RangeCounts counts, Path dir) {
     try {
       Files.createDirectories(dir);
+      Gate gate = check(archive, dir);
       JavaPairRDD<Integer, byte[]> shuffled = shuffle(records, ranges);
       ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
       shuffled.context().submitMapStage(dep).get();
@@ -74,20 +76,23 @@ final class ReverseIndexOutput {
       String name = ReverseIndexFile.name(archive.indexName(), indexSum);
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       long recordsEnd = ReverseIndexFile.HEADER_SIZE + entries * ReverseIndexFile.RECORD_SIZE;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      String created;
+      try (FileChannel ch = Gate.createNew(tmp.toString(), tmp)) {
+        created = Gate.identity(tmp.toString(), ch);
         writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
       }
       String file = tmp.toString();
       shuffled.values()
-          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), first[p], perRange[p], p, it)).iterator(),
-              true)
+          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), created, first[p], perRange[p], p, it))
+              .iterator(), true)
           .collect();
-      finish(tmp, recordsEnd, indexSum);
+      finish(tmp, created, recordsEnd, indexSum);
       Path out = dir.resolve(name);
+      gate.delete(out.toString(), out, ReverseIndexOutput::whyNotOurs, false); // replaced only if it is ours
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
         if (!stale.equals(out)) {
-          Files.delete(stale);
+          gate.delete(stale.toString(), stale, ReverseIndexOutput::whyNotOurs, true);
           LOG.info("{}: removed, it belonged to an earlier index", stale);
         }
       }
@@ -97,6 +102,34 @@ final class ReverseIndexOutput {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses (exit 3), before anything is written, a directory whose reverse indexes of this index
+   * the run would replace or remove but did not write (not whole reverse indexes), and an index
+   * name that is no file name. Returns the gate that guards the replacements.
+   */
+  static Gate check(Archive archive, Path dir) {
+    Gate gate = Gate.ofArenas(archive.partitions());
+    ReverseIndexFile.name(archive.indexName(), new byte[32]);
+    try {
+      for (Path earlier : ReverseIndexFile.find(dir, archive.indexName())) {
+        gate.delete(earlier.toString(), earlier, ReverseIndexOutput::whyNotOurs, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+    }
+    return gate;
+  }
+
+  /** Null if the open file is a whole reverse index (its header parses, its file checksum holds); else why not. */
+  private static String whyNotOurs(FileChannel ro) {
+    try {
+      return new ReverseIndexFile(OpenFile.link(ro)).fileSumHolds() ? null
+          : "its file checksum does not hold, so it is not a whole reverse index";
+    } catch (ventispark.format.FormatException | UncheckedIOException e) {
+      return "not a reverse index (" + e.getMessage() + ")";
     }
   }
 
@@ -115,7 +148,7 @@ final class ReverseIndexOutput {
   }
 
   /** Sorts one address range's records and writes them into its slice of the file. */
-  private static long writeRange(Path file, long first, long expected, int p, Iterator<byte[]> batches)
+  private static long writeRange(Path file, String created, long first, long expected, int p, Iterator<byte[]> batches)
       throws IOException {
     List<byte[]> all = new ArrayList<>();
     long records = 0;
@@ -130,15 +163,15 @@ final class ReverseIndexOutput {
     int n = Math.toIntExact(records);
     byte[] sorted = RecordSort.sort(all, n, new byte[n * ReverseIndexFile.RECORD_SIZE]);
     all.clear();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = Gate.openOwn(file.toString(), file, created)) { // still the file the driver created
       writeFully(ch, ByteBuffer.wrap(sorted), ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
     }
     return n;
   }
 
   /** Writes the index checksum, sums everything before the file checksum, writes it, forces. */
-  private static void finish(Path tmp, long recordsEnd, byte[] indexSum) throws IOException {
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+  private static void finish(Path tmp, String created, long recordsEnd, byte[] indexSum) throws IOException {
+    try (FileChannel ch = Gate.openOwn(tmp.toString(), tmp, created)) {
       long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
       FileSum sum = new FileSum();
       ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);

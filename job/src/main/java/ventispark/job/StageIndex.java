@@ -54,6 +54,7 @@ final class StageIndex {
     if (c.fill().overflows()) {
       throw new IndexOverflowException(c.fill().overflowMessage());
     }
+    dir.removeEarlier(); // only now: a refused run (overflow) leaves an earlier stage as it was
     Archive archive = plan.archive();
     Phases phases = c.phases();
     sc.setJobDescription("venti: sort and stage " + plan.describeSections() + " in " + dir);

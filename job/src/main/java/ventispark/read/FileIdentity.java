@@ -39,6 +39,17 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
     }
   }
 
+  /**
+   * The identity of an open local file from its stat ({@code unix:dev,ino,rdev,mode}) and its real
+   * path, as the gate reads them from the open descriptor.
+   */
+  public static FileIdentity ofStat(Map<String, Object> a, String real) {
+    int type = ((Integer) a.get("mode")) & 0170000;
+    boolean device = type == 0060000 || type == 0020000; // S_IFBLK, S_IFCHR
+    return device ? new FileIdentity(LOCAL, (Long) a.get("rdev"), -1, real)
+        : new FileIdentity(LOCAL, (Long) a.get("dev"), (Long) a.get("ino"), real);
+  }
+
   /** The identity of a partition's file: local files by device and inode, others by qualified URI. */
   public static FileIdentity of(PartitionRef ref, Configuration hadoop) {
     if (ref.isLocal()) {

@@ -42,8 +42,16 @@ public final class ReverseIndexFile implements AutoCloseable {
   /** One record: where the entry of an index address lies in the index. */
   public record Record(long rank, long addr, long bucket, int slot) {}
 
-  /** {@code <index>-<checksum hex>.vrev}. */
+  /**
+   * {@code <index>-<checksum hex>.vrev}. The index name comes from the archive (the sections'
+   * headers), so it is refused (exit 3) unless it is a plain file name: letters, digits and
+   * {@code . _ + -}, not starting with a dot, so the file lands in the directory the user named.
+   */
   public static String name(String index, byte[] indexSum) {
+    if (!index.matches("[A-Za-z0-9_+-][A-Za-z0-9._+-]*")) {
+      throw new ventispark.format.FormatException("index name '" + index + "' (from the index sections' headers) cannot"
+          + " name a reverse index file (letters, digits and . _ + - only, no leading dot); nothing was written");
+    }
     return index + "-" + HexFormat.of().formatHex(indexSum) + SUFFIX;
   }
 

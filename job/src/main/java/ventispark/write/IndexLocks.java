@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import ventispark.format.FormatException;
 import ventispark.job.IndexBusyException;
-import ventispark.read.FileIdentity;
+import ventispark.gate.DeviceMap;
+import ventispark.gate.Extent;
+import ventispark.gate.OpenFile;
 import ventispark.read.PartitionRef;
 
 /**
@@ -24,12 +27,15 @@ import ventispark.read.PartitionRef;
  * two rebuilds of one section never interleave their writes.
  *
  * <p>Each is a POSIX record lock ({@link FileChannel#tryLock}, dropped by the kernel when the
- * process dies) on the partition's byte range of a lock file named after the file's identity
- * (device and inode, or a device's number: {@link FileIdentity}), so every name of one file (a
- * relative or absolute path, a symbolic or hard link) takes the same lock. The lock files live in
- * the {@link LockDir lock directory}, which only its owner can write, and are opened without
- * following symbolic links. The lock is on a separate file because a process loses its POSIX locks
- * on a file as soon as it closes any descriptor of it, which every local-mode write task does; for
+ * process dies) on the partition's byte range, where its bytes really are ({@link DeviceMap}: a
+ * loop device's backing file, a partition's whole disk), of a lock file named after that backing
+ * file or disk, so every name of the same bytes (a relative or absolute path, a symbolic or hard
+ * link, a loop device, a partition and its disk) takes the same lock. The lock files live in
+ * the {@link LockDir lock directory}, which only its owner can write; an existing one is opened
+ * read-only without following symbolic links and used only if it is a regular file of this user
+ * with one name (a planted hard link of an arena partition is refused, never opened for writing).
+ * The lock is on a separate file because a process loses its POSIX locks on a file as soon as it
+ * closes any descriptor of it, which every local-mode write task does; for
  * the same reason this JVM opens each lock file once, however many runs in it lock it. Advisory:
  * it only excludes other venti-spark runs, on this host. Lock files are left in place, empty.
  */
@@ -55,7 +61,7 @@ public final class IndexLocks implements AutoCloseable {
     IndexLocks l = new IndexLocks();
     try {
       for (PartitionRef ref : files) {
-        l.held.add(lock(ref, shared));
+        l.held.addAll(lock(ref, shared));
       }
       return l;
     } catch (RuntimeException e) {
@@ -64,10 +70,18 @@ public final class IndexLocks implements AutoCloseable {
     }
   }
 
-  /** The lock file of a local section, bloom filter or device: its identity's name in the lock directory. */
+  /** The lock file of a local section, bloom filter or device: named after its (first) backing file or disk. */
   public static Path lockFile(Path file) {
-    FileIdentity id = FileIdentity.ofLocal(file);
-    return LockDir.get().resolve((id.isDevice() ? "device-" + id.device() : id.device() + "-" + id.inode()) + ".venti-lock");
+    return lockFile(extents(file.toString(), file, 0, Long.MAX_VALUE).get(0));
+  }
+
+  private static Path lockFile(Extent e) {
+    return LockDir.get().resolve(e.home().replaceAll("[^A-Za-z0-9]+", "-") + ".venti-lock");
+  }
+
+  /** Where the bytes are: the exact extents (not the disk range a file's filesystem lies in). */
+  private static List<Extent> extents(String display, Path file, long lo, long hi) {
+    return DeviceMap.of(display, file, lo, hi).stream().filter(e -> !e.somewhere()).toList();
   }
 
   /** One lock file opened once in this JVM, with the ranges locked through it. */
@@ -102,15 +116,30 @@ public final class IndexLocks implements AutoCloseable {
     }
   }
 
-  private static Held lock(PartitionRef ref, boolean shared) {
+  private static List<Held> lock(PartitionRef ref, boolean shared) {
     if (!ref.isLocal()) {
       throw new FormatException(ref.display() + ": index sections and bloom filters are written with positional writes"
           + " and must be local files or devices (a shared mount on a cluster), not " + ref.location());
     }
-    long lo = ref.name().lo();
-    long size = ref.name().hi() < 0 ? Long.MAX_VALUE - lo : ref.name().hi() - lo;
+    long hi = ref.name().hi() < 0 ? Long.MAX_VALUE : ref.name().hi();
+    List<Held> out = new ArrayList<>();
+    try {
+      for (Extent e : extents(ref.display(), ref.localPath(), ref.name().lo(), hi)) {
+        long size = e.hi() == Long.MAX_VALUE ? Long.MAX_VALUE - e.lo() : e.hi() - e.lo();
+        out.add(lock(ref, lockFile(e), e.lo(), size, shared));
+      }
+      return out;
+    } catch (RuntimeException ex) {
+      IndexLocks partial = new IndexLocks();
+      partial.held.addAll(out);
+      partial.close();
+      throw ex;
+    }
+  }
+
+  private static Held lock(PartitionRef ref, Path path, long lo, long size, boolean shared) {
     synchronized (OPEN) {
-      LockFile f = open(ref);
+      LockFile f = open(ref, path);
       try {
         for (Held h : f.held) {
           if (h.overlaps(lo, size)) {
@@ -157,9 +186,8 @@ public final class IndexLocks implements AutoCloseable {
         + ". Wait for it to finish, or stop it.");
   }
 
-  /** The JVM's lock file of {@code ref}, opened without following links (refused if it is one). */
-  private static LockFile open(PartitionRef ref) {
-    Path path = lockFile(ref.localPath());
+  /** The JVM's lock file {@code path} of {@code ref}, opened without following links (refused if it is one). */
+  private static LockFile open(PartitionRef ref, Path path) {
     LockFile f = OPEN.get(path);
     if (f != null) {
       return f;
@@ -171,15 +199,40 @@ public final class IndexLocks implements AutoCloseable {
           + LockDir.PROPERTY + " to another directory");
     }
     try {
-      // NOFOLLOW_LINKS: O_NOFOLLOW, so a link made after the check above fails rather than being followed.
-      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-      f = new LockFile(path, ch);
+      f = new LockFile(path, openChecked(ref, path));
       OPEN.put(path, f);
       return f;
     } catch (IOException e) {
       throw new FormatException(ref.display() + ": cannot open its lock file " + path + ": " + e.getMessage()
           + "; nothing was written");
+    }
+  }
+
+  /**
+   * A new lock file, or an existing one opened read-only (O_NOFOLLOW: a link made after the check
+   * above fails rather than being followed) and reopened for writing through its descriptor only
+   * once the open file is a regular file of this user with one name.
+   */
+  private static FileChannel openChecked(PartitionRef ref, Path path) throws IOException {
+    try {
+      return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (FileAlreadyExistsException e) {
+      // an earlier run's: checked below
+    }
+    try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
+      Map<String, Object> st = OpenFile.stat(ref.display(), ro);
+      int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      String why = ((Integer) st.get("mode") & 0170000) != 0100000 ? "is not a plain file"
+          : (Integer) st.get("uid") != me ? "belongs to another user (uid " + st.get("uid") + ")"
+          : (Integer) st.get("nlink") != 1 ? "has " + st.get("nlink") + " names (a hard link, perhaps of an arena"
+              + " partition or index file)" : null;
+      if (why != null) {
+        throw new FormatException(ref.display() + ": its lock file " + path + " " + why + ", so it is not one this"
+            + " tool made; it was not opened for writing and nothing was written. Remove it, or set "
+            + LockDir.PROPERTY + " to another directory");
+      }
+      return OpenFile.reopenForWriting(ro);
     }
   }
 

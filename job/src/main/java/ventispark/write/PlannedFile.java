@@ -5,35 +5,60 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
+import ventispark.gate.DeviceMap;
+import ventispark.gate.Extent;
+import ventispark.gate.OpenFile;
 import ventispark.read.FileIdentity;
 import ventispark.read.PartitionRef;
 
 /**
  * A file the run writes in place (an index section, a bloom filter), as the driver found it when
- * planning: which file it is, its length, and a checksum of the header bytes that say what it
- * holds (section header and index config, or bloom header). Every writer opens it through
- * {@link #open}, which refuses the file, before the first byte is written, if it is no longer the
- * one planned: replaced (another inode behind the name), truncated or grown, or its header
- * rewritten. Shipped to the write tasks, so the check happens where the write happens.
+ * planning: which file it is (the identity the write plan checked), where its bytes really are
+ * ({@link DeviceMap}, so a loop device pointed elsewhere is seen), its length, and a checksum of the
+ * header bytes that say what it holds (section header and index config, or bloom header). Every
+ * writer opens it through {@link #open}, which opens it read-only, checks the open descriptor (not
+ * the name) against the plan, and only then opens that same open file for writing; a file that is
+ * no longer the one planned (replaced, renamed over, truncated or grown, its header rewritten) is
+ * refused before the first byte is written, and never opened for writing. Shipped to the write
+ * tasks, so the check happens where the write happens.
  *
+ * @param whole the extents of the whole file when planned
  * @param headerLo first partition offset of the guarded header bytes
  * @param headerHi end of the guarded header bytes
  */
-public record PlannedFile(PartitionRef ref, FileIdentity identity, long length, long headerLo, long headerHi,
-    long headerCrc) implements Serializable {
+public record PlannedFile(PartitionRef ref, FileIdentity identity, List<Extent> whole, long length, long headerLo,
+    long headerHi, long headerCrc) implements Serializable {
 
   /** Plans {@code ref} as it is now; its header is the partition's bytes {@code [headerLo, headerHi)}. */
   public static PlannedFile of(PartitionRef ref, long headerLo, long headerHi) {
+    return of(ref, null, headerLo, headerHi);
+  }
+
+  /**
+   * Plans {@code ref}, which must still be {@code checked} (the identity the write plan checked; null:
+   * whatever it is now); its header is the partition's bytes {@code [headerLo, headerHi)}.
+   */
+  public static PlannedFile of(PartitionRef ref, FileIdentity checked, long headerLo, long headerHi) {
     if (!ref.isLocal()) {
       throw new ventispark.format.FormatException(ref.display() + ": index sections and bloom filters are written with"
           + " positional writes and must be local files or devices (a shared mount on a cluster), not "
           + ref.location());
     }
-    FileIdentity id = FileIdentity.ofLocal(ref.localPath());
-    try (FileChannel ch = FileChannel.open(ref.localPath(), StandardOpenOption.READ)) {
-      return new PlannedFile(ref, id, ch.size(), headerLo, headerHi, crc(ch, ref, headerLo, headerHi));
+    try (FileChannel ch = OpenFile.openReadOnly(ref.localPath(), false)) {
+      Map<String, Object> st = OpenFile.stat(ref.display(), ch);
+      String real = Files.readSymbolicLink(OpenFile.link(ch)).toString();
+      FileIdentity id = FileIdentity.ofStat(st, real);
+      if (checked != null && !id.sameFile(checked)) {
+        throw new FileChangedException(ref.display() + ": is another file (" + real + ", " + describe(id) + ", was "
+            + describe(checked) + ") since the run planned its writes (changed or replaced while the run was"
+            + " working); nothing was written to it");
+      }
+      List<Extent> whole = DeviceMap.ofStat(ref.display(), real, st, 0, Long.MAX_VALUE, 0);
+      return new PlannedFile(ref, id, whole, ch.size(), headerLo, headerHi, crc(ch, ref, headerLo, headerHi));
     } catch (IOException e) {
       throw new UncheckedIOException(ref.display() + ": cannot read: " + e.getMessage(), e);
     }
@@ -45,29 +70,46 @@ public record PlannedFile(PartitionRef ref, FileIdentity identity, long length, 
 
   /**
    * Opens the file for positional writes, checked to be the planned one; a {@link FileChangedException}
-   * (nothing written) otherwise.
+   * (nothing written, never opened for writing) otherwise.
    */
   public FileChannel open() {
-    FileChannel ch;
+    FileChannel ro;
     try {
-      ch = FileChannel.open(ref.localPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ro = OpenFile.openReadOnly(ref.localPath(), false);
     } catch (IOException e) {
       throw new UncheckedIOException(ref.display() + ": cannot open for writing: " + e.getMessage(), e);
     }
-    String changed;
-    try {
-      changed = changes(ch);
+    try (ro) {
+      String changed = changes(ro);
+      if (changed != null) {
+        throw new FileChangedException(ref.display() + ": " + changed + " since the run planned its writes (changed"
+            + " or replaced while the run was working); nothing was written to it");
+      }
+      FileChannel rw;
+      try {
+        rw = OpenFile.reopenForWriting(ro);
+      } catch (IOException e) {
+        throw new UncheckedIOException(ref.display() + ": cannot open for writing: " + ref.localPath() + ": "
+            + reason(e), e);
+      }
+      if (!OpenFile.same(OpenFile.stat(ref.display(), ro), OpenFile.stat(ref.display(), rw))) {
+        FileChangedException e = new FileChangedException(ref.display() + ": changed while it was opened; nothing"
+            + " was written to it");
+        closeQuietly(rw, e);
+        throw e;
+      }
+      return rw;
     } catch (IOException e) {
-      closeQuietly(ch, e);
       throw new UncheckedIOException(ref.display() + ": cannot read: " + e.getMessage(), e);
     }
-    if (changed != null) {
-      FileChangedException e = new FileChangedException(ref.display() + ": " + changed + " since the run planned its"
-          + " writes (changed or replaced while the run was working); nothing was written to it");
-      closeQuietly(ch, e);
-      throw e;
+  }
+
+  /** The kernel's reason alone (a reopen through /proc names the link, not the file). */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
     }
-    return ch;
+    return e.getMessage();
   }
 
   private static void closeQuietly(FileChannel ch, Exception failure) {
@@ -78,16 +120,17 @@ public record PlannedFile(PartitionRef ref, FileIdentity identity, long length, 
     }
   }
 
-  /** What differs from the plan, or null. The name is looked up after opening: a swap between the two is seen. */
+  /** What differs from the plan, or null: read from the open descriptor, whatever its name points to now. */
   private String changes(FileChannel ch) throws IOException {
-    FileIdentity now;
-    try {
-      now = FileIdentity.ofLocal(ref.localPath());
-    } catch (UncheckedIOException e) {
-      return "is gone";
-    }
+    Map<String, Object> st = OpenFile.stat(ref.display(), ch);
+    String real = Files.readSymbolicLink(OpenFile.link(ch)).toString();
+    FileIdentity now = FileIdentity.ofStat(st, real);
     if (!now.sameFile(identity)) {
       return "is another file (" + now.path() + ", " + describe(now) + ", was " + describe(identity) + ")";
+    }
+    List<Extent> nowWhole = DeviceMap.ofStat(ref.display(), real, st, 0, Long.MAX_VALUE, 0);
+    if (!nowWhole.equals(whole)) {
+      return "reaches other bytes (" + nowWhole.get(0) + ", was " + whole.get(0) + ")";
     }
     long size = ch.size();
     if (size != length) {
@@ -98,7 +141,6 @@ public record PlannedFile(PartitionRef ref, FileIdentity identity, long length, 
     }
     return null;
   }
-
   private static String describe(FileIdentity f) {
     return f.isDevice() ? "device " + f.device() : "device " + f.device() + " inode " + f.inode();
   }

@@ -9,7 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
@@ -55,9 +57,9 @@ public final class StageDir implements Serializable {
   }
 
   /**
-   * Readies the directory for a new stage: creates it, or removes an earlier stage from it (the
-   * manifest first, so that what is left is never taken for a whole stage). A directory holding
-   * anything else is refused: a stage never deletes files it did not write.
+   * Readies the directory for a new stage, before any arena is read: creates it, and refuses (exit 3)
+   * a directory holding anything but an earlier stage whose manifest lists every file and whose
+   * files all match it. Removes nothing: {@link #removeEarlier} does, once the run is sure to write.
    */
   public void prepare() {
     try {
@@ -67,19 +69,7 @@ public final class StageDir implements Serializable {
         throw new FormatException("--stage " + display + ": is a file, not a directory");
       }
       fs.mkdirs(dir);
-      List<Path> old = new ArrayList<>();
-      for (FileStatus f : fs.listStatus(dir)) {
-        String name = f.getPath().getName();
-        if (f.isDirectory() || !isStageFile(name)) {
-          throw new FormatException("--stage " + display + ": holds '" + name + "', which is not part of a stage;"
-              + " name a new or empty directory");
-        }
-        old.add(f.getPath());
-      }
-      fs.delete(path(MANIFEST), false);
-      for (Path p : old) {
-        fs.delete(p, false);
-      }
+      earlierStage(fs);
       // the write tasks must be able to create files here: find out now, before any arena is read
       Path probe = temporary("probe");
       fs.create(probe, false).close();
@@ -87,6 +77,74 @@ public final class StageDir implements Serializable {
     } catch (IOException e) {
       throw new FormatException("--stage " + display + ": cannot write there: " + e.getMessage()
           + "; nothing was written", e);
+    }
+  }
+
+  /**
+   * Removes the earlier stage in the directory, each file checked against that stage's manifest
+   * again first, the manifest first (so what is left is never taken for a whole stage).
+   */
+  public void removeEarlier() {
+    try {
+      FileSystem fs = fs();
+      List<Path> old = earlierStage(fs);
+      fs.delete(path(MANIFEST), false);
+      for (Path p : old) {
+        fs.delete(p, false);
+      }
+    } catch (IOException e) {
+      throw new FormatException("--stage " + display + ": cannot write there: " + e.getMessage()
+          + "; nothing was written", e);
+    }
+  }
+
+  /**
+   * The files of an earlier stage in the directory (not its manifest), each listed by the manifest
+   * and matching its length and SHA-256; anything else is refused with nothing removed: a stage
+   * deletes only files it wrote, whatever their names.
+   */
+  private List<Path> earlierStage(FileSystem fs) throws IOException {
+    FileStatus[] all = fs.listStatus(new Path(uri));
+    if (all.length == 0) {
+      return List.of();
+    }
+    Map<String, StagedRange> listed = new HashMap<>();
+    boolean manifest = false;
+    for (FileStatus f : all) {
+      manifest |= f.getPath().getName().equals(MANIFEST) && f.isFile();
+    }
+    if (manifest) {
+      StageManifest m = StageManifest.parse(display + "/" + MANIFEST, read(MANIFEST));
+      m.sections().forEach(sec -> sec.ranges().forEach(r -> listed.put(r.file(), r)));
+      if (m.bloom() != null) {
+        m.bloom().ranges().forEach(r -> listed.put(r.file(), r));
+      }
+    }
+    List<Path> old = new ArrayList<>();
+    for (FileStatus f : all) {
+      String name = f.getPath().getName();
+      if (name.equals(MANIFEST) && f.isFile()) {
+        continue;
+      }
+      StagedRange r = listed.get(name);
+      String why = f.isDirectory() ? "a directory" : !manifest ? "no stage manifest lists it"
+          : r == null ? "the stage's manifest does not list it"
+          : f.getLen() != r.length() || !r.sha256().equals(sha256Of(name, r.length()))
+              ? "its contents differ from the stage manifest's" : null;
+      if (why != null) {
+        throw new FormatException("--stage " + display + ": holds '" + name + "', which is not part of a stage (" + why
+            + "); nothing was removed or written. Name a new or empty directory");
+      }
+      old.add(f.getPath());
+    }
+    return old;
+  }
+
+  private String sha256Of(String name, long length) {
+    try {
+      return readThrough(name, length, (at, b, n) -> { });
+    } catch (FormatException | UncheckedIOException e) {
+      return "";
     }
   }
 
@@ -196,10 +254,6 @@ public final class StageDir implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException(display + "/" + name + ": read error: " + e.getMessage(), e);
     }
-  }
-
-  static boolean isStageFile(String name) {
-    return name.equals(MANIFEST) || name.endsWith(".buckets") || name.endsWith(".bytes") || isTemporary(name);
   }
 
   private static boolean isTemporary(String name) {

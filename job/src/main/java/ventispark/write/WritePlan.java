@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import ventispark.format.BloomHeader;
 import ventispark.format.FormatException;
 import ventispark.format.Venti;
 import ventispark.format.VentiConfig;
+import ventispark.gate.DeviceMap;
+import ventispark.gate.Extent;
+import ventispark.gate.OpenFile;
 import ventispark.read.Archive;
 import ventispark.read.ArenaPartition;
 import ventispark.read.FileIdentity;
@@ -23,7 +27,8 @@ import ventispark.read.PartitionRef;
  * Every byte range a run reads and writes, keyed by {@link FileIdentity}, made and checked on the
  * driver before the first arena is read: no range the run writes may share a byte with any other
  * range it reads or writes, whatever names reach them (relative or absolute paths, symbolic or
- * hard links, a device and a file on it). This is what keeps a section or bloom line that points
+ * hard links, a device and a file on it, a loop device and its backing file, a partition and its
+ * disk: local ranges are compared where their bytes really are, {@link DeviceMap}'s extents). This is what keeps a section or bloom line that points
  * into an arena partition from ever writing there. Reads are the config, every arena partition
  * whole, and the header of every section; writes are the bucket area of each rebuilt section, the
  * bloom filter whole, and every new file of the run (a report), which replaces its path and so
@@ -36,10 +41,39 @@ import ventispark.read.PartitionRef;
  */
 public final class WritePlan {
 
-  /** One byte range, {@code [lo, hi)} in file offsets ({@code hi} = Long.MAX_VALUE: to the end). */
-  public record Range(String what, String display, FileIdentity file, long lo, long hi, boolean written) {
+  /**
+   * One byte range, {@code [lo, hi)} in file offsets ({@code hi} = Long.MAX_VALUE: to the end);
+   * {@code extents}: where a local file's or device's bytes really are ({@link DeviceMap}), or null
+   * when not known (a Hadoop file, a read device the gate cannot resolve).
+   */
+  public record Range(String what, String display, FileIdentity file, long lo, long hi, boolean written,
+      List<Extent> extents) {
+
+    public Range(String what, String display, FileIdentity file, long lo, long hi, boolean written) {
+      this(what, display, file, lo, hi, written, null);
+    }
+
+    /** Where this range and {@code o} meet on a backing file or disk, or null. */
+    Extent meeting(Range o) {
+      if (extents == null || o.extents == null) {
+        return null;
+      }
+      for (Extent a : extents) {
+        for (Extent b : o.extents) {
+          if (a.overlaps(b)) {
+            Extent exact = a.somewhere() ? b : a;
+            return new Extent(exact.home(), exact.display(), Math.max(a.lo(), b.lo()), Math.min(a.hi(), b.hi()),
+                a.somewhere() || b.somewhere());
+          }
+        }
+      }
+      return null;
+    }
 
     boolean sharesBytes(Range o) {
+      if (extents != null && o.extents != null) {
+        return meeting(o) != null;
+      }
       if (!file.mayShareBytes(o.file)) {
         return false;
       }
@@ -124,8 +158,9 @@ public final class WritePlan {
       read("index section " + s.name() + " header", s.ref(), 0, base);
       if (written) {
         long end = base + s.buckets() * s.header().blockSize();
-        ranges.add(range("index section " + s.name() + " buckets", s.ref(), base, end, true));
-        inPlace.add(PlannedFile.of(s.ref(), Venti.PART_BLANK, base));
+        Range w = range("index section " + s.name() + " buckets", s.ref(), base, end, true);
+        ranges.add(w);
+        inPlace.add(PlannedFile.of(s.ref(), w.file(), Venti.PART_BLANK, base));
       }
       return this;
     }
@@ -133,9 +168,10 @@ public final class WritePlan {
     /** The bloom filter: its header is read, or, when {@code written}, the whole filter written. */
     public Builder bloom(PartitionRef bloom, BloomHeader h, boolean written) {
       long size = h.size() & 0xFFFFFFFFL;
-      ranges.add(range("bloom filter", bloom, 0, written ? size : Venti.BLOOM_HEAD_SIZE, written));
+      Range r = range("bloom filter", bloom, 0, written ? size : Venti.BLOOM_HEAD_SIZE, written);
+      ranges.add(r);
       if (written) {
-        inPlace.add(PlannedFile.of(bloom, 0, Venti.BLOOM_HEAD_SIZE));
+        inPlace.add(PlannedFile.of(bloom, r.file(), 0, Venti.BLOOM_HEAD_SIZE));
       }
       return this;
     }
@@ -149,8 +185,7 @@ public final class WritePlan {
         throw new FormatException(f + ": is a symbolic link; name the output file itself; nothing was written");
       }
       if (Files.exists(f)) {
-        ranges.add(new Range("replaced by this run's output", f.toString(), FileIdentity.ofLocal(f), 0, Long.MAX_VALUE,
-            true));
+        ranges.add(local("replaced by this run's output", f.toString(), f, 0, Long.MAX_VALUE, true));
       }
       newFiles.add(f);
       return this;
@@ -166,9 +201,36 @@ public final class WritePlan {
     }
 
     private Range range(String what, PartitionRef ref, long lo, long hi, boolean written) {
-      FileIdentity id = FileIdentity.of(ref, hadoop);
       long base = ref.name().lo();
-      return new Range(what, ref.display(), id, base + lo, hi == Long.MAX_VALUE ? hi : base + hi, written);
+      long end = hi == Long.MAX_VALUE ? hi : base + hi;
+      if (ref.isLocal()) {
+        return local(what, ref.display(), ref.localPath(), base + lo, end, written);
+      }
+      return new Range(what, ref.display(), FileIdentity.of(ref, hadoop), base + lo, end, written);
+    }
+
+    /**
+     * A range of a local file or device, its identity and backing bytes both read from one open
+     * descriptor, so that a name swapped meanwhile cannot give the plan one file's identity and
+     * another's bytes. A written range the gate cannot resolve is refused.
+     */
+    private static Range local(String what, String display, Path path, long lo, long hi, boolean written) {
+      try (FileChannel ro = OpenFile.openReadOnly(path, false)) {
+        Map<String, Object> st = OpenFile.stat(display, ro);
+        String real = Files.readSymbolicLink(OpenFile.link(ro)).toString();
+        List<Extent> extents;
+        try {
+          extents = DeviceMap.ofStat(display, real, st, lo, hi, 0);
+        } catch (FormatException e) {
+          if (written) {
+            throw e;
+          }
+          extents = null; // read only: compared by identity, as before
+        }
+        return new Range(what, display, FileIdentity.ofStat(st, real), lo, hi, written, extents);
+      } catch (IOException e) {
+        throw new UncheckedIOException(display + ": cannot tell which file it is: " + e.getMessage(), e);
+      }
     }
 
     /** The plan; refuses (exit 3) any written range that shares a byte with another range. */
@@ -178,7 +240,10 @@ public final class WritePlan {
         for (int j = 0; w.written() && j < ranges.size(); j++) {
           Range r = ranges.get(j);
           if (j != i && w.sharesBytes(r)) {
-            throw new FormatException(w + " overlaps " + r + ": both are " + r.file().path()
+            Extent at = w.meeting(r);
+            String both = at == null || w.file().sameFile(r.file()) ? "both are " + r.file().path()
+                : "both reach " + at + (at.somewhere() ? " (a file on that device)" : "");
+            throw new FormatException(w + " overlaps " + r + ": " + both
                 + "; the run would overwrite it, so nothing was written");
           }
         }

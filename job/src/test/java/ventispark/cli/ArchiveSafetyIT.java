@@ -32,6 +32,7 @@ import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.Launcher;
+import ventispark.testing.LoopDevices;
 import ventispark.testing.WriteFaults;
 
 /**
@@ -87,6 +88,15 @@ class ArchiveSafetyIT {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(off);
       f.write(new BloomHeader(4, size).encode());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void writeAt(Path file, long off, byte[] b) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(off);
+      f.write(b);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -370,6 +380,319 @@ class ArchiveSafetyIT {
               + " again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
       assertEquals(arenas, sums(dir, "arenas0.img"));
     });
+  }
+
+  // ---- the write gate: devices, races, deletes, commands outside the plan, locks (issue 17) ----
+
+  /** Copies {@code basic}'s arena partition to {@code to}: a second, sole-named arena partition to plant. */
+  static Path foreignArenas(String name, Path to) throws IOException {
+    Files.copy(copy(name).resolve("arenas0.img"), to);
+    return to;
+  }
+
+  /** The whole-line pattern of a gate refusal: {@code target} may overlap {@code what}, nothing written. */
+  static Pattern mayOverlap(String target, String what) {
+    return Pattern.compile(Pattern.quote("venti-spark: " + target + " (") + ".*" + Pattern.quote(") may overlap " + what)
+        + ".*" + Pattern.quote("; nothing was written"));
+  }
+
+  @Test
+  void aBloomFilterOnALoopDeviceOverTheArenaPartitionIsRefused() throws Exception {
+    Path dir = copy("loop-bloom");
+    Path arenas = dir.resolve("arenas0.img");
+    long lo = empty.start() + MIB;
+    plantBloomHeader(arenas, lo, (int) MIB);
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    try (LoopDevices loops = LoopDevices.assumeAvailable(dir)) {
+      Path dev = loops.attach(arenas, 0, 0);
+      String range = dev + ":" + lo + "-" + (lo + MIB);
+      // a command without a config: the arena partition's header lies before the range
+      Launcher.Run r = Launcher.run("format", "bloom", "--force", range); // --force: the planted header is no refusal
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + range + " (" + arenas + " bytes [" + hex(lo) + ", "
+          + hex(lo + MIB) + ")) may overlap arena partition " + arenas + " at byte 0 (" + arenas + " bytes [0x0, ")
+          + "0x[0-9a-f]+" + Pattern.quote(")): both reach " + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
+          + "); nothing was written")));
+      assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+      // a rebuild whose bloom line names it
+      bloomLine(dir, range);
+      r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, "venti-spark: " + range + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + ") (bloom filter, written)"
+          + " overlaps arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both reach "
+          + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + "); the run would overwrite it, so nothing was written");
+      assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+    }
+  }
+
+  @Test
+  void twoLoopDevicesOverOneFileAndAnOffsetLoopDeviceAreTheSameBytes() throws Exception {
+    Path dir = copy("two-loops");
+    Path arenas = dir.resolve("arenas0.img");
+    long lo = empty.start() + MIB;
+    plantBloomHeader(arenas, lo, (int) MIB);
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    try (LoopDevices loops = LoopDevices.assumeAvailable(dir)) {
+      Path a = loops.attach(arenas, 0, 0);
+      Path b = loops.attach(arenas, 0, 0);
+      editConf(dir, "arenas arenas0.img", "arenas " + a);
+      bloomLine(dir, b + ":" + lo + "-" + (lo + MIB));
+      Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, "venti-spark: " + b + ":" + lo + "-" + (lo + MIB) + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
+          + ") (bloom filter, written) overlaps " + a + " bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition,"
+          + " read): both reach " + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + "); the run would overwrite it,"
+          + " so nothing was written");
+      assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+      // an offset loop device starting in the empty arena's free space: its byte 0 is past the partition's header
+      Path offset = loops.attach(arenas, lo, MIB);
+      r = Launcher.run("format", "bloom", "--force", offset.toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, mayOverlap(offset.toString(), "arena partition " + arenas + " at byte 0"));
+      r = Launcher.run("format", "isect", "--force", "isect9", offset.toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, mayOverlap(offset.toString(), "arena partition " + arenas + " at byte 0"));
+      assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+    }
+  }
+
+  @Test
+  void aWholeDiskAndItsPartitionAreTheSameBytes() throws Exception {
+    Path dir = copy("disk");
+    Path disk = dir.resolve("disk.img");
+    long start = 2048 * 512L;
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.setLength(start + arenaPartitionSize + MIB);
+      // an MBR with one Linux partition from sector 2048 holding the arena partition (what sfdisk would write)
+      byte[] mbr = new byte[512];
+      mbr[446 + 4] = (byte) 0x83;
+      java.nio.ByteBuffer.wrap(mbr, 446 + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(2048)
+          .putInt((int) (arenaPartitionSize / 512));
+      mbr[510] = 0x55;
+      mbr[511] = (byte) 0xAA;
+      f.write(mbr);
+      f.seek(start);
+      f.write(Files.readAllBytes(dir.resolve("arenas0.img")));
+    }
+    try (LoopDevices loops = LoopDevices.assumeAvailable(dir)) {
+      Path whole = loops.attach(disk, 0, 0, "-P");
+      Path part = Path.of(whole + "p1");
+      if (!Files.exists(part)) {
+        Launcher.exec(List.of("partx", "-a", whole.toString()), Map.of()); // where the kernel did not scan it itself
+      }
+      for (int i = 0; i < 40 && !Files.exists(part); i++) {
+        Thread.sleep(50);
+      }
+      Assumptions.assumeTrue(Files.exists(part), "no partition devices for loop devices here (losetup -P made no "
+          + part + ")");
+      editConf(dir, "arenas arenas0.img", "arenas " + part);
+      long lo = start + empty.start() + MIB;
+      plantBloomHeader(disk, lo, (int) MIB);
+      Map<String, String> before = sums(dir, "disk.img");
+      bloomLine(dir, whole + ":" + lo + "-" + (lo + MIB));
+      Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+      assertEquals(3, r.status(), r.toString());
+      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + whole + ":" + lo + "-" + (lo + MIB) + " bytes [")
+          + ".*" + Pattern.quote("(bloom filter, written) overlaps " + part + " bytes [0x0, ") + ".*"
+          + Pattern.quote("(arena partition, read): both reach " + disk + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
+          + "); the run would overwrite it, so nothing was written")));
+      assertEquals(before, sums(dir, "disk.img"));
+    }
+  }
+
+  @Test
+  void anArenaPartitionRenamedOverTheSectionBetweenPlanAndOpenIsNeverWritten() throws Exception {
+    Path dir = copy("rename-race");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Map<String, String> arenas = sums(dir, "arenas0.img");
+    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    // one rename: the section's name now reaches the arena partition
+    Files.createLink(dir.resolve("swap.img"), dir.resolve("arenas0.img"));
+    Files.move(dir.resolve("swap.img"), dir.resolve("isect0.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(3, r.status(), r.toString());
+    // (the open file's path is the name it was opened by: isect0.img, now a name of the arena partition)
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: isect0.img: is another file (" + dir.resolve("isect0.img")
+        .toRealPath() + ", device ") + "\\d+ inode \\d+, was device \\d+ inode \\d+" + Pattern.quote(") since the run"
+        + " planned its writes (changed or replaced while the run was working); nothing was written to it")));
+    assertEquals(arenas, sums(dir, "arenas0.img"));
+  }
+
+  @Test
+  void aStageDirectoryHoldingAnArenaPartitionIsRefusedAndNothingIsRemoved() throws Exception {
+    Path dir = copy("stage-planted");
+    Path stage = dir.resolve("stage");
+    Launcher.Run r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    assertEquals(0, r.status(), r.toString());
+    Path range;
+    try (var files = Files.list(stage)) {
+      range = files.filter(f -> f.toString().endsWith(".buckets")).findFirst().orElseThrow();
+    }
+    // an arena partition, its only name now the name of a staged range
+    Files.delete(range);
+    foreignArenas("stage-planted-other", range);
+    String planted = IndexBytes.sha256(range);
+    r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, "venti-spark: --stage " + stage + ": holds '" + range.getFileName() + "', which is not part of a"
+        + " stage (its contents differ from the stage manifest's); nothing was removed or written. Name a new or empty"
+        + " directory");
+    assertEquals(planted, IndexBytes.sha256(range));
+    assertTrue(Files.exists(stage.resolve("venti-stage.json")));
+    // without a manifest, nothing in the directory is the tool's
+    Files.delete(stage.resolve("venti-stage.json"));
+    r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: --stage " + stage + ": holds '") + "[^']+"
+        + Pattern.quote("', which is not part of a stage (no stage manifest lists it); nothing was removed or written."
+            + " Name a new or empty directory")));
+    assertEquals(planted, IndexBytes.sha256(range));
+  }
+
+  @Test
+  void aReverseIndexNameHoldingAForeignFileIsNeverReplaced() throws Exception {
+    Path dir = copy("reverse-foreign");
+    Path rev = Files.createDirectories(dir.resolve("rev"));
+    String index = new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString()).indexName();
+    Path foreign = foreignArenas("reverse-foreign-other", rev.resolve(index + "-" + "0".repeat(64) + ".vrev"));
+    String sum = IndexBytes.sha256(foreign);
+    Launcher.Run r = Launcher.run("reverse", "build", rev.toString(), dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + foreign + ": not a reverse index (") + ".*"
+        + Pattern.quote("); it is not one this tool wrote, so it is kept and nothing was written")));
+    assertEquals(sum, IndexBytes.sha256(foreign));
+    r = Launcher.run("buildindex", "--reverse-index", rev.toString(), dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + foreign + ": not a reverse index (") + ".*"));
+    assertEquals(sum, IndexBytes.sha256(foreign));
+  }
+
+  @Test
+  void aLockFilePlantedAsAHardLinkOfTheArenaPartitionIsRefused() throws Exception {
+    Path dir = copy("lock-link");
+    Path locks = dir.resolve("locks");
+    Files.createDirectories(locks, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    Path lock;
+    System.setProperty(ventispark.write.LockDir.PROPERTY, locks.toString());
+    try {
+      lock = ventispark.write.IndexLocks.lockFile(dir.resolve("isect0.img"));
+    } finally {
+      System.clearProperty(ventispark.write.LockDir.PROPERTY);
+    }
+    Files.createLink(lock, dir.resolve("arenas0.img"));
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Launcher.Run r = Launcher.run(Map.of("VENTI_LOCK_DIR", locks.toString()), "buildindex",
+        dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, "venti-spark: isect0.img: its lock file " + lock.toRealPath() + " has 2 names (a hard link, perhaps"
+        + " of an arena partition or index file), so it is not one this tool made; it was not opened for writing and"
+        + " nothing was written. Remove it, or set venti.lockDir to another directory");
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  @Test
+  void formatIsectAndIndexNeverWriteIntoAnArenaPartition() throws Exception {
+    Path dir = copy("format-over-arenas");
+    Path arenas = dir.resolve("arenas0.img");
+    long lo = empty.start() + MIB;
+    long hi = empty.stop() - MIB;
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Launcher.Run r = Launcher.run("format", "isect", "isect9", arenas + ":" + lo + "-" + hi);
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, mayOverlap(arenas + ":" + lo + "-" + hi, "arena partition " + arenas + " at byte 0"));
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+    // format index over a section that lies inside the config's arena partition (its header planted there)
+    byte[] h = new ventispark.format.ISectHeader(2, "isect9", "", 8192, ventispark.create.ISectFormatter.blockBase(8192),
+        100, 0, 0, 0x5eed).encode();
+    writeAt(arenas, lo + ventispark.format.Venti.PART_BLANK, h);
+    before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    editConf(dir, "isect isect0.img", "isect arenas0.img:" + lo + "-" + hi);
+    r = Launcher.run("format", "index", dir.resolve("venti.conf").toString());
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(r, mayOverlap("arenas0.img:" + lo + "-" + hi, "arena partition arenas0.img"));
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
+  }
+
+  /**
+   * Tries to break the gate at random (seeded; the seed is printed, and {@code -Dventi.test.seed=N}
+   * replays it): targets made of byte ranges, hard links, symbolic links and loop devices (with
+   * offsets and size limits) over the arena partition or over scratch files, given to every writing
+   * command. Whatever the target, no arena byte changes, and the exit status tells the truth: 3
+   * when the target reaches arena bytes, 0 when it does not. Bounded to about 100 s.
+   */
+  @Test
+  void randomTargetsNeverReachTheArenas() throws Exception {
+    long seed = Long.getLong("venti.test.seed", System.nanoTime());
+    System.out.println("randomTargetsNeverReachTheArenas: seed " + seed);
+    java.util.Random rnd = new java.util.Random(seed);
+    Path dir = copy("random");
+    Path arenas = dir.resolve("arenas0.img");
+    Map<String, String> before = sums(dir, "arenas0.img");
+    long deadline = System.currentTimeMillis() + 100_000;
+    int steps = 0;
+    try (LoopDevices loops = LoopDevices.assumeAvailable(dir)) {
+      for (int i = 0; System.currentTimeMillis() < deadline && i < 40; i++, steps++) {
+        boolean onArenas = rnd.nextBoolean();
+        Path file = arenas;
+        if (!onArenas) {
+          file = dir.resolve("scratch" + i + ".img");
+          try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(8 * MIB);
+          }
+        }
+        // the arena partition's free space: the empty arenas' data areas, where no header would stop a write
+        long size = 2 * MIB;
+        long lo = onArenas ? empty.start() + MIB * (1 + rnd.nextInt(4)) : MIB * rnd.nextInt(4);
+        String target;
+        String name;
+        switch (rnd.nextInt(4)) {
+          case 0 -> target = file + ":" + lo + "-" + (lo + size);
+          case 1 -> {
+            name = "hard" + i + ".img";
+            Files.createLink(dir.resolve(name), file);
+            target = dir.resolve(name) + ":" + lo + "-" + (lo + size);
+          }
+          case 2 -> {
+            name = "sym" + i + ".img";
+            Files.createSymbolicLink(dir.resolve(name), file);
+            target = dir.resolve(name) + ":" + lo + "-" + (lo + size);
+          }
+          default -> {
+            long off = rnd.nextBoolean() ? 0 : lo;
+            Path dev = loops.attach(file, off, off == lo && rnd.nextBoolean() ? size : 0);
+            target = dev + ":" + (lo - off) + "-" + (lo - off + size);
+          }
+        }
+        List<String> cmd = switch (rnd.nextInt(3)) {
+          case 0 -> List.of("format", "bloom", "--force", target);
+          case 1 -> List.of("format", "isect", "--force", "--block-size", "512", "isect" + i, target);
+          default -> List.of("buildindex", "-b", "--partitions", "1", configWithBloom(dir, i, target).toString());
+        };
+        if (cmd.get(0).equals("buildindex")) {
+          plantBloomHeader(file, lo, (int) size);
+          before = sums(dir, "arenas0.img");
+        }
+        Launcher.Run r = Launcher.run(cmd.toArray(String[]::new));
+        String what = "seed " + seed + ", step " + i + ": " + cmd + "\n" + r;
+        assertEquals(onArenas ? 3 : 0, r.status(), what);
+        assertEquals(before, sums(dir, "arenas0.img"), what);
+        if (onArenas) {
+          assertEquals(1, r.errLines().stream().filter(l -> !PROGRESS.matcher(l).matches()).count(), what);
+        }
+      }
+    }
+    System.out.println("randomTargetsNeverReachTheArenas: seed " + seed + ", " + steps + " commands");
+  }
+
+  /** A copy of the config whose bloom line is {@code target}. */
+  static Path configWithBloom(Path dir, int i, String target) throws IOException {
+    Path conf = dir.resolve("venti" + i + ".conf");
+    Files.writeString(conf, Files.readString(dir.resolve("venti.conf")).replaceAll("(?m)^bloom .*$", "bloom " + target));
+    return conf;
   }
 
   interface OnMount {

@@ -272,6 +272,9 @@ class StagedRebuildTest {
     StageIndex staged = new StageIndex(sc, options, plan);
     PlanIndex.Checked c = planner.check(plan);
     StageDir dir = new StageDir(location, sc.hadoopConfiguration());
+    // The run itself first (its ranges and manifest: a directory it then finds is its own stage), then
+    // two more attempts of every range over the same shuffle, racing to put identical files.
+    staged.run(c);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<List<StagedRange>> results = new ArrayList<>();
     try {
@@ -287,8 +290,6 @@ class StagedRebuildTest {
     }
     assertEquals(results.get(0), results.get(1));
     assertEquals(6, results.get(0).size());
-    // The driver's end of the run, over the same shuffle: bloom (none here) and manifest.
-    staged.run(c);
     assertEquals(0, Cli.run("stage", "apply", location, conf).status());
     assertEquals(direct("multi"), sums(work, WRITTEN.get("multi")));
   }
@@ -312,6 +313,19 @@ class StagedRebuildTest {
     assertTrue(r.err().contains("holds 'notes.txt', which is not part of a stage"), r.err());
     assertEquals("mine", Files.readString(stage.resolve("notes.txt")));
     assertTrue(Files.exists(stage.resolve(StageDir.MANIFEST)));
+  }
+
+  @Test
+  void aRefusedRunLeavesTheEarlierStageAsItWas() {
+    Path work = copy("multi", "kept");
+    Path stage = tmp.resolve("stage-kept");
+    assertEquals(0, Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString()).status());
+    Map<String, String> earlier = sums(stage); // the ranges and the manifest
+    assertTrue(earlier.containsKey(StageDir.MANIFEST) && earlier.size() > 1, earlier.toString());
+    Path over = Fixtures.workingCopy("overflow", tmp.resolve("kept-overflow"));
+    Cli.Run r = Cli.run("buildindex", "--stage", stage.toString(), over.resolve("venti.conf").toString());
+    assertEquals(4, r.status(), r.err());
+    assertEquals(earlier, sums(stage));
   }
 
   @Test

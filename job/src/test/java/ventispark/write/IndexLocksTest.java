@@ -153,6 +153,43 @@ class IndexLocksTest {
     assertFalse(Files.exists(missing));
   }
 
+  @Test
+  void aLockFilePlantedAsAHardLinkOfAnArenaPartitionIsRefusedAndNeverOpenedForWriting() throws IOException {
+    Path section = file("isect0.img");
+    Path arena = Files.write(tmp.resolve("arenas0.img"), new byte[] {1, 2, 3});
+    String arenaSum = IndexBytes.sha256(arena);
+    Path lock = IndexLocks.lockFile(section);
+    Files.deleteIfExists(lock);
+    Files.createLink(lock, arena);
+    try {
+      for (boolean shared : List.of(false, true)) {
+        FormatException e = assertThrows(FormatException.class,
+            () -> (shared ? IndexLocks.acquireShared(ref(section)) : IndexLocks.acquire(ref(section))).close());
+        assertEquals(section + ": its lock file " + lock + " has 2 names (a hard link, perhaps of an arena partition or"
+            + " index file), so it is not one this tool made; it was not opened for writing and nothing was written."
+            + " Remove it, or set venti.lockDir to another directory", e.getMessage());
+      }
+    } finally {
+      Files.delete(lock);
+    }
+    assertEquals(arenaSum, IndexBytes.sha256(arena));
+    IndexLocks.acquire(ref(section)).close(); // a lock file of its own again
+  }
+
+  /** A loop device over a section and the section itself are the same bytes: one lock. */
+  @Test
+  void aLoopDeviceOverASectionTakesTheSectionsLock() throws IOException {
+    Path section = Files.write(tmp.resolve("isect0.img"), new byte[1 << 20]);
+    try (ventispark.testing.LoopDevices loops = ventispark.testing.LoopDevices.assumeAvailable(tmp)) {
+      Path dev = loops.attach(section, 0, 0);
+      try (IndexLocks held = IndexLocks.acquire(ref(section))) {
+        IndexBusyException e = assertThrows(IndexBusyException.class, () -> IndexLocks.acquire(ref(dev)).close());
+        assertTrue(e.getMessage().startsWith(dev + ": locked by another run writing this index"), e.getMessage());
+      }
+      IndexLocks.acquire(ref(dev)).close();
+    }
+  }
+
   /** Where the lock file used to be (beside the section): a link planted there is not followed. */
   @Test
   void aLinkBesideTheSectionIsNotFollowed() throws IOException {
