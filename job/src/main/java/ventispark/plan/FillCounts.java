@@ -53,7 +53,9 @@ public final class FillCounts {
   /**
    * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
    * order) {@code records} holds: the same fills a count of the ranges' entries themselves gives
-   * ({@code FillCountsTest}). Memory is a count per bucket of those ranges.
+   * ({@code FillCountsTest}). The counts are added up in a count per bucket of those ranges, or,
+   * when the records name far fewer buckets than the ranges hold (a large index, few entries), by
+   * sorting the (bucket, count) pairs: the work and memory follow the smaller of the two.
    */
   public static List<BucketFill> merge(BucketRangePartitioner part, int[] capacityOfSection, int from, int to,
       Iterator<byte[]> records) {
@@ -61,9 +63,39 @@ public final class FillCounts {
     for (int p = from; p < to; p++) {
       base[p - from + 1] = base[p - from] + part.stop(p) - part.start(p);
     }
-    int[] c = new int[Math.toIntExact(base[to - from])];
+    List<byte[]> all = new ArrayList<>();
+    long bytes = 0;
     while (records.hasNext()) {
       byte[] r = records.next();
+      all.add(r);
+      bytes += r.length;
+    }
+    // A pair takes at least 2 bytes: at most bytes / 2 pairs.
+    Fills fills = new Fills(part, capacityOfSection, from, to);
+    if (bytes / 2 < base[to - from] / 8) {
+      long[] pairs = new long[(int) (bytes / 2)];
+      int n = 0;
+      for (byte[] r : all) {
+        int[] at = {0};
+        long bucket = -1;
+        while (at[0] < r.length) {
+          bucket += varint(r, at) + 1;
+          pairs[n++] = bucket << 32 | varint(r, at);
+        }
+      }
+      Arrays.sort(pairs, 0, n);
+      for (int i = 0; i < n; ) {
+        long bucket = pairs[i] >>> 32;
+        long sum = 0;
+        for (; i < n && pairs[i] >>> 32 == bucket; i++) {
+          sum += pairs[i] & 0xFFFFFFFFL;
+        }
+        fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));
+      }
+      return fills.done();
+    }
+    int[] c = new int[Math.toIntExact(base[to - from])];
+    for (byte[] r : all) {
       int p = from;
       long bucket = -1;
       int[] at = {0};
@@ -79,17 +111,56 @@ public final class FillCounts {
         c[(int) (base[p - from] + bucket - part.start(p))] += n;
       }
     }
-    List<BucketFill> fills = new ArrayList<>();
     for (int p = from; p < to; p++) {
-      BucketFill.Builder fill = new BucketFill.Builder(p, part.section(p), capacityOfSection[part.section(p)]);
       for (int i = (int) base[p - from]; i < base[p - from + 1]; i++) {
         if (c[i] > 0) {
-          fill.bucket(part.start(p) + i - base[p - from], c[i]);
+          fills.bucket(part.start(p) + i - base[p - from], c[i]);
         }
       }
-      fills.add(fill.build());
     }
-    return fills;
+    return fills.done();
+  }
+
+  /** The fills of consecutive ranges, from their non-empty buckets in ascending order. */
+  private static final class Fills {
+    private final BucketRangePartitioner part;
+    private final int[] capacityOfSection;
+    private final int to;
+    private final List<BucketFill> out = new ArrayList<>();
+    private int p;
+    private BucketFill.Builder fill;
+
+    Fills(BucketRangePartitioner part, int[] capacityOfSection, int from, int to) {
+      this.part = part;
+      this.capacityOfSection = capacityOfSection;
+      this.to = to;
+      this.p = from;
+      this.fill = builder(from);
+    }
+
+    private BucketFill.Builder builder(int range) {
+      return range < to ? new BucketFill.Builder(range, part.section(range), capacityOfSection[part.section(range)])
+          : null;
+    }
+
+    void bucket(long bucket, int count) {
+      while (p < to && part.stop(p) <= bucket) {
+        out.add(fill.build());
+        fill = builder(++p);
+      }
+      if (p == to || bucket < part.start(p)) {
+        throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges of this fill task");
+      }
+      fill.bucket(bucket, count);
+    }
+
+    List<BucketFill> done() {
+      while (p < to) {
+        out.add(fill.build());
+        fill = builder(++p);
+      }
+      return out;
+    }
   }
 
   private static int putVarint(byte[] r, int at, int v) {

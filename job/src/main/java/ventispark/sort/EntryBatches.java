@@ -123,34 +123,43 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     ready.addLast(new Tuple2<>(range, b));
   }
 
-  /** Finds the run of keys of the range of key {@code next}, and counts its buckets' entries. */
+  /**
+   * Finds the run of keys of the range of key {@code next}, and counts its buckets' entries. A
+   * linear scan, not a binary search: runs are short when ranges are many, and counting walks them
+   * anyway.
+   */
   private void startRange() {
     range = part.partitionOfBucket((keys[next] >>> INDEX_BITS) / div);
     // Bucket b < stop exactly when the score prefix is below stop * div.
     long end = part.stop(range) * div << INDEX_BITS;
-    int at = Arrays.binarySearch(keys, next, held, end);
-    runEnd = at >= 0 ? at : -at - 1;
-    if (fillKey == null) {
-      return;
+    boolean count = fillKey != null;
+    if (count) {
+      int key = fillKey.applyAsInt(range);
+      if (key != runsKey && !runs.isEmpty()) {
+        ready.addLast(new Tuple2<>(runsKey, runs.finish()));
+      }
+      runsKey = key;
     }
-    int key = fillKey.applyAsInt(range);
-    if (key != runsKey && !runs.isEmpty()) {
-      ready.addLast(new Tuple2<>(runsKey, runs.finish()));
-    }
-    runsKey = key;
     long bucket = -1;
-    int count = 0;
-    for (int i = next; i < runEnd; i++) {
+    int n = 0;
+    int i = next;
+    for (; i < held && keys[i] < end; i++) {
+      if (!count) {
+        continue;
+      }
       long b = (keys[i] >>> INDEX_BITS) / div;
       if (b != bucket) {
-        if (count > 0) {
-          runs.bucket(bucket, count);
+        if (n > 0) {
+          runs.bucket(bucket, n);
         }
         bucket = b;
-        count = 0;
+        n = 0;
       }
-      count++;
+      n++;
     }
-    runs.bucket(bucket, count);
+    if (n > 0) {
+      runs.bucket(bucket, n);
+    }
+    runEnd = i;
   }
 }
