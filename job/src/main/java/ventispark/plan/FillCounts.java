@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 
 /**
  * The fill check's counts, made on the map side: each map task sorts a buffer of its entries by
@@ -73,7 +76,8 @@ public final class FillCounts {
     // A pair takes at least 2 bytes: at most bytes / 2 pairs.
     Fills fills = new Fills(part, capacityOfSection, from, to);
     if (bytes / 2 < base[to - from] / 8) {
-      long[] pairs = new long[(int) (bytes / 2)];
+      // Twice the pairs: the radix sort's room.
+      long[] pairs = new long[2 * (int) (bytes / 2)];
       int n = 0;
       for (byte[] r : all) {
         int[] at = {0};
@@ -83,11 +87,11 @@ public final class FillCounts {
           pairs[n++] = bucket << 32 | varint(r, at);
         }
       }
-      Arrays.sort(pairs, 0, n);
-      for (int i = 0; i < n; ) {
+      int i = n == 0 ? 0 : RadixSort.sort(new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
+      for (int end = i + n; i < end; ) {
         long bucket = pairs[i] >>> 32;
         long sum = 0;
-        for (; i < n && pairs[i] >>> 32 == bucket; i++) {
+        for (; i < end && pairs[i] >>> 32 == bucket; i++) {
           sum += pairs[i] & 0xFFFFFFFFL;
         }
         fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));

@@ -1,10 +1,12 @@
 package ventispark.sort;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntUnaryOperator;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 import scala.Tuple2;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillCounts;
@@ -27,8 +29,8 @@ import ventispark.read.ClumpEntries;
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Entries one buffer holds: 16 MiB of entries and 4 MiB of keys. */
   static final int BUFFER_ENTRIES = 1 << 19;
-  /** Bits of a sort key holding the entry's place in the buffer. */
-  private static final int INDEX_BITS = 19;
+  /** Bits of a sort key below the score prefix: the entry's place in the buffer, in 3 whole bytes. */
+  private static final int INDEX_BITS = 24;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   /** A full batch: a whole number of entries, about 1 MiB. */
   static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
@@ -38,8 +40,13 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final IntUnaryOperator fillKey;
   private final long div;
   private final byte[] buffer;
-  /** The sort keys: score prefix (32 bits, which choose the bucket) above the entry's place. */
+  /**
+   * The sort keys: score prefix (32 bits, which choose the bucket) above the entry's place;
+   * {@code keys[sorted, held)} once sorted, the rest the radix sort's room.
+   */
   private final long[] keys;
+  private final LongArray radix;
+  private int sorted;
   private int held;
   /** The next key to emit, and the end of the current range's run of keys. */
   private int next;
@@ -56,7 +63,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   }
 
   EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey, int bufferEntries) {
-    if (bufferEntries < 1 || bufferEntries > 1 << INDEX_BITS) {
+    if (bufferEntries < 1 || bufferEntries > BUFFER_ENTRIES) {
       throw new IllegalArgumentException("a buffer of " + bufferEntries + " entries");
     }
     this.entries = entries;
@@ -64,7 +71,8 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     this.fillKey = fillKey;
     this.div = part.div();
     this.buffer = new byte[bufferEntries * ShuffleEntry.SIZE];
-    this.keys = new long[bufferEntries];
+    this.keys = new long[2 * bufferEntries];
+    this.radix = new LongArray(MemoryBlock.fromLongArray(keys));
   }
 
   @Override
@@ -94,18 +102,20 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Reads entries until the buffer is full or the split ends, and sorts them. */
   private void fill() {
     int n = 0;
-    while (n < keys.length && entries.advance()) {
+    int room = keys.length / 2;
+    while (n < room && entries.advance()) {
       int at = n * ShuffleEntry.SIZE;
       ShuffleEntry.pack(buffer, at, entries.score(), entries.scoreOffset(), entries.addr(), entries.uncsize(),
           entries.type(), entries.blocks());
       keys[n] = ShuffleEntry.hash32(buffer, at) << INDEX_BITS | n;
       n++;
     }
-    ended = n < keys.length;
-    Arrays.sort(keys, 0, n);
-    held = n;
-    next = 0;
-    runEnd = 0;
+    ended = n < room;
+    // Spark's LSD radix sort of the prefix's 4 bytes: stable, so ties stay in buffer order.
+    sorted = n == 0 ? 0 : RadixSort.sort(radix, n, 3, 6, false, false);
+    held = sorted + n;
+    next = sorted;
+    runEnd = sorted;
   }
 
   /** Emits the next batch of the current range, first starting the next range (and its fill record) if need be. */
