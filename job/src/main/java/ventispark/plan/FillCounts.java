@@ -55,8 +55,9 @@ public final class FillCounts {
 
   /**
    * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
-   * order) {@code records} holds: the same fills a count of the ranges' entries themselves gives
-   * ({@code FillCountsTest}). The counts are added up in a count per bucket of those ranges, or,
+   * order) {@code records} holds, one per run of consecutive ranges of a section (numbered by its
+   * first range): a few, not one per range, for the driver to collect. Per section, the same fills
+   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). The counts are added up in a count per bucket of those ranges, or,
    * when the records name far fewer buckets than the ranges hold (a large index, few entries), by
    * sorting the (bucket, count) pairs: the work and memory follow the smaller of the two.
    */
@@ -125,7 +126,7 @@ public final class FillCounts {
     return fills.done();
   }
 
-  /** The fills of consecutive ranges, from their non-empty buckets in ascending order. */
+  /** The fills of consecutive ranges, one per section they cover, from their non-empty buckets in ascending order. */
   private static final class Fills {
     private final BucketRangePartitioner part;
     private final int[] capacityOfSection;
@@ -147,10 +148,18 @@ public final class FillCounts {
           : null;
     }
 
+    /** Moves on to the next range, ending the current fill when the section changes. */
+    private void nextRange() {
+      p++;
+      if (p == to || part.section(p) != part.section(p - 1)) {
+        out.add(fill.build());
+        fill = builder(p);
+      }
+    }
+
     void bucket(long bucket, int count) {
       while (p < to && part.stop(p) <= bucket) {
-        out.add(fill.build());
-        fill = builder(++p);
+        nextRange();
       }
       if (p == to || bucket < part.start(p)) {
         throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges of this fill task");
@@ -160,8 +169,7 @@ public final class FillCounts {
 
     List<BucketFill> done() {
       while (p < to) {
-        out.add(fill.build());
-        fill = builder(++p);
+        nextRange();
       }
       return out;
     }
