@@ -22,10 +22,10 @@ final class RebuildOptions {
   long splitClumps;
 
   @Option(names = "-M", order = 11, paramLabel = "SIZE",
-      description = "The largest bucket range, in index bytes, that one write"
-      + " task builds in memory (1m to 1g): the task's memory; with the core count it sets the number of write"
-      + " tasks. The ranges of the write tasks that run at once must fit in spark.memory.fraction (0.6) of an"
-      + " executor's heap above Spark's 300 MiB, or the run is refused before anything is read (exit 2).")
+      description = "The largest bucket range, in index bytes, that one write task builds in memory at a"
+      + " time (1m to 1g); a write task builds its ranges one after another. One range per write task that runs"
+      + " at once must fit in spark.memory.fraction (0.6) of an executor's heap above Spark's 300 MiB, or the"
+      + " run is refused before anything is read (exit 2).")
   @DefaultText("64m")
   void partitionBytes(String v) {
     try {
@@ -39,9 +39,10 @@ final class RebuildOptions {
   }
 
   @Option(names = "--partitions", order = 12, paramLabel = "N",
-      description = "Exact number of write tasks, split across"
-      + " sections by their bucket counts, at least one per section. The output bytes do not depend on it.")
-  @DefaultText("from -M")
+      description = "Exact number of write tasks (the shuffle's reduce partitions), each building"
+      + " consecutive bucket ranges; there are at least N ranges, split across sections by their bucket counts,"
+      + " none larger than -M. The output bytes do not depend on it.")
+  @DefaultText("4 per core")
   void partitions(String v) {
     partitions = Values.intIn("--partitions", v, 1, Integer.MAX_VALUE);
   }

@@ -42,13 +42,14 @@ import scala.Tuple2;
  * <ol>
  *   <li>driver: load and validate config, arenas and index geometry ({@link ArchiveLoader}), and
  *       plan the work ({@link RebuildPlan});
- *   <li>read: each {@link ArenaSplit} yields packed entries ({@link ClumpEntries}), batched per
- *       reduce partition ({@link EntryBatches}) and shuffled to contiguous bucket ranges
- *       ({@link EntryShuffle}, {@link BucketRangePartitioner});
+ *   <li>read: each {@link ArenaSplit} yields packed entries ({@link ClumpEntries}), sorted and
+ *       batched per contiguous bucket range ({@link EntryBatches}, {@link BucketRangePartitioner})
+ *       and shuffled to the write tasks, several ranges each ({@link EntryShuffle});
  *   <li>check: count every range's bucket fill; an overflow stops here, nothing written
  *       ({@link FillReport});
  *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and
- *       written whole ({@link BucketImage}, {@link BucketRangeWriter});
+ *       written whole, a write task's ranges one after another ({@link BucketImage},
+ *       {@link BucketRangeWriter}, {@link TaskRanges});
  *   <li>bloom (when enabled): {@link BloomBuilder}.
  * </ol>
  *
@@ -182,8 +183,8 @@ public final class BuildIndex {
   static long write(PlanIndex.Checked c, Targets targets, WriteLedger ledger, boolean dropDuplicates) {
     RebuildPlan plan = c.plan();
     JavaRDD<Long> counts = c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(writeImage(plan, targets, p, it, dropDuplicates).entries()).iterator(),
-            true);
+        .mapPartitionsWithIndex((t, it) -> TaskRanges.map(plan, t, it,
+            (p, batches) -> writeImage(plan, targets, p, batches, dropDuplicates).entries()), true);
     return ledger.writes(counts, targets.files()).collect().stream().mapToLong(Long::longValue).sum();
   }
 
@@ -204,8 +205,8 @@ public final class BuildIndex {
     long[] firstChunks = IndexChecksum.firstChunks(archive);
     boolean drop = options.dropDuplicates();
     JavaRDD<Tuple2<Integer, byte[]>> records = c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> {
-          BucketImage image = writeImage(plan, targets, p, it, drop);
+        .mapPartitionsWithIndex((t, it) -> TaskRanges.flatMap(plan, t, it, (p, batches) -> {
+          BucketImage image = writeImage(plan, targets, p, batches, drop);
           BucketRangePartitioner part = plan.partitioner();
           IndexSection s = archive.sections().get(part.section(p));
           RecordBatches b = new RecordBatches(byAddress, image.entries());
@@ -214,7 +215,7 @@ public final class BuildIndex {
           digests.add(b.chunkSums());
           counts.add(java.util.Map.of(p, b.counts()));
           return b.batches().iterator();
-        }, true);
+        }), true);
     return ReverseIndexOutput.write(archive, JavaPairRDD.fromJavaRDD(ledger.writes(records, targets.files())),
         byAddress, digests, counts, dir);
   }
@@ -223,7 +224,8 @@ public final class BuildIndex {
     Archive a = plan.archive();
     LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format(Locale.ROOT, "%,d", a.clumps()),
         String.format(Locale.ROOT, "%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
-    LOG.info("plan: {} map splits, {} reduce partitions", plan.splits().size(), plan.partitioner().numPartitions());
+    LOG.info("plan: {} map splits, {} bucket ranges in {} write tasks", plan.splits().size(),
+        plan.partitioner().numPartitions(), plan.partitioner().tasks());
   }
 
   /** Builds, sorts and writes range {@code p}; returns its image. */

@@ -91,7 +91,8 @@ public final class CheckIndex {
     sc.setJobDescription("venti: compare " + plan.describeSections() + " with the arenas");
     Options o = options;
     List<RangeCheck.Result> ranges = shuffle.batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(checkRange(plan, conf, o, p, it)).iterator(), true)
+        .mapPartitionsWithIndex((t, it) -> TaskRanges.map(plan, t, it,
+            (p, batches) -> checkRange(plan, conf, o, p, batches)), true)
         .collect();
     long bloomMissing = -1;
     long bloomSpurious = -1;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.MapOutputStatistics;
 import org.apache.spark.ShuffleDependency;
 import org.apache.spark.SparkException;
@@ -29,13 +28,16 @@ import ventispark.read.SplitLocations;
 import ventispark.sort.EntryBatches;
 
 /**
- * The entries of a plan, shuffled to their bucket ranges: each split's entries
- * ({@link ClumpEntries}) batched per reduce partition ({@link EntryBatches}) and moved by the
- * plan's {@link BucketRangePartitioner}. Partition {@code p} of {@link #batches()} holds every
- * entry of buckets {@code [start(p), stop(p))}, in no particular order. Jobs over it reuse one
- * map output: the arenas are read once however many jobs follow. The same shuffle carries the map
- * tasks' bucket fill counts ({@link FillCounts}) in partitions of their own, after the ranges',
- * so the fill check reads the counts alone, not the entries.
+ * The entries of a plan, shuffled to their write tasks: each split's entries
+ * ({@link ClumpEntries}) sorted and batched per bucket range ({@link EntryBatches}), keyed by range
+ * and moved to the write task that builds the range ({@link WriteTaskPartitioner}). Partition
+ * {@code t} of {@link #batches()} holds every entry of the ranges of write task {@code t} as
+ * {@code (range, batch)}, sorted by range (Spark's reduce-side sort, which spills to disk rather
+ * than run out of memory), so the task builds its ranges one after another ({@link TaskRanges}).
+ * Jobs over it reuse one map output: the arenas are read once however many jobs follow. The same
+ * shuffle carries the map tasks' bucket fill counts ({@link FillCounts}) in partitions of their
+ * own, after the write tasks' (keys after the ranges'), so the fill check reads the counts alone,
+ * not the entries.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -44,7 +46,7 @@ public final class EntryShuffle {
   private final RebuildPlan plan;
   private final JavaRDD<Integer> splitIds;
   private final JavaPairRDD<Integer, byte[]> shuffled;
-  private final JavaRDD<byte[]> batches;
+  private final JavaRDD<Tuple2<Integer, byte[]>> batches;
   private final JavaRDD<byte[]> fillRecords;
   private final SplitCountsAccumulator counts = new SplitCountsAccumulator();
 
@@ -55,17 +57,17 @@ public final class EntryShuffle {
     List<ArenaSplit> splits = plan.splits();
     BucketRangePartitioner partitioner = plan.partitioner();
     SplitCountsAccumulator acc = counts;
-    int ranges = partitioner.numPartitions();
+    int tasks = partitioner.tasks();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
     this.shuffled = splitIds
         .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, acc))
-        // Keys are shuffle partitions already: the ranges', then the fill counts'.
-        .partitionBy(new HashPartitioner(ranges + fillParts));
-    this.batches = partitions(shuffled.values(), 0, ranges);
-    this.fillRecords = partitions(shuffled.values(), ranges, ranges + fillParts);
+        // Keys are ranges, then the fill counts' partitions; sorted, so each task's ranges come in order.
+        .repartitionAndSortWithinPartitions(new WriteTaskPartitioner(partitioner, fillParts), ByKey.INSTANCE);
+    this.batches = partitions(shuffled.rdd().toJavaRDD(), 0, tasks);
+    this.fillRecords = partitions(shuffled.values(), tasks, tasks + fillParts);
   }
 
   /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
@@ -83,8 +85,36 @@ public final class EntryShuffle {
     return (int) Math.max(1, Math.min(ranges, wanted));
   }
 
+  /** The shuffle keys' order: ranges ascending. */
+  private static final class ByKey implements java.util.Comparator<Integer>, java.io.Serializable {
+    static final ByKey INSTANCE = new ByKey();
+
+    @Override
+    public int compare(Integer a, Integer b) {
+      return Integer.compare(a, b);
+    }
+  }
+
+  /** The fill partition of range {@code p}: ranges in order, in equal shares. */
+  private static int fillOfRange(int p, int ranges, int fillParts) {
+    return (int) ((long) p * fillParts / ranges);
+  }
+
+  /** The first range whose fill counts go to fill partition {@code f}; {@code fillParts} gives the end. */
+  private static int firstRangeOfFill(BucketRangePartitioner part, int fillParts, int f) {
+    int ranges = part.numPartitions();
+    int p = (int) Math.min(ranges, (long) f * ranges / fillParts);
+    while (p > 0 && fillOfRange(p - 1, ranges, fillParts) >= f) {
+      p--;
+    }
+    while (p < ranges && fillOfRange(p, ranges, fillParts) < f) {
+      p++;
+    }
+    return p;
+  }
+
   /** Partitions {@code [from, to)} of {@code rdd}, as partitions {@code [0, to - from)}. */
-  private static JavaRDD<byte[]> partitions(JavaRDD<byte[]> rdd, int from, int to) {
+  private static <T> JavaRDD<T> partitions(JavaRDD<T> rdd, int from, int to) {
     return PartitionPruningRDD.create(rdd.rdd(), new InRange(from, to)).toJavaRDD();
   }
 
@@ -124,17 +154,18 @@ public final class EntryShuffle {
     try {
       MapOutputStatistics stats = sc.sc().submitMapStage(dep).get();
       long[] bytes = stats.bytesByPartitionId();
-      int ranges = plan.partitioner().numPartitions();
-      long fillBytes = LongStream.of(bytes).skip(ranges).sum();
+      int tasks = plan.partitioner().tasks();
+      long fillBytes = LongStream.of(bytes).skip(tasks).sum();
       LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
-          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(ranges).sum()), String.format(Locale.ROOT, "%,d", fillBytes));
+          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(tasks).sum()), String.format(Locale.ROOT, "%,d", fillBytes));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  public JavaRDD<byte[]> batches() {
+  /** Partition {@code t}: write task {@code t}'s {@code (range, batch)}, sorted by range. */
+  public JavaRDD<Tuple2<Integer, byte[]>> batches() {
     return batches;
   }
 
@@ -155,16 +186,19 @@ public final class EntryShuffle {
     RebuildPlan p = plan;
     BucketRangePartitioner part = p.partitioner();
     int[] capacity = p.archive().sections().stream().mapToInt(s -> s.header().bucketCapacity()).toArray();
-    List<BucketFill> fills = fillRecords.mapPartitions(it -> FillCounts.merge(part, capacity, it).iterator()).collect();
+    int fillParts = fillRecords.getNumPartitions();
+    List<BucketFill> fills = fillRecords.mapPartitionsWithIndex((f, it) -> FillCounts.merge(part, capacity,
+        firstRangeOfFill(part, fillParts, f), firstRangeOfFill(part, fillParts, f + 1), it).iterator(), true)
+        .collect();
     return FillReport.of(p.archive(), p.sections(), fills);
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
       BucketRangePartitioner partitioner, int fillParts, SplitCountsAccumulator counts) {
-    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, null);
+    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, null);
     int ranges = partitioner.numPartitions();
     EntryBatches batches = new EntryBatches(entries, partitioner,
-        p -> ranges + (int) ((long) p * fillParts / ranges));
+        p -> ranges + fillOfRange(p, ranges, fillParts));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -133,10 +133,15 @@ final class ProgressCounts extends SparkListener {
         entriesRead += split.clumps();
       }
     } else if (writeStages.contains(e.stageId())) {
+      // A write task's partition is its index: it built all its ranges.
       BucketRangePartitioner part = plan.partitioner();
-      if (p < part.numPartitions() && !rangesDone.get(p)) {
-        rangesDone.set(p);
-        bucketsWritten[part.section(p)] += part.stop(p) - part.start(p);
+      if (p < part.tasks()) {
+        for (int r = part.firstRange(p); r < part.firstRange(p + 1); r++) {
+          if (!rangesDone.get(r)) {
+            rangesDone.set(r);
+            bucketsWritten[part.section(r)] += part.stop(r) - part.start(r);
+          }
+        }
       }
     }
   }

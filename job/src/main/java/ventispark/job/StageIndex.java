@@ -86,7 +86,8 @@ final class StageIndex {
   static List<StagedRange> stage(PlanIndex.Checked c, boolean dropDuplicates, StageDir dir) {
     RebuildPlan plan = c.plan();
     return c.shuffle().batches()
-        .mapPartitionsWithIndex((p, it) -> List.of(stageImage(plan, p, it, dropDuplicates, dir)).iterator(), true)
+        .mapPartitionsWithIndex((t, it) -> TaskRanges.map(plan, t, it,
+            (p, batches) -> stageImage(plan, p, batches, dropDuplicates, dir)), true)
         .collect();
   }
 

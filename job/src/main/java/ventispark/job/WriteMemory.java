@@ -9,10 +9,12 @@ import ventispark.read.Archive;
 
 /**
  * Refuses, before anything is read, a plan whose write tasks cannot hold their bucket ranges: each
- * builds its range in memory, so an executor needs its concurrent tasks' largest ranges at once.
+ * builds its ranges in memory one at a time, so an executor needs its concurrent tasks' largest
+ * range each at once.
  * They may take the share of the heap Spark keeps for execution ({@code spark.memory.fraction} of
  * the heap above Spark's 300 MiB reserve, 60% by default), which the write stage leaves unused:
- * its shuffle read neither sorts nor aggregates. Beyond that the write tasks die of an
+ * its shuffle read sorts the task's entries by range, but spills them to disk to make room for the
+ * image ({@link ImageMemory}). Beyond that the write tasks die of an
  * out-of-memory error after the map stage, with the index maybe partly rewritten (100M clumps in
  * ranges of 340 MiB, two at a time in a 1 GiB heap, did; two of 207 MiB did not). The executors'
  * heap and task slots: in local mode this JVM's heap and threads; on a cluster
@@ -47,7 +49,7 @@ final class WriteMemory {
 
   static void check(RebuildPlan plan, long heap, double fraction, int tasks, String memoryOption) {
     long range = largestRange(plan);
-    int atOnce = Math.min(tasks, plan.partitioner().numPartitions());
+    int atOnce = Math.min(tasks, plan.partitioner().tasks());
     long need = range * atOnce;
     long usable = (long) ((heap - SPARK_RESERVED) * fraction);
     if (need > usable) {
@@ -64,10 +66,15 @@ final class WriteMemory {
     BucketRangePartitioner part = plan.partitioner();
     long most = 0;
     for (int p = 0; p < part.numPartitions(); p++) {
-      long bytes = (part.stop(p) - part.start(p)) * a.sections().get(part.section(p)).header().blockSize();
-      most = Math.max(most, bytes);
+      most = Math.max(most, rangeBytes(plan, p));
     }
     return most;
+  }
+
+  /** Bytes of range {@code p}'s image. */
+  static long rangeBytes(RebuildPlan plan, int p) {
+    BucketRangePartitioner part = plan.partitioner();
+    return (part.stop(p) - part.start(p)) * plan.archive().sections().get(part.section(p)).header().blockSize();
   }
 
   private static String mib(long bytes) {

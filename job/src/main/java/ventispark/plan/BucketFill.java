@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fill statistics of one reduce partition's bucket range, counted from its entries: what the
- * check needs to refuse an overflowing index before anything is written.
+ * Fill statistics of a bucket range, or of consecutive ranges of one section (numbered by the
+ * first), counted from its entries: what the check needs to refuse an overflowing index before
+ * anything is written.
  *
  * @param overflows up to {@link #MAX_LISTED} overflowing buckets as {bucket, fill} pairs
  * @param overflowCount all overflowing buckets

@@ -4,10 +4,14 @@ import java.util.Arrays;
 import org.apache.spark.Partitioner;
 
 /**
- * Routes entries to the reduce partition owning their bucket. Partition {@code p} owns the
- * contiguous global buckets {@code [start[p], stop[p])}; ranges are ascending, never span two index
- * sections, and cover exactly the sections being rebuilt. Deterministic: it depends only on the
- * index geometry and the plan's partition counts, never on the data.
+ * Routes entries to the bucket range owning their bucket. Range {@code p} owns the contiguous
+ * global buckets {@code [start[p], stop[p])}; ranges are ascending, never span two index sections,
+ * and cover exactly the sections being rebuilt. Deterministic: it depends only on the index
+ * geometry and the plan's counts, never on the data.
+ *
+ * <p>The ranges are grouped into write tasks: task {@code t} builds ranges
+ * {@code [firstRange(t), firstRange(t + 1))} one after another, so the number of Spark reduce
+ * partitions follows the cores, not the index's size over {@code -M}.
  */
 public final class BucketRangePartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
@@ -22,8 +26,39 @@ public final class BucketRangePartitioner extends Partitioner {
    */
   private final int[] first;
   private final int shift;
+  /** The ranges' buckets as few spans as they make: {@code [spanStart[i], spanStop[i])}. */
+  private final long[] spanStart;
+  private final long[] spanStop;
+  /** Task {@code t} builds ranges {@code [taskFirst[t], taskFirst[t + 1])}. */
+  private final int[] taskFirst;
 
+  /** Ranges built one per write task. */
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section) {
+    this(div, start, stop, section, start.length);
+  }
+
+  /** Ranges grouped into {@code tasks} write tasks of consecutive ranges, as many ranges each as can be. */
+  public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section, int tasks) {
+    if (start.length > 0 && (tasks < 1 || tasks > start.length)) {
+      throw new IllegalArgumentException(tasks + " write tasks for " + start.length + " ranges");
+    }
+    this.taskFirst = new int[Math.max(tasks, 0) + 1];
+    for (int t = 0; t <= tasks; t++) {
+      taskFirst[t] = (int) ((long) start.length * t / Math.max(tasks, 1));
+    }
+    int spans = 0;
+    long[] ss = new long[start.length];
+    long[] se = new long[start.length];
+    for (int p = 0; p < start.length; p++) {
+      if (spans > 0 && se[spans - 1] == start[p]) {
+        se[spans - 1] = stop[p];
+      } else {
+        ss[spans] = start[p];
+        se[spans++] = stop[p];
+      }
+    }
+    this.spanStart = Arrays.copyOf(ss, spans);
+    this.spanStop = Arrays.copyOf(se, spans);
     this.div = div;
     this.start = start.clone();
     this.stop = stop.clone();
@@ -71,6 +106,39 @@ public final class BucketRangePartitioner extends Partitioner {
     return b >= start[i] ? i : -1;
   }
 
+  /** The number of write tasks, each building one or more consecutive ranges. */
+  public int tasks() {
+    return taskFirst.length - 1;
+  }
+
+  /** The first range of write task {@code t}; {@code firstRange(tasks())} is the number of ranges. */
+  public int firstRange(int t) {
+    return taskFirst[t];
+  }
+
+  /** The write task that builds range {@code p}. */
+  public int taskOfRange(int p) {
+    int t = Arrays.binarySearch(taskFirst, p);
+    if (t < 0) {
+      return -t - 2;
+    }
+    // Equal firsts cannot occur (every task has a range); the last entry is the end.
+    return t;
+  }
+
+  /**
+   * Whether a range owns global bucket {@code b}: 0 if one does, else -1 (a router for entries that
+   * are sorted into their ranges later, cheaper per entry than {@link #partitionOfBucket}).
+   */
+  public int covers(long b) {
+    for (int i = 0; i < spanStart.length; i++) {
+      if (b < spanStop[i]) {
+        return b >= spanStart[i] ? 0 : -1;
+      }
+    }
+    return -1;
+  }
+
   public long div() {
     return div;
   }
@@ -91,7 +159,8 @@ public final class BucketRangePartitioner extends Partitioner {
   @Override
   public boolean equals(Object o) {
     return o instanceof BucketRangePartitioner other && div == other.div && Arrays.equals(start, other.start)
-        && Arrays.equals(stop, other.stop) && Arrays.equals(section, other.section);
+        && Arrays.equals(stop, other.stop) && Arrays.equals(section, other.section)
+        && Arrays.equals(taskFirst, other.taskFirst);
   }
 
   @Override

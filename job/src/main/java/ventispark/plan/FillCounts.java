@@ -1,156 +1,178 @@
 package ventispark.plan;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.TreeMap;
-import java.util.function.BiConsumer;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 
 /**
- * The fill check's counts, made on the map side: each map task counts its entries per bucket of
- * each reduce range, a batch at a time as it emits them, and emits the counts as small records
- * ({@link #encode}) in the same shuffle, to the fill partitions; the check then reads only those,
- * never the entries.
- * Counts add up, so a task may emit a range's counts in several records: it emits all it holds
- * whenever they exceed {@link #HELD_BYTES}, and a map task's memory stays bounded whatever the
- * index size.
+ * The fill check's counts, made on the map side: each map task sorts a buffer of its entries by
+ * bucket ({@link ventispark.sort.EntryBatches}), so the counts are the run lengths of its entries,
+ * and emits them as small records ({@link Runs}), one per buffer and fill partition, in the same
+ * shuffle; the check then reads only those, never the entries. Counts add up, so a bucket may be
+ * counted in a record per map task and buffer. A map task holds no count array: its memory and
+ * work do not grow with the number of ranges or buckets (dense arrays per range, reopened for
+ * nearly every batch, were most of the map side's time at 40,000 ranges).
  *
- * <p>A record is the range (4 bytes) and its counts, one varint per bucket (dense), or varint
- * pairs (gap, count) for the non-empty buckets alone (sparse), whichever is shorter: a count per
- * bucket and per map task is usually below 128, one byte.
+ * <p>A record is varint pairs (gap, count) for the non-empty buckets alone, in ascending order,
+ * the gap from the previous bucket (from -1 for the first): a count per bucket and per record is
+ * usually below 128, one byte.
  */
 public final class FillCounts {
-  /** Bytes of counts a map task may hold before it emits them. */
-  static final long HELD_BYTES = 8 << 20;
+  private FillCounts() {}
 
-  private static final byte DENSE = 0;
-  private static final byte SPARSE = 1;
+  /** A record, from non-empty buckets in ascending order. */
+  public static final class Runs {
+    private byte[] r = new byte[64];
+    private int at;
+    private long last = -1;
 
-  private final BucketRangePartitioner part;
-  private final BiConsumer<Integer, byte[]> out;
-  private final long heldLimit;
-  private final int[][] counts;
-  private long held;
-
-  /** Counts for the ranges of {@code part}; {@code out} gets each record as (range, bytes). */
-  public FillCounts(BucketRangePartitioner part, BiConsumer<Integer, byte[]> out) {
-    this(part, out, HELD_BYTES);
-  }
-
-  FillCounts(BucketRangePartitioner part, BiConsumer<Integer, byte[]> out, long heldLimit) {
-    this.part = part;
-    this.out = out;
-    this.heldLimit = heldLimit;
-    this.counts = new int[part.numPartitions()][];
-  }
-
-  /** Counts an entry of global bucket {@code bucket}, routed to range {@code p}. */
-  public void add(int p, long bucket) {
-    int[] c = counts[p];
-    if (c == null) {
-      c = open(p);
-    }
-    c[(int) (bucket - part.start(p))]++;
-  }
-
-  private int[] open(int p) {
-    int n = (int) (part.stop(p) - part.start(p));
-    if (held + 4L * n > heldLimit) {
-      flush();
-    }
-    held += 4L * n;
-    return counts[p] = new int[n];
-  }
-
-  /** Emits every count held and forgets them. */
-  public void flush() {
-    for (int p = 0; p < counts.length; p++) {
-      if (counts[p] != null) {
-        out.accept(p, encode(p, counts[p]));
-        counts[p] = null;
+    /** Adds {@code count} entries of global bucket {@code bucket}, above the last one added. */
+    public void bucket(long bucket, int count) {
+      if (at + 10 > r.length) {
+        r = Arrays.copyOf(r, r.length * 2);
       }
+      at = putVarint(r, at, (int) (bucket - last - 1));
+      at = putVarint(r, at, count);
+      last = bucket;
     }
-    held = 0;
-  }
 
-  /** The record of range {@code p}'s counts. */
-  static byte[] encode(int p, int[] c) {
-    long dense = 0;
-    long sparse = 0;
-    int last = -1;
-    for (int i = 0; i < c.length; i++) {
-      dense += varintSize(c[i]);
-      if (c[i] != 0) {
-        sparse += varintSize(i - last - 1) + varintSize(c[i]);
-        last = i;
-      }
+    public boolean isEmpty() {
+      return at == 0;
     }
-    byte[] r = new byte[(int) (5 + Math.min(dense, sparse))];
-    r[0] = (byte) (p >>> 24);
-    r[1] = (byte) (p >>> 16);
-    r[2] = (byte) (p >>> 8);
-    r[3] = (byte) p;
-    int at = 5;
-    if (dense <= sparse) {
-      r[4] = DENSE;
-      for (int n : c) {
-        at = putVarint(r, at, n);
-      }
-    } else {
-      r[4] = SPARSE;
+
+    /** The record, and a fresh start. */
+    public byte[] finish() {
+      byte[] out = Arrays.copyOf(r, at);
+      at = 0;
       last = -1;
-      for (int i = 0; i < c.length; i++) {
-        if (c[i] != 0) {
-          at = putVarint(r, at, i - last - 1);
-          at = putVarint(r, at, c[i]);
-          last = i;
-        }
-      }
-    }
-    return r;
-  }
-
-  /** The range a record counts. */
-  static int range(byte[] r) {
-    return (r[0] & 0xFF) << 24 | (r[1] & 0xFF) << 16 | (r[2] & 0xFF) << 8 | (r[3] & 0xFF);
-  }
-
-  /** Adds a record's counts into {@code c}, the counts of its range. */
-  static void addInto(byte[] r, int[] c) {
-    int[] at = {5};
-    if (r[4] == DENSE) {
-      for (int i = 0; i < c.length; i++) {
-        c[i] += varint(r, at);
-      }
-    } else {
-      int i = -1;
-      while (at[0] < r.length) {
-        i += varint(r, at) + 1;
-        c[i] += varint(r, at);
-      }
+      return out;
     }
   }
 
   /**
-   * The fills of the ranges whose records {@code records} holds (all of each range's records):
-   * the same fills a count of the ranges' entries themselves gives ({@code FillCountsTest}).
+   * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
+   * order) {@code records} holds, one per run of consecutive ranges of a section (numbered by its
+   * first range): a few, not one per range, for the driver to collect. Per section, the same fills
+   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). The counts are added up in a count per bucket of those ranges, or,
+   * when the records name far fewer buckets than the ranges hold (a large index, few entries), by
+   * sorting the (bucket, count) pairs: the work and memory follow the smaller of the two.
    */
-  public static List<BucketFill> merge(BucketRangePartitioner part, int[] capacityOfSection,
+  public static List<BucketFill> merge(BucketRangePartitioner part, int[] capacityOfSection, int from, int to,
       Iterator<byte[]> records) {
-    TreeMap<Integer, int[]> byRange = new TreeMap<>();
+    long[] base = new long[to - from + 1];
+    for (int p = from; p < to; p++) {
+      base[p - from + 1] = base[p - from] + part.stop(p) - part.start(p);
+    }
+    List<byte[]> all = new ArrayList<>();
+    long bytes = 0;
     while (records.hasNext()) {
       byte[] r = records.next();
-      int p = range(r);
-      addInto(r, byRange.computeIfAbsent(p, q -> new int[(int) (part.stop(q) - part.start(q))]));
+      all.add(r);
+      bytes += r.length;
     }
-    List<BucketFill> fills = new ArrayList<>();
-    byRange.forEach((p, c) -> fills.add(
-        BucketFill.of(p, part.section(p), capacityOfSection[part.section(p)], part.start(p), c)));
-    return fills;
+    // A pair takes at least 2 bytes: at most bytes / 2 pairs.
+    Fills fills = new Fills(part, capacityOfSection, from, to);
+    if (bytes / 2 < base[to - from] / 8) {
+      // Twice the pairs: the radix sort's room.
+      long[] pairs = new long[2 * (int) (bytes / 2)];
+      int n = 0;
+      for (byte[] r : all) {
+        int[] at = {0};
+        long bucket = -1;
+        while (at[0] < r.length) {
+          bucket += varint(r, at) + 1;
+          pairs[n++] = bucket << 32 | varint(r, at);
+        }
+      }
+      int i = n == 0 ? 0 : RadixSort.sort(new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
+      for (int end = i + n; i < end; ) {
+        long bucket = pairs[i] >>> 32;
+        long sum = 0;
+        for (; i < end && pairs[i] >>> 32 == bucket; i++) {
+          sum += pairs[i] & 0xFFFFFFFFL;
+        }
+        fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));
+      }
+      return fills.done();
+    }
+    int[] c = new int[Math.toIntExact(base[to - from])];
+    for (byte[] r : all) {
+      int p = from;
+      long bucket = -1;
+      int[] at = {0};
+      while (at[0] < r.length) {
+        bucket += varint(r, at) + 1;
+        int n = varint(r, at);
+        while (p < to && part.stop(p) <= bucket) {
+          p++;
+        }
+        if (p == to || bucket < part.start(p)) {
+          throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
+        }
+        c[(int) (base[p - from] + bucket - part.start(p))] += n;
+      }
+    }
+    for (int p = from; p < to; p++) {
+      for (int i = (int) base[p - from]; i < base[p - from + 1]; i++) {
+        if (c[i] > 0) {
+          fills.bucket(part.start(p) + i - base[p - from], c[i]);
+        }
+      }
+    }
+    return fills.done();
   }
 
-  private static int varintSize(int v) {
-    return v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
+  /** The fills of consecutive ranges, one per section they cover, from their non-empty buckets in ascending order. */
+  private static final class Fills {
+    private final BucketRangePartitioner part;
+    private final int[] capacityOfSection;
+    private final int to;
+    private final List<BucketFill> out = new ArrayList<>();
+    private int p;
+    private BucketFill.Builder fill;
+
+    Fills(BucketRangePartitioner part, int[] capacityOfSection, int from, int to) {
+      this.part = part;
+      this.capacityOfSection = capacityOfSection;
+      this.to = to;
+      this.p = from;
+      this.fill = builder(from);
+    }
+
+    private BucketFill.Builder builder(int range) {
+      return range < to ? new BucketFill.Builder(range, part.section(range), capacityOfSection[part.section(range)])
+          : null;
+    }
+
+    /** Moves on to the next range, ending the current fill when the section changes. */
+    private void nextRange() {
+      p++;
+      if (p == to || part.section(p) != part.section(p - 1)) {
+        out.add(fill.build());
+        fill = builder(p);
+      }
+    }
+
+    void bucket(long bucket, int count) {
+      while (p < to && part.stop(p) <= bucket) {
+        nextRange();
+      }
+      if (p == to || bucket < part.start(p)) {
+        throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges of this fill task");
+      }
+      fill.bucket(bucket, count);
+    }
+
+    List<BucketFill> done() {
+      while (p < to) {
+        nextRange();
+      }
+      return out;
+    }
   }
 
   private static int putVarint(byte[] r, int at, int v) {

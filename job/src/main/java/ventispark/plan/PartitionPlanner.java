@@ -6,12 +6,19 @@ import ventispark.read.Archive;
 import ventispark.read.IndexSection;
 
 /**
- * Sizes the reduce side from the index geometry alone, without sampling. A reduce task builds
- * its bucket range in memory ({@link ventispark.sort.BucketImage}), so each rebuilt section is cut
- * into equal bucket ranges of at most {@code maxRangeBytes}; SHA-1 scores spread evenly over the
- * buckets, so equal ranges mean equal work. There are at least {@code minPartitions} ranges in
- * all (to use every core), or exactly a fixed total split in proportion to the sections' bucket
- * counts; always at least one per section and at most one per bucket.
+ * Sizes the reduce side from the index geometry alone, without sampling. A write task builds its
+ * bucket ranges in memory one after another ({@link ventispark.sort.BucketImage}), so each rebuilt
+ * section is cut into equal bucket ranges of at most {@code maxRangeBytes}; SHA-1 scores spread
+ * evenly over the buckets, so equal ranges mean equal work. There are at least
+ * {@code minPartitions} ranges in all (to use every core), or at least a fixed total split in
+ * proportion to the sections' bucket counts; always at least one per section and at most one per
+ * bucket.
+ *
+ * <p>The ranges then go to write tasks, consecutive ranges each: exactly the fixed count when one
+ * is given, else {@link #TASKS_PER_CORE} per core. The write tasks are the shuffle's reduce
+ * partitions, so their number follows the cluster, not the index's size over
+ * {@code maxRangeBytes}: at 40,000 ranges one task per range cost more in shuffle blocks and task
+ * starts than the entries themselves.
  */
 public final class PartitionPlanner {
   private PartitionPlanner() {}
@@ -19,9 +26,13 @@ public final class PartitionPlanner {
   /** The largest range one task may build, whatever was asked: a Java array's limit. */
   public static final long MAX_RANGE_BYTES = 1L << 30;
 
+  /** Write tasks per core by default: a few, so that a slow one does not hold the others up. */
+  public static final int TASKS_PER_CORE = 4;
+
   /**
    * @param sections indices of the sections being rebuilt, ascending
-   * @param fixedPartitions an exact partition total, or 0 to size by {@code maxRangeBytes}
+   * @param fixedPartitions an exact write task total, or 0 for {@link #TASKS_PER_CORE} per
+   *     {@code minPartitions}
    */
   public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
       int minPartitions, int fixedPartitions) {
@@ -48,11 +59,9 @@ public final class PartitionPlanner {
       }
       long bytes = n * sec.header().blockSize();
       long parts;
-      if (fixedPartitions > 0) {
-        parts = Math.max(1, Math.round((double) fixedPartitions * n / rebuiltBuckets));
-      } else {
-        parts = Math.max(ceilDiv(bytes, maxRangeBytes), ceilDiv((long) minPartitions * n, rebuiltBuckets));
-      }
+      long wanted = fixedPartitions > 0 ? Math.max(1, Math.round((double) fixedPartitions * n / rebuiltBuckets))
+          : ceilDiv((long) minPartitions * n, rebuiltBuckets);
+      parts = Math.max(ceilDiv(bytes, maxRangeBytes), wanted);
       parts = Math.min(Math.max(parts, ceilDiv(bytes, MAX_RANGE_BYTES)), n);
       long first = sec.header().start();
       long from = first;
@@ -73,7 +82,9 @@ public final class PartitionPlanner {
       stop[i] = ranges.get(i)[1];
       owner[i] = owners.get(i);
     }
-    return new BucketRangePartitioner(archive.div(), start, stop, owner);
+    long tasks = fixedPartitions > 0 ? fixedPartitions : (long) TASKS_PER_CORE * Math.max(1, minPartitions);
+    return new BucketRangePartitioner(archive.div(), start, stop, owner,
+        (int) Math.max(Math.min(tasks, start.length), Math.min(1, start.length)));
   }
 
   private static long ceilDiv(long a, long b) {

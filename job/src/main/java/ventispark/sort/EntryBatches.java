@@ -1,95 +1,94 @@
 package ventispark.sort;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntUnaryOperator;
+import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
+import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 import scala.Tuple2;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillCounts;
 import ventispark.read.ClumpEntries;
 
 /**
- * The map side of the shuffle: a split's entries ({@link ShuffleEntry}) back to back in batches,
- * one open batch per reduce partition, each emitted as {@code (partition, bytes)} when it is full
- * and at the end. The shuffle then moves a few large byte arrays instead of one record per entry.
- * A batch is half the partition's fair share of {@link #OPEN_BYTES}, at most {@link #MAX_BATCH}
- * (a full batch when partitions are few), and never grows: growing one by copying cost 5% of the
- * map tasks' time, for nothing when scores spread evenly. When the open batches together exceed
- * the limit (very many partitions, of at least {@link #MIN_BATCH} each), all are emitted, so a map
- * task's memory stays bounded whatever the partition count. With {@link FillCounts}, each batch's
- * entries are counted as it is emitted, and the batches are followed by the split's bucket fill
- * counts, keyed as the caller says.
+ * The map side of the shuffle, as Hadoop's map-side spill does it: a split's entries
+ * ({@link ShuffleEntry}) go into a bounded buffer, which is sorted by score prefix (so by bucket,
+ * so by range) when full and at the end, and emitted as runs: each batch {@code (range, bytes)}
+ * holds entries of one range back to back, at most {@link #MAX_BATCH} bytes, and the run lengths
+ * per bucket become fill counts ({@link FillCounts.Runs}), a record per buffer and fill key (the
+ * caller's key of each range). The shuffle moves a few large byte arrays instead of one record per
+ * entry.
  *
- * <p>Entries reach their batch through a small stage per partition ({@link #STAGE_BYTES}), copied
- * on when full: the stages together stay in the CPU's cache, and the batches, far larger than it,
- * are written in runs instead of one random entry at a time (a random 32-byte write into a batch
- * costs a cache miss about every other entry: 100M clumps, most of the map tasks' own time).
+ * <p>Nothing here grows with the number of ranges or buckets: the buffer and its sort keys are
+ * the task's memory, and the work per entry is a copy in, a sort and a copy out, whatever the
+ * index's geometry. (Open batches and count arrays per range, the former design, cost five times
+ * as much per entry at 40,000 ranges as at 4.)
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
-  /** Bytes of open batches a map task may hold in all. */
-  static final int OPEN_BYTES = 32 << 20;
+  /** Entries one buffer holds: 16 MiB of entries and 4 MiB of keys. */
+  static final int BUFFER_ENTRIES = 1 << 19;
+  /** Bits of a sort key below the score prefix: the entry's place in the buffer, in 3 whole bytes. */
+  private static final int INDEX_BITS = 24;
+  private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   /** A full batch: a whole number of entries, about 1 MiB. */
   static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
-  /** The smallest batch. */
-  static final int MIN_BATCH = 16 * ShuffleEntry.SIZE;
-  /** A partition's stage, at most: 64 entries. */
-  static final int STAGE_BYTES = 64 * ShuffleEntry.SIZE;
 
   private final ClumpEntries entries;
-  private final byte[][] open;
-  private final int[] fill;
-  /** Partition p's stage is {@code stage[p * stageBytes, (p + 1) * stageBytes)}, {@code staged[p]} bytes used. */
-  private final byte[] stage;
-  private final int[] staged;
-  private final int stageBytes;
-  private final int batchBytes;
-  private final long openLimit;
-  private long openBytes;
-  private long maxOpenBytes;
+  private final BucketRangePartitioner part;
+  private final IntUnaryOperator fillKey;
+  private final long div;
+  private final byte[] buffer;
+  /**
+   * The sort keys: score prefix (32 bits, which choose the bucket) above the entry's place;
+   * {@code keys[sorted, held)} once sorted, the rest the radix sort's room.
+   */
+  private final long[] keys;
+  private final LongArray radix;
+  private int sorted;
+  private int held;
+  /** The next key to emit, and the end of the current range's run of keys. */
+  private int next;
+  private int runEnd;
+  private int range;
+  private final FillCounts.Runs runs = new FillCounts.Runs();
+  private int runsKey;
   private final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
   private boolean ended;
-  private final FillCounts fills;
-  private final long div;
 
-  public EntryBatches(ClumpEntries entries, int partitions) {
-    this(entries, partitions, OPEN_BYTES);
-  }
-
-  /** Batches for the ranges of {@code part}, and fill count records keyed {@code fillKey(range)}. */
+  /** Batches for the ranges of {@code part}; with {@code fillKey}, fill records keyed {@code fillKey(range)}. */
   public EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey) {
-    this(entries, part.numPartitions(), OPEN_BYTES, part, fillKey);
+    this(entries, part, fillKey, BUFFER_ENTRIES);
   }
 
-  EntryBatches(ClumpEntries entries, int partitions, long openLimit) {
-    this(entries, partitions, openLimit, null, null);
-  }
-
-  private EntryBatches(ClumpEntries entries, int partitions, long openLimit, BucketRangePartitioner part,
-      IntUnaryOperator fillKey) {
-    this.fills = part == null ? null
-        : new FillCounts(part, (p, record) -> ready.addLast(new Tuple2<>(fillKey.applyAsInt(p), record)));
-    this.div = part == null ? 1 : part.div();
+  EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey, int bufferEntries) {
+    if (bufferEntries < 1 || bufferEntries > BUFFER_ENTRIES) {
+      throw new IllegalArgumentException("a buffer of " + bufferEntries + " entries");
+    }
     this.entries = entries;
-    this.openLimit = openLimit;
-    this.open = new byte[partitions][];
-    this.fill = new int[partitions];
-    int share = (int) (openLimit / 2 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE);
-    this.batchBytes = Math.max(MIN_BATCH, Math.min(MAX_BATCH, share));
-    // The stages take at most a quarter of the open bytes, and one entry each however many partitions.
-    long stageShare = openLimit / 4 / partitions / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
-    this.stageBytes = (int) Math.max(ShuffleEntry.SIZE, Math.min(STAGE_BYTES, stageShare));
-    this.stage = new byte[Math.multiplyExact(partitions, stageBytes)];
-    this.staged = new int[partitions];
+    this.part = part;
+    this.fillKey = fillKey;
+    this.div = part.div();
+    this.buffer = new byte[bufferEntries * ShuffleEntry.SIZE];
+    this.keys = new long[2 * bufferEntries];
+    this.radix = new LongArray(MemoryBlock.fromLongArray(keys));
   }
 
   @Override
   public boolean hasNext() {
-    while (ready.isEmpty() && !ended) {
-      fillUntilReady();
+    while (ready.isEmpty()) {
+      if (next < held) {
+        emitNext();
+      } else if (!runs.isEmpty()) {
+        ready.addLast(new Tuple2<>(runsKey, runs.finish()));
+      } else if (ended) {
+        return false;
+      } else {
+        fill();
+      }
     }
-    return !ready.isEmpty();
+    return true;
   }
 
   @Override
@@ -100,98 +99,77 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     return ready.removeFirst();
   }
 
-  /** Adds entries until a batch is full, the open batches are too large, or the split ends. */
-  private void fillUntilReady() {
-    while (entries.advance()) {
-      int p = entries.partition();
-      int n = staged[p];
-      int at = p * stageBytes + n;
-      ShuffleEntry.pack(stage, at, entries.score(), entries.scoreOffset(), entries.addr(), entries.uncsize(),
+  /** Reads entries until the buffer is full or the split ends, and sorts them. */
+  private void fill() {
+    int n = 0;
+    int room = keys.length / 2;
+    while (n < room && entries.advance()) {
+      int at = n * ShuffleEntry.SIZE;
+      ShuffleEntry.pack(buffer, at, entries.score(), entries.scoreOffset(), entries.addr(), entries.uncsize(),
           entries.type(), entries.blocks());
-      n += ShuffleEntry.SIZE;
-      if (n < stageBytes) {
-        staged[p] = n;
-        continue;
-      }
-      staged[p] = 0;
-      append(p, at + ShuffleEntry.SIZE - n, n);
-      if (openBytes > openLimit) {
-        emitAll();
-        return;
-      }
-      if (!ready.isEmpty()) {
-        return;
-      }
+      keys[n] = ShuffleEntry.hash32(buffer, at) << INDEX_BITS | n;
+      n++;
     }
-    emitAll();
-    if (fills != null) {
-      fills.flush();
-    }
-    ended = true;
+    ended = n < room;
+    // Spark's LSD radix sort of the prefix's 4 bytes: stable, so ties stay in buffer order.
+    sorted = n == 0 ? 0 : RadixSort.sort(radix, n, 3, 6, false, false);
+    held = sorted + n;
+    next = sorted;
+    runEnd = sorted;
   }
 
-  /** Copies {@code len} staged bytes at {@code stage[from..]} onto partition {@code p}'s batch, emitting it when full. */
-  private void append(int p, int from, int len) {
-    while (len > 0) {
-      byte[] b = open[p];
-      if (b == null) {
-        b = open(p);
-      }
-      int n = fill[p];
-      int k = Math.min(len, b.length - n);
-      System.arraycopy(stage, from, b, n, k);
-      fill[p] = n + k;
-      from += k;
-      len -= k;
-      if (fill[p] == b.length) {
-        emit(p);
-      }
+  /** Emits the next batch of the current range, first starting the next range (and its fill record) if need be. */
+  private void emitNext() {
+    if (next == runEnd) {
+      startRange();
     }
-  }
-
-  private byte[] open(int p) {
-    open[p] = new byte[batchBytes];
-    openBytes += batchBytes;
-    maxOpenBytes = Math.max(maxOpenBytes, openBytes);
-    return open[p];
-  }
-
-  /** The most bytes of open batches held at once. */
-  long maxOpenBytes() {
-    return maxOpenBytes;
-  }
-
-  private void emit(int p) {
-    byte[] b = open[p];
-    if (fills != null) {
-      count(p, b, fill[p]);
+    int n = Math.min(runEnd - next, MAX_BATCH / ShuffleEntry.SIZE);
+    byte[] b = new byte[n * ShuffleEntry.SIZE];
+    for (int i = 0; i < n; i++) {
+      int from = (int) (keys[next + i] & INDEX_MASK) * ShuffleEntry.SIZE;
+      System.arraycopy(buffer, from, b, i * ShuffleEntry.SIZE, ShuffleEntry.SIZE);
     }
-    ready.addLast(new Tuple2<>(p, fill[p] == b.length ? b : Arrays.copyOf(b, fill[p])));
-    openBytes -= b.length;
-    open[p] = null;
-    fill[p] = 0;
+    next += n;
+    ready.addLast(new Tuple2<>(range, b));
   }
 
   /**
-   * Counts a batch's entries into the fill counts. Done per batch, not per entry as it is read: the
-   * counts of one range are then touched together, and stay in cache, instead of a random count of
-   * the whole index per entry (100M clumps: most of the map stage's CPU).
+   * Finds the run of keys of the range of key {@code next}, and counts its buckets' entries. A
+   * linear scan, not a binary search: runs are short when ranges are many, and counting walks them
+   * anyway.
    */
-  private void count(int p, byte[] b, int n) {
-    for (int off = 0; off < n; off += ShuffleEntry.SIZE) {
-      fills.add(p, ShuffleEntry.hash32(b, off) / div);
-    }
-  }
-
-  private void emitAll() {
-    for (int p = 0; p < open.length; p++) {
-      if (staged[p] > 0) {
-        append(p, p * stageBytes, staged[p]);
-        staged[p] = 0;
+  private void startRange() {
+    range = part.partitionOfBucket((keys[next] >>> INDEX_BITS) / div);
+    // Bucket b < stop exactly when the score prefix is below stop * div.
+    long end = part.stop(range) * div << INDEX_BITS;
+    boolean count = fillKey != null;
+    if (count) {
+      int key = fillKey.applyAsInt(range);
+      if (key != runsKey && !runs.isEmpty()) {
+        ready.addLast(new Tuple2<>(runsKey, runs.finish()));
       }
-      if (fill[p] > 0) {
-        emit(p);
-      }
+      runsKey = key;
     }
+    long bucket = -1;
+    int n = 0;
+    int i = next;
+    for (; i < held && keys[i] < end; i++) {
+      if (!count) {
+        continue;
+      }
+      long b = (keys[i] >>> INDEX_BITS) / div;
+      if (b != bucket) {
+        if (n > 0) {
+          runs.bucket(bucket, n);
+        }
+        bucket = b;
+        n = 0;
+      }
+      n++;
+    }
+    if (n > 0) {
+      runs.bucket(bucket, n);
+    }
+    runEnd = i;
   }
 }

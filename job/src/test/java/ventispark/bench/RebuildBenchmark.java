@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * partition). {@code --scaling} is the scaling series: 1M, 10M and 100M clumps of 64-byte blocks,
  * 50 arenas per partition, on 2 cores (about 20 GB of disk, mostly the 100M archive). After the
  * main table comes one of each phase's cost per entry and core, and the shuffle's bytes per entry.
+ * {@code --geometry [options]} runs the geometry series instead ({@link GeometryBenchmark}).
  */
 public final class RebuildBenchmark {
   private static final Pattern DONE = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
@@ -39,6 +40,10 @@ public final class RebuildBenchmark {
 
   public static void main(String[] argv) throws Exception {
     Path root = Path.of(System.getProperty("venti.root", ".")).toAbsolutePath().normalize();
+    if (argv.length > 0 && argv[0].equals("--geometry")) {
+      GeometryBenchmark.main(root, java.util.Arrays.copyOfRange(argv, 1, argv.length));
+      return;
+    }
     Path dir = root.resolve("job/target/bench");
     List<Long> sizes = List.of(1_000_000L, 10_000_000L);
     List<Integer> cores = List.of(1, 2);

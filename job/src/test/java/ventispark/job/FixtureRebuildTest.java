@@ -97,6 +97,28 @@ class FixtureRebuildTest {
     }
   }
 
+  /** A write task that builds several ranges one after another writes the same bytes as one range per task. */
+  @Test
+  void severalRangesPerWriteTask() {
+    Path one = Fixtures.workingCopy("multi", tmp.resolve("one"));
+    rebuild(one.resolve("venti.conf"), new BuildIndexOptions(List.of(), false, 64 << 20, 3, 700));
+    for (int tasks : new int[] {1, 2, 5}) {
+      Path m = Fixtures.workingCopy("multi", tmp.resolve("t" + tasks));
+      // Ranges of at most 64 KiB: 8 buckets of 8 KiB, tens of ranges per task.
+      BuildIndexOptions o = new BuildIndexOptions(List.of(), false, 64 << 10, tasks, 700);
+      RebuildPlan plan = new PlanIndex(LocalSpark.get(), o).plan(m.resolve("venti.conf").toString());
+      assertEquals(tasks, plan.partitioner().tasks());
+      assertTrue(plan.partitioner().numPartitions() >= 10 * tasks, plan.partitioner().numPartitions() + " ranges");
+      BuildSummary s = rebuild(m.resolve("venti.conf"), o);
+      assertEquals(s.indexed(), s.sections().stream().mapToLong(f -> f.entries()).sum());
+      for (String f : List.of("isect0.img", "isect1.img", "isect2.img")) {
+        assertEquals(IndexBytes.sha256(one.resolve(f)), IndexBytes.sha256(m.resolve(f)), f + " in " + tasks + " tasks");
+      }
+      IndexDiff.Result ver = IndexDiff.verify(m.resolve("venti.conf"));
+      assertEquals(0, ver.status(), ver.output());
+    }
+  }
+
   @Test
   void rebuildsOnlyTheNamedSection() throws IOException {
     Path work = Fixtures.workingCopy("multi", tmp);

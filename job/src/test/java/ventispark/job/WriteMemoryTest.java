@@ -3,6 +3,7 @@ package ventispark.job;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -38,8 +39,11 @@ class WriteMemoryTest {
         + " the %s they may use of the %s heap (spark.memory.fraction of it above Spark's 300 MiB); lower -M or"
         + " raise --partitions (or give the executors more memory: -Xmx)", mib(range), mib(2 * range),
         mib(2 * range - 1), mib(fits - 2)), e.getMessage());
-    // More task slots than ranges: only the ranges can run at once.
-    long all = WriteMemory.SPARK_RESERVED + ranges * range;
+    // More task slots than write tasks: only the write tasks run at once, each building one range at a time.
+    int tasks = plan.partitioner().tasks();
+    assertEquals(3, tasks);
+    assertTrue(ranges > tasks, ranges + " ranges");
+    long all = WriteMemory.SPARK_RESERVED + tasks * range;
     assertDoesNotThrow(() -> WriteMemory.check(plan, all, 1.0, 64, "-Xmx"));
     assertThrows(WriteMemoryException.class, () -> WriteMemory.check(plan, all - 1, 1.0, 64, "-Xmx"));
   }

@@ -1,13 +1,18 @@
 package ventispark.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The routing table finds, for every bucket, the range a linear search over the ranges finds. */
+/**
+ * The routing table finds, for every bucket, the range a linear search over the ranges finds; write
+ * tasks share the ranges in order.
+ */
 class BucketRangePartitionerTest {
   @Test
   void everyBucketRoutedAsByASearch() {
@@ -40,7 +45,39 @@ class BucketRangePartitionerTest {
           }
         }
         assertEquals(expected, part.partitionOfBucket(b), "bucket " + b);
+        assertEquals(expected < 0 ? -1 : 0, part.covers(b), "bucket " + b);
       }
     }
+  }
+
+  /** Write tasks take consecutive ranges, each at least one, as equal in count as can be, all of them. */
+  @Test
+  void writeTasksShareTheRangesInOrder() {
+    Random r = new Random(19);
+    for (int k = 0; k < 200; k++) {
+      int n = 1 + r.nextInt(k < 100 ? 50 : 50_000);
+      long[] start = new long[n];
+      long[] stop = new long[n];
+      for (int i = 0; i < n; i++) {
+        start[i] = i * 10L;
+        stop[i] = i * 10L + 10;
+      }
+      int tasks = 1 + r.nextInt(n);
+      BucketRangePartitioner part = new BucketRangePartitioner(1, start, stop, new int[n], tasks);
+      assertEquals(tasks, part.tasks());
+      assertEquals(0, part.firstRange(0));
+      assertEquals(n, part.firstRange(tasks));
+      for (int t = 0; t < tasks; t++) {
+        int size = part.firstRange(t + 1) - part.firstRange(t);
+        assertTrue(size == n / tasks || size == n / tasks + 1, size + " ranges of " + n + " in task " + t);
+      }
+      for (int p = 0; p < n; p += 1 + r.nextInt(Math.max(1, n / 100))) {
+        int t = part.taskOfRange(p);
+        assertTrue(part.firstRange(t) <= p && p < part.firstRange(t + 1), "range " + p + " in task " + t);
+      }
+    }
+    assertEquals(7, new BucketRangePartitioner(1, new long[7], new long[7], new int[7]).tasks());
+    assertThrows(IllegalArgumentException.class, () -> new BucketRangePartitioner(1, new long[3], new long[3],
+        new int[3], 4));
   }
 }

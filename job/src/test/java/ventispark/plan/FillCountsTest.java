@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import ventispark.format.IEntry;
+import scala.Tuple2;
 import ventispark.read.Archive;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
+import ventispark.sort.EntryBatches;
+import ventispark.sort.EntryBatchesAccess;
+import ventispark.sort.ShuffleEntry;
 import ventispark.testing.SmallArchive;
 
-/** The map tasks' fill counts, merged in any order, are the fill counted from the entries themselves. */
+/** The map tasks' fill counts, merged in any order, are the fill counted from their entries themselves. */
 class FillCountsTest {
   @TempDir
   static Path tmp;
@@ -30,72 +33,95 @@ class FillCountsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 8388608, 215", "7, 8388608, 215", "150, 4096, 215", "150, 100000, 3", "40, 64, 1"})
-  void mergedCountsAreTheScannedFill(int partitions, long heldLimit, int capacity) {
+  @CsvSource({"1, 1, 524288, 215", "7, 2, 524288, 215", "150, 3, 100, 215", "150, 150, 4096, 3", "40, 7, 64, 1"})
+  void mergedCountsAreTheScannedFill(int partitions, int fillParts, int bufferEntries, int capacity) {
     Archive archive = archive();
     BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
-    List<byte[]> records = new ArrayList<>();
-    int[][] count = new int[part.numPartitions()][];
-    for (int p = 0; p < part.numPartitions(); p++) {
+    int ranges = part.numPartitions();
+    int fills = Math.min(fillParts, ranges);
+    List<List<byte[]>> records = new ArrayList<>();
+    for (int f = 0; f < fills; f++) {
+      records.add(new ArrayList<>());
+    }
+    int[][] count = new int[ranges][];
+    for (int p = 0; p < ranges; p++) {
       count[p] = new int[(int) (part.stop(p) - part.start(p))];
     }
     for (ArenaSplit split : SplitPlanner.plan(archive, 6_000)) {
-      FillCounts fills = new FillCounts(part, (p, r) -> {
-        assertEquals((int) p, FillCounts.range(r));
-        records.add(r);
-      }, heldLimit);
-      try (ClumpEntries e = new ClumpEntries(split, new Configuration(), archive.div(), part::partitionOfBucket, null)) {
-        while (e.advance()) {
-          fills.add(e.partition(), e.bucket());
-          // Counted again from the entry's own score.
-          long bucket = IEntry.hash32(e.entry(), 0) / archive.div();
-          count[part.partitionOfBucket(bucket)][(int) (bucket - part.start(part.partitionOfBucket(bucket)))]++;
+      try (ClumpEntries e = new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
+        EntryBatches batches = EntryBatchesAccess.of(e, part, p -> -1 - p * fills / ranges, bufferEntries);
+        while (batches.hasNext()) {
+          Tuple2<Integer, byte[]> b = batches.next();
+          if (b._1() < 0) {
+            records.get(-1 - b._1()).add(b._2());
+            continue;
+          }
+          // The entries, counted again from their own scores.
+          for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
+            long bucket = ShuffleEntry.hash32(b._2(), off) / archive.div();
+            count[b._1()][(int) (bucket - part.start(b._1()))]++;
+          }
         }
       }
-      fills.flush();
     }
-    // The check sees records in any order, and one task may merge several ranges.
-    Collections.shuffle(records, new Random(partitions));
     int[] cap = {capacity, capacity};
-    List<BucketFill> merged = FillCounts.merge(part, cap, records.iterator());
-    int listed = 0;
-    for (int p = 0; p < part.numPartitions(); p++) {
-      BucketFill scanned = BucketFill.of(p, part.section(p), capacity, part.start(p), count[p]);
-      BucketFill got = merged.get(p);
-      assertEquals(List.of(scanned.partition(), scanned.section(), scanned.entries(), scanned.nonEmpty(),
-          scanned.maxFill(), scanned.maxFillBucket(), scanned.overflowCount()),
-          List.of(got.partition(), got.section(), got.entries(), got.nonEmpty(), got.maxFill(), got.maxFillBucket(),
-              got.overflowCount()));
-      assertEquals(scanned.overflows().size(), got.overflows().size());
-      for (int i = 0; i < scanned.overflows().size(); i++) {
-        assertArrayEquals(scanned.overflows().get(i), got.overflows().get(i));
+    List<BucketFill> merged = new ArrayList<>();
+    for (int f = 0, from = 0; f < fills; f++) {
+      int to = from;
+      while (to < ranges && to * fills / ranges == f) {
+        to++;
       }
-      listed += got.overflows().size();
-      assertTrue(scanned.entries() > 0);
+      // The check sees records in any order.
+      Collections.shuffle(records.get(f), new Random(partitions));
+      merged.addAll(FillCounts.merge(part, cap, from, to, records.get(f).iterator()));
+      from = to;
+    }
+    // One fill per section and fill task: per section, the fills of the ranges counted one by one.
+    assertTrue(merged.size() <= 2 * fills, merged.size() + " fills");
+    List<BucketFill> scanned = new ArrayList<>();
+    for (int p = 0; p < ranges; p++) {
+      scanned.add(BucketFill.of(p, part.section(p), capacity, part.start(p), count[p]));
+      assertTrue(scanned.get(p).entries() > 0);
+    }
+    FillReport want = FillReport.of(archive, List.of(0, 1), scanned);
+    FillReport got = FillReport.of(archive, List.of(0, 1), merged);
+    int listed = 0;
+    for (int s = 0; s < 2; s++) {
+      FillReport.SectionFill w = want.sections().get(s);
+      FillReport.SectionFill g = got.sections().get(s);
+      assertEquals(w.line(), g.line());
+      assertEquals(List.of(w.entries(), w.nonEmpty(), (long) w.maxFill(), w.maxFillBucket(), w.overflowCount()),
+          List.of(g.entries(), g.nonEmpty(), (long) g.maxFill(), g.maxFillBucket(), g.overflowCount()));
+      assertEquals(w.overflows().size(), g.overflows().size());
+      for (int i = 0; i < w.overflows().size(); i++) {
+        assertArrayEquals(w.overflows().get(i), g.overflows().get(i));
+      }
+      listed += g.overflows().size();
     }
     assertEquals(capacity < 215, listed > 0);
   }
 
   @Test
   void largeAndSparseCountsSurviveTheirRecord() {
-    int[] dense = {5, 0, 127, 128, 300, 70_000, 1, 2, 16_384, 3_000_000};
-    int[] sparse = new int[5_000];
-    sparse[0] = 1;
-    sparse[4_999] = 200_000;
-    sparse[2_500] = 129;
-    for (int[] c : List.of(dense, sparse)) {
-      byte[] r = FillCounts.encode(42, c);
-      assertEquals(42, FillCounts.range(r));
-      int[] back = new int[c.length];
-      FillCounts.addInto(r, back);
-      FillCounts.addInto(r, back);
-      int[] twice = c.clone();
-      for (int i = 0; i < twice.length; i++) {
-        twice[i] *= 2;
-      }
-      assertArrayEquals(twice, back);
+    long[] buckets = {0, 1, 127, 128, 300, 70_000, 70_001, 16_384_000, 42_949_672};
+    int[] counts = {5, 1, 127, 128, 300, 70_000, 1, 2, 3_000_000};
+    FillCounts.Runs runs = new FillCounts.Runs();
+    for (int i = 0; i < buckets.length; i++) {
+      runs.bucket(buckets[i], counts[i]);
     }
-    // The sparse form: a few bytes, not one per bucket.
-    assertTrue(FillCounts.encode(0, sparse).length < 20, "sparse record of " + FillCounts.encode(0, sparse).length);
+    byte[] r = runs.finish();
+    assertTrue(runs.isEmpty());
+    long[] start = {0, 1000, 42_000_000};
+    long[] stop = {1000, 42_000_000, 42_949_673};
+    // Three sections: a fill each.
+    BucketRangePartitioner part = new BucketRangePartitioner(100, start, stop, new int[] {0, 1, 2});
+    List<BucketFill> fills = FillCounts.merge(part, new int[] {1, 1, 1}, 0, 3, List.of(r, r).iterator());
+    assertEquals(List.of(2L * (5 + 1 + 127 + 128 + 300), 2L * (70_000 + 1 + 2), 2L * 3_000_000),
+        fills.stream().map(BucketFill::entries).toList());
+    assertEquals(List.of(5L, 3L, 1L), fills.stream().map(BucketFill::nonEmpty).toList());
+    assertEquals(List.of(600, 140_000, 6_000_000), fills.stream().map(BucketFill::maxFill).toList());
+    assertEquals(List.of(300L, 70_000L, 42_949_672L), fills.stream().map(BucketFill::maxFillBucket).toList());
+    // A few bytes per non-empty bucket, none for the empty ones.
+    assertTrue(r.length < 40, "record of " + r.length);
   }
 }

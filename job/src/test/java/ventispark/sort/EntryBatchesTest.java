@@ -23,7 +23,10 @@ import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.testing.SmallArchive;
 
-/** Map-side batching loses nothing, routes every entry to its partition, and bounds its memory. */
+/**
+ * The map side's sorted runs lose nothing, put every entry in a batch of its own range, in bucket
+ * order within each buffer, and keep their memory to the buffer whatever the number of ranges.
+ */
 class EntryBatchesTest {
   @TempDir
   static Path tmp;
@@ -33,8 +36,8 @@ class EntryBatchesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 33554432", "7, 33554432", "150, 4096", "150, 100000", "2000, 20000"})
-  void everyEntryOnceInItsPartition(int partitions, long openLimit) {
+  @CsvSource({"1, 524288", "7, 524288", "150, 100", "150, 4096", "2000, 1000", "7, 1"})
+  void everyEntryOnceInARunOfItsRange(int partitions, int bufferEntries) {
     Archive archive = archive();
     BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
     for (ArenaSplit split : SplitPlanner.plan(archive, 6_000)) {
@@ -48,23 +51,26 @@ class EntryBatchesTest {
         }
       }
       Map<String, Integer> got = new HashMap<>();
-      List<Integer> sizes = new ArrayList<>();
-      try (ClumpEntries entries = new ClumpEntries(split, new Configuration(), archive.div(), part::partitionOfBucket,
-          null)) {
-        EntryBatches batches = new EntryBatches(entries, part.numPartitions(), openLimit);
+      try (ClumpEntries entries = new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
+        EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries);
+        int inBuffer = 0;
+        long lastHash = -1;
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
           assertTrue(b._2().length > 0 && b._2().length % ShuffleEntry.SIZE == 0
               && b._2().length <= EntryBatches.MAX_BATCH);
-          sizes.add(b._2().length);
           for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
-            assertEquals((int) b._1(), part.partitionOfBucket(ShuffleEntry.hash32(b._2(), off) / archive.div()));
+            long hash = ShuffleEntry.hash32(b._2(), off);
+            assertEquals((int) b._1(), part.partitionOfBucket(hash / archive.div()));
             got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
+            // Ascending within a buffer: a new buffer starts after every bufferEntries entries.
+            if (inBuffer++ % bufferEntries == 0) {
+              lastHash = -1;
+            }
+            assertTrue(hash >= lastHash, "entry out of order within its buffer");
+            lastHash = hash;
           }
         }
-        // Over the limit by at most one batch.
-        assertTrue(batches.maxOpenBytes() <= Math.max(openLimit, 0) + EntryBatches.MAX_BATCH / 2 + 16 * ShuffleEntry.SIZE,
-            "held " + batches.maxOpenBytes());
       }
       assertEquals(expected, got);
       assertTrue(!expected.isEmpty());
@@ -72,21 +78,21 @@ class EntryBatchesTest {
   }
 
   @Test
-  void fewPartitionsGiveFullBatches() {
+  void fewRangesGiveOneBatchEachPerBuffer() {
     Archive archive = archive();
     BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, 2);
     ArenaSplit all = SplitPlanner.plan(archive, Long.MAX_VALUE).get(0);
-    try (ClumpEntries entries = new ClumpEntries(all, new Configuration(), archive.div(), part::partitionOfBucket,
-        null)) {
-      EntryBatches batches = new EntryBatches(entries, part.numPartitions());
-      int records = 0;
+    try (ClumpEntries entries = new ClumpEntries(all, new Configuration(), archive.div(), part::covers, null)) {
+      EntryBatches batches = new EntryBatches(entries, part, null);
+      List<Integer> keys = new ArrayList<>();
       long bytes = 0;
       while (batches.hasNext()) {
-        bytes += batches.next()._2().length;
-        records++;
+        Tuple2<Integer, byte[]> b = batches.next();
+        bytes += b._2().length;
+        keys.add(b._1());
       }
-      // 10,000 entries of one arena partition in two partitions: one batch each.
-      assertEquals(2, records);
+      // 10,000 entries of one arena partition in two ranges: one batch each, in range order.
+      assertEquals(List.of(0, 1), keys);
       assertEquals(entries.counts().indexed() * ShuffleEntry.SIZE, bytes);
     }
   }
