@@ -172,10 +172,6 @@ final class FormatCommand {
     }
     IndexFormatter.Plan plan = IndexFormatter.plan(indexName, headers, arenas);
     IndexFormatter.check(files, plan, headers, arenas.size());
-    if (plan.divisorRaised()) {
-      out.printf("warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
-          plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
-    }
     for (int i = 0; i < targets.size(); i++) {
       try (FileChannel ch = targets.get(i).openForWriting(targets.get(i).size())) {
         IndexFormatter.write(ch, targets.get(i).lo(), plan.headers().get(i), plan.text());

@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -26,6 +27,8 @@ import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
 import ventispark.read.SplitLocations;
 import ventispark.sort.EntryBatches;
+import ventispark.write.BloomMarks;
+import ventispark.write.BloomSlicing;
 
 /**
  * The entries of a plan, shuffled to their bucket ranges: each split's entries
@@ -34,7 +37,9 @@ import ventispark.sort.EntryBatches;
  * entry of buckets {@code [start(p), stop(p))}, in no particular order. Jobs over it reuse one
  * map output: the arenas are read once however many jobs follow. The same shuffle carries the map
  * tasks' bucket fill counts ({@link FillCounts}) in partitions of their own, after the ranges',
- * so the fill check reads the counts alone, not the entries.
+ * so the fill check reads the counts alone, not the entries. With a {@link BloomSlicing}, the
+ * map tasks also mark the bloom filter as they read ({@link BloomMarks}), and its slices follow in
+ * partitions of their own, after the fill counts': the filter costs no second read of the arenas.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -45,26 +50,37 @@ public final class EntryShuffle {
   private final JavaPairRDD<Integer, byte[]> shuffled;
   private final JavaRDD<byte[]> batches;
   private final JavaRDD<byte[]> fillRecords;
+  private final BloomSlicing bloom;
+  private final JavaRDD<byte[]> bloomRecords;
   private final SplitCountsAccumulator counts = new SplitCountsAccumulator();
 
   public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf) {
+    this(sc, plan, conf, null);
+  }
+
+  /** The shuffle of {@code plan}'s entries, and of the bloom filter's slices unless {@code bloom} is null. */
+  public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf, BloomSlicing bloom) {
     this.sc = sc;
     this.plan = plan;
+    this.bloom = bloom;
     sc.sc().register(counts, "venti split counts");
     List<ArenaSplit> splits = plan.splits();
     BucketRangePartitioner partitioner = plan.partitioner();
     SplitCountsAccumulator acc = counts;
     int ranges = partitioner.numPartitions();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
+    int bloomParts = bloom == null ? 0 : bloom.slices();
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
     this.shuffled = splitIds
-        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, acc))
-        // Keys are shuffle partitions already: the ranges', then the fill counts'.
-        .partitionBy(new HashPartitioner(ranges + fillParts));
+        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
+        // Keys are shuffle partitions already: the ranges', then the fill counts', then the bloom slices'.
+        .partitionBy(new HashPartitioner(ranges + fillParts + bloomParts));
     this.batches = partitions(shuffled.values(), 0, ranges);
     this.fillRecords = partitions(shuffled.values(), ranges, ranges + fillParts);
+    this.bloomRecords = bloom == null ? null
+        : partitions(shuffled.values(), ranges + fillParts, ranges + fillParts + bloomParts);
   }
 
   /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
@@ -141,6 +157,16 @@ public final class EntryShuffle {
     return splitIds;
   }
 
+  /** The bloom filter's slicing, or null when this shuffle does not carry the filter. */
+  public BloomSlicing bloom() {
+    return bloom;
+  }
+
+  /** Partition {@code s}: the records of the bloom filter's slice {@code s} ({@link BloomMarks}); null without a filter. */
+  public JavaRDD<byte[]> bloomRecords() {
+    return bloomRecords;
+  }
+
   /** The C counters; complete once a job over {@link #batches()} has run. */
   public SplitCountsAccumulator counts() {
     return counts;
@@ -159,26 +185,41 @@ public final class EntryShuffle {
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
-      BucketRangePartitioner partitioner, int fillParts, SplitCountsAccumulator counts) {
-    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, null);
+      BucketRangePartitioner partitioner, int fillParts, BloomSlicing bloom, SplitCountsAccumulator counts) {
     int ranges = partitioner.numPartitions();
+    ArrayDeque<Tuple2<Integer, byte[]>> marked = new ArrayDeque<>();
+    BloomMarks marks = bloom == null ? null
+        : new BloomMarks(bloom, (s, record) -> marked.addLast(new Tuple2<>(ranges + fillParts + s, record)));
+    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::partitionOfBucket, marks);
+    entries.visitCorrupt(bloom != null && bloom.withCorrupt());
     EntryBatches batches = new EntryBatches(entries, partitioner,
         p -> ranges + (int) ((long) p * fillParts / ranges));
     return new Iterator<>() {
+      private boolean ended;
+
       @Override
       public boolean hasNext() {
-        if (batches.hasNext()) {
+        if (!marked.isEmpty() || batches.hasNext()) {
           return true;
         }
-        entries.close();
-        counts.add(entries.counts());
-        LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
-        return false;
+        if (!ended) {
+          ended = true;
+          entries.close();
+          counts.add(entries.counts());
+          LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
+          if (marks != null) {
+            marks.flush();
+          }
+        }
+        return !marked.isEmpty();
       }
 
       @Override
       public Tuple2<Integer, byte[]> next() {
-        return batches.next();
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return marked.isEmpty() ? batches.next() : marked.removeFirst();
       }
     };
   }
