@@ -74,8 +74,8 @@ public final class CheckIndex {
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
     BloomSlicing bloom = plan.bloom() ? BloomSlicing.of(archive.bloomHeader(), options.build().partitionBytes(),
         sc.defaultParallelism(), options.bloomWithCorrupt()) : null;
-    // A bloom slice task holds the expected slice and the one on disk.
-    WriteMemory.checkBloom(bloom, 2, sc);
+    // A bloom slice task also holds the slice read from disk.
+    WriteMemory.checkBloom(bloom, BloomBuilder.MEMORY_COPIES + 1, sc);
     WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
     BuildIndex.logPlan(plan);
     // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.

@@ -8,6 +8,7 @@ import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
+import ventispark.write.BloomBuilder;
 import ventispark.write.BloomSlicing;
 import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
@@ -69,7 +70,7 @@ public final class PlanIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
     WriteMemory.check(plan, sc);
-    WriteMemory.checkBloom(bloomSlicing(plan), 1, sc);
+    WriteMemory.checkBloom(bloomSlicing(plan), BloomBuilder.MEMORY_COPIES, sc);
     BuildIndex.logPlan(plan);
     ProgressDisplay.planned(sc, plan);
     phases.lap("load");

@@ -60,8 +60,9 @@ final class WriteMemory {
 
   /**
    * Refuses, before anything is read, a bloom filter whose slice tasks cannot hold their slices
-   * ({@link BloomSlicing}): each holds its slice, {@code copies} times (a check also holds the
-   * slice read from disk), and they run as many at a time as the write tasks. Null: no filter.
+   * ({@link BloomSlicing}): each holds {@code copies} times its slice (the slice, the records it
+   * ORs, and for a check the slice read from disk), and they run as many at a time as the write
+   * tasks. Null: no filter.
    */
   static void checkBloom(BloomSlicing bloom, int copies, JavaSparkContext sc) {
     if (bloom == null) {
@@ -78,10 +79,10 @@ final class WriteMemory {
     long need = slice * atOnce;
     long usable = (long) ((heap - SPARK_RESERVED) * fraction);
     if (need > usable) {
-      throw new WriteMemoryException(String.format("bloom filter tasks hold slices of up to %s of the %s filter in"
-          + " memory, %d at a time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it"
+      throw new WriteMemoryException(String.format("bloom filter tasks hold up to %s each in memory (slices of %s"
+          + " of the %s filter, and their bits), %d at a time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it"
           + " above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors more memory: %s)",
-          mib(slice), mib(bloom.header().size()), atOnce, mib(need), mib(usable), mib(heap), memoryOption));
+          mib(slice), mib(bloom.sliceBytes()), mib(bloom.header().size()), atOnce, mib(need), mib(usable), mib(heap), memoryOption));
     }
   }
 

@@ -14,9 +14,13 @@ import ventispark.read.PartitionRef;
  * whatever sections are rebuilt, and ship the bits to the filter's slices ({@link BloomMarks},
  * {@link BloomSlicing}); each slice task ORs its slice's records and writes the slice, header
  * included in slice 0, positionally (or, for a staged rebuild, puts it into the stage as a file:
- * {@link #stage}). No task holds more than one slice of the filter.
+ * {@link #stage}). A task holds its slice and at most as many bytes of records
+ * ({@link BloomMarks#orAll}): {@link #MEMORY_COPIES} slices.
  */
 public final class BloomBuilder {
+  /** A slice task's memory, in slices: the slice and the records it holds to OR them a window at a time. */
+  public static final int MEMORY_COPIES = 2;
+
   private BloomBuilder() {}
 
   /** Called by each slice task before its first write (tests inject faults here); serializable. */
@@ -96,9 +100,7 @@ public final class BloomBuilder {
     }
     return records.mapPartitionsWithIndex((s, it) -> {
       byte[] slice = new byte[slicing.sliceBytes()];
-      while (it.hasNext()) {
-        BloomMarks.orInto(slice, it.next());
-      }
+      BloomMarks.orAll(slice, it, slicing.sliceBytes());
       if (s == 0) {
         System.arraycopy(slicing.header().encode(), 0, slice, 0, Venti.BLOOM_HEAD_SIZE);
       }

@@ -46,11 +46,12 @@ class LargestBloomIT {
   @Test
   void aPlanWhoseSlicesDoNotFitIsRefusedThenTheDefaultOneWritesTheFilter() throws Exception {
     Map<String, String> before = sums(conf.getParent());
-    // -M 1g: slices of 256 MiB, two at a time, more than a 1 GiB heap lends its tasks.
+    // -M 1g: slices of 256 MiB (and their bits), two at a time, more than a 1 GiB heap lends its tasks.
     Launcher.Run refused = Launcher.run(ONE_GIB, "buildindex", "-M", "1g", conf.toString());
     assertEquals(2, refused.status(), refused.toString());
     String last = refused.errLines().get(refused.errLines().size() - 1);
-    assertTrue(last.startsWith("venti-spark: bloom filter tasks hold slices of up to 256 MiB of the 512 MiB filter")
+    assertTrue(last.startsWith("venti-spark: bloom filter tasks hold up to 512 MiB each in memory (slices of 256 MiB"
+        + " of the 512 MiB filter")
         && last.contains("lower -M"), refused.toString());
     assertEquals(before, sums(conf.getParent()));
 

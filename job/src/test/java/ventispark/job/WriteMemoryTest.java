@@ -51,19 +51,20 @@ class WriteMemoryTest {
   void refusesBloomSlicesTheHeapCannotHoldAtOnce() {
     BloomSlicing largest = BloomSlicing.of(new BloomHeader(6, Venti.MAX_BLOOM_SIZE), 1L << 30, 2, false);
     assertEquals(256 << 20, largest.sliceBytes());
-    long fits = WriteMemory.SPARK_RESERVED + 2 * largest.sliceBytes();
-    assertDoesNotThrow(() -> WriteMemory.checkBloom(largest, 1, fits, 1.0, 2, "-Xmx"));
+    long fits = WriteMemory.SPARK_RESERVED + 2 * 2 * largest.sliceBytes();
+    assertDoesNotThrow(() -> WriteMemory.checkBloom(largest, 2, fits, 1.0, 2, "-Xmx"));
     WriteMemoryException e = assertThrows(WriteMemoryException.class,
-        () -> WriteMemory.checkBloom(largest, 1, fits - 1, 1.0, 2, "-Xmx"));
-    assertEquals("bloom filter tasks hold slices of up to 256 MiB of the 512 MiB filter in memory, 2 at a time:"
-        + " 512 MiB, more than the 512 MiB they may use of the 812 MiB heap (spark.memory.fraction of it above"
-        + " Spark's 300 MiB); lower -M, which bounds a slice (or give the executors more memory: -Xmx)", e.getMessage());
+        () -> WriteMemory.checkBloom(largest, 2, fits - 1, 1.0, 2, "-Xmx"));
+    assertEquals("bloom filter tasks hold up to 512 MiB each in memory (slices of 256 MiB of the 512 MiB filter, and"
+        + " their bits), 2 at a time: 1,024 MiB, more than the 1,024 MiB they may use of the 1,324 MiB heap"
+        + " (spark.memory.fraction of it above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors"
+        + " more memory: -Xmx)", e.getMessage());
     // A check holds the slice read from disk too.
-    assertThrows(WriteMemoryException.class, () -> WriteMemory.checkBloom(largest, 2, fits, 1.0, 2, "-Xmx"));
+    assertThrows(WriteMemoryException.class, () -> WriteMemory.checkBloom(largest, 3, fits, 1.0, 2, "-Xmx"));
     // The default -M (64 MiB slices) fits a 1 GiB heap with Spark's default fraction, two at a time.
     BloomSlicing byDefault = BloomSlicing.of(new BloomHeader(6, Venti.MAX_BLOOM_SIZE),
         BuildIndexOptions.DEFAULT_PARTITION_BYTES, 2, false);
-    assertDoesNotThrow(() -> WriteMemory.checkBloom(byDefault, 2, 1L << 30, 0.6, 2, "-Xmx"));
+    assertDoesNotThrow(() -> WriteMemory.checkBloom(byDefault, 3, 1L << 30, 0.6, 2, "-Xmx"));
   }
 
   @Test

@@ -20,11 +20,13 @@ class BloomMarksTest {
   @Test
   void slicesOredFromTheRecordsAreTheWholeFilter() {
     Random rnd = new Random(19);
-    // A large filter, sparse records; a small one, where most records are dense slices.
+    // A large filter, sparse records, slices of several OR windows; a small one, where most records
+    // are dense slices. {filter bytes, nhash, entries, positions held}
     for (int[] c : new int[][] {{1 << 24, 7, 20_000, 1 << 12}, {1 << 17, 5, 60_000, 1 << 18}}) {
       BloomHeader h = new BloomHeader(c[1], c[0]);
-      BloomSlicing slicing = BloomSlicing.of(h, 1 << 20, 4, false);
+      BloomSlicing slicing = BloomSlicing.of(h, 4 << 20, 4, false);
       assertTrue(slicing.slices() > 1, slicing.toString());
+      assertTrue(c[0] < 1 << 20 || slicing.sliceBytes() * 8L > 2 * BloomMarks.WINDOW_BITS, slicing.toString());
       byte[] whole = new byte[h.size()];
       List<List<byte[]>> records = new ArrayList<>();
       for (int s = 0; s < slicing.slices(); s++) {
@@ -50,10 +52,14 @@ class BloomMarksTest {
       long recordBytes = 0;
       for (int s = 0; s < slicing.slices(); s++) {
         byte[] slice = new byte[slicing.sliceBytes()];
+        // held in batches of a few records, window by window
+        BloomMarks.orAll(slice, records.get(s).iterator(), 3000);
+        byte[] oneByOne = new byte[slicing.sliceBytes()];
         for (byte[] r : records.get(s)) {
-          BloomMarks.orInto(slice, r);
+          BloomMarks.orInto(oneByOne, r);
           recordBytes += r.length;
         }
+        assertArrayEquals(oneByOne, slice);
         System.arraycopy(slice, 0, sliced, s * slicing.sliceBytes(), slice.length);
       }
       assertArrayEquals(whole, sliced);
