@@ -140,9 +140,11 @@ public final class EntryShuffle {
       MapOutputStatistics stats = sc.sc().submitMapStage(dep).get();
       long[] bytes = stats.bytesByPartitionId();
       int ranges = plan.partitioner().numPartitions();
-      long fillBytes = LongStream.of(bytes).skip(ranges).sum();
-      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
-          String.format("%,d", LongStream.of(bytes).limit(ranges).sum()), String.format("%,d", fillBytes));
+      int bloomParts = bloom == null ? 0 : bloom.slices();
+      long fillBytes = LongStream.of(bytes).skip(ranges).limit(bytes.length - ranges - bloomParts).sum();
+      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts, {} bytes of bloom filter bits",
+          String.format("%,d", LongStream.of(bytes).limit(ranges).sum()), String.format("%,d", fillBytes),
+          String.format("%,d", LongStream.of(bytes).skip(bytes.length - bloomParts).sum()));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
