@@ -254,10 +254,6 @@ final class FormatCommand implements CommandGroup {
     }
     IndexFormatter.Plan plan = IndexFormatter.plan(indexName, headers, arenas);
     IndexFormatter.check(files, plan, headers, arenas.size());
-    if (plan.divisorRaised()) {
-      out.printf(Locale.ROOT, "warning: the sections hold %,d blocks; an index uses at most %,d buckets, the rest stay unused%n",
-          plan.blocks(), plan.headers().get(plan.headers().size() - 1).stop());
-    }
     for (int i = 0; i < targets.size(); i++) {
       try (FileChannel ch = targets.get(i).openForWriting(gate, targets.get(i).size())) {
         IndexFormatter.write(ch, targets.get(i).lo(), plan.headers().get(i), plan.text());
@@ -357,7 +353,7 @@ final class FormatCommand implements CommandGroup {
     try {
       v = SizeParser.parse(value);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new UsageException(option + ": bad size '" + value + "' (a number with an optional k, m or g suffix)");
+      throw new UsageException(option + ": bad size '" + value + "' (a number with an optional k, m, g or t suffix)");
     }
     if (v <= 0) {
       throw new UsageException(option + " " + value + ": must be positive");

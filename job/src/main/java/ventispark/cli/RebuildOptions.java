@@ -25,7 +25,8 @@ final class RebuildOptions {
       description = "The largest bucket range, in index bytes, that one write task builds in memory at a"
       + " time (1m to 1g); a write task builds its ranges one after another. One range per write task that runs"
       + " at once must fit in spark.memory.fraction (0.6) of an executor's heap above Spark's 300 MiB, or the"
-      + " run is refused before anything is read (exit 2).")
+      + " run is refused before anything is read (exit 2). It also bounds a slice of the bloom filter, whose"
+      + " tasks hold two slices each (job/docs/bloom.md).")
   @DefaultText("64m")
   void partitionBytes(String v) {
     try {

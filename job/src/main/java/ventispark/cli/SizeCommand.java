@@ -7,8 +7,10 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import ventispark.create.ISectFormatter;
 import ventispark.format.Bucket;
 import ventispark.format.Venti;
+import ventispark.job.IndexOverflowException;
 import ventispark.plan.IndexSizing;
 import ventispark.read.Arena;
 import ventispark.read.ArenaPartition;
@@ -110,13 +112,20 @@ final class SizeCommand implements CliCommand {
       } catch (IllegalArgumentException e) {
         throw new UsageException("--section-size: " + e.getMessage());
       }
+      long buckets = sections * proposed.blocksPerSection();
+      if (buckets > IndexSizing.MAX_BUCKETS) {
+        throw new IndexOverflowException(String.format(Locale.ROOT, "--section-size %d: %d section%s of %d-byte buckets %s %s"
+            + " (at most %,d bytes each for %d)", sectionSize, sections, sections == 1 ? "" : "s", blockSize,
+            sections == 1 ? "holds" : "hold",
+            Venti.beyondMaxBuckets(buckets), ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS / sections, blockSize),
+            sections));
+      }
     }
     IndexSizing.Geometry best;
     try {
       best = IndexSizing.recommend(entries, blockSize, sections, maxOverflow);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--block-size " + blockSize + ": " + e.getMessage()
-          + (blockSize < Venti.MAX_DISK_BLOCK ? "; use a larger --block-size" : "; no Venti index holds that many"));
+      throw new IndexOverflowException(tooManyEntries(entries, blockSize, maxOverflow));
     }
 
     out.printf(Locale.ROOT, "entries: %,d (%,d clumps × --growth %s); bucket capacity %d entries (%,d-byte buckets)%n", entries,
@@ -138,6 +147,25 @@ final class SizeCommand implements CliCommand {
     out.printf(Locale.ROOT, "format each with: venti-spark format isect --block-size %d --size %d NAME FILE%n", blockSize,
         best.sectionSize());
     return status;
+  }
+
+  /**
+   * Why no index of {@code blockSize} buckets holds {@code entries}: a larger bucket size that does,
+   * or, when even the largest index does not, how many indexes the archive needs.
+   */
+  private static String tooManyEntries(long entries, int blockSize, double maxOverflow) {
+    String target = IndexSizing.formatProbability(Math.log10(maxOverflow));
+    for (int b = blockSize * 2; b <= Venti.MAX_DISK_BLOCK; b *= 2) {
+      if (IndexSizing.maxEntries(b, maxOverflow) >= entries) {
+        return String.format(Locale.ROOT, "--block-size %d: even the largest index (%,d buckets of %d bytes) overflows with"
+            + " probability above --max-overflow %s for %,d entries; use --block-size %dk", blockSize,
+            IndexSizing.MAX_BUCKETS, blockSize, target, entries, b / 1024);
+      }
+    }
+    long most = IndexSizing.maxEntries(Venti.MAX_DISK_BLOCK, maxOverflow);
+    return String.format(Locale.ROOT, "%,d entries need more than one index: the largest Venti index (%,d buckets of 64k) holds"
+        + " at most %,d with P(any bucket overflows) ≤ %s; split the arenas over at least %d indexes", entries,
+        IndexSizing.MAX_BUCKETS, most, target, (entries + most - 1) / most);
   }
 
   private static String describe(IndexSizing.Fill f) {

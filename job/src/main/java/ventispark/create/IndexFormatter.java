@@ -94,7 +94,8 @@ public final class IndexFormatter {
   }
 
   /**
-   * fmtindex's refusals, checked before anything is written: every section of the same block size
+   * fmtindex's refusals, checked before anything is written: no more buckets than an index can
+   * have ({@link Venti#MAX_BUCKETS}, where fmtindex writes ranges nothing loads), every section of the same block size
    * and table size, unique section names, no section of another index, a section that already has
    * a bucket range must keep it, the text must fit the table, at most 31,744 sections and arenas.
    *
@@ -104,6 +105,12 @@ public final class IndexFormatter {
     String indexName = plan.config().name();
     ISectHeader first = sections.get(0);
     Map<String, String> names = new HashMap<>();
+    if (plan.blocks() > Venti.MAX_BUCKETS) {
+      // fmtindex would raise the divisor and give the sections bucket ranges nothing can load.
+      throw FormatException.at(files.get(0), Venti.PART_BLANK, "cannot format index '" + indexName + "': its "
+          + sections.size() + " section" + (sections.size() == 1 ? "" : "s") + " hold "
+          + Venti.beyondMaxBuckets(plan.blocks()));
+    }
     if (sections.size() > Venti.MAX_AMAP || arenas > Venti.MAX_AMAP) {
       throw new FormatException(files.get(0) + ": an index holds at most " + Venti.MAX_AMAP + " sections and "
           + Venti.MAX_AMAP + " arenas; this one would have " + sections.size() + " and " + arenas);

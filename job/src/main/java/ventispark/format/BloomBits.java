@@ -30,6 +30,19 @@ public final class BloomBits {
     }
   }
 
+  /**
+   * Puts the score's {@code nhash} bit positions (bit {@code x} is bit {@code x & 7} of byte
+   * {@code x >> 3}; below 2^32, so stored as unsigned ints) into {@code out} from {@code at}.
+   */
+  public static void positions(int size, int nhash, byte[] score, int off, int[] out, int at) {
+    int a = first(score, off);
+    int b = step(score, off);
+    long mask = (long) size * 8 - 1;
+    for (int i = 0; i < nhash; i++, a += b) {
+      out[at + i] = (int) bit(a, mask);
+    }
+  }
+
   /** True when every bit of the score is set. */
   public static boolean test(byte[] table, int size, int nhash, byte[] score, int off) {
     int a = first(score, off);

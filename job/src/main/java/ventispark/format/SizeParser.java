@@ -3,8 +3,8 @@ package ventispark.format;
 /**
  * The SIZE syntax of venti.conf and buildindex -M (FORMAT.md 1.3): a C {@code strtoul} number
  * with base detection ({@code 0x} hex, leading {@code 0} octal, else decimal) and one optional
- * suffix k, m or g (powers of 1024). Unlike the C parser, anything else is an error rather than a
- * silent all-ones value; the C tool's broken {@code t} suffix is rejected for the same reason.
+ * suffix k, m, g or t (powers of 1024). Unlike the C parser, anything else is an error rather than a
+ * silent all-ones value, and {@code t} means 2^40 (the C parser's is broken: VENTI-FORMAT.md 1.3).
  */
 public final class SizeParser {
   private SizeParser() {}
@@ -23,6 +23,9 @@ public final class SizeParser {
           break;
         case 'g': case 'G':
           mult = 1L << 30;
+          break;
+        case 't': case 'T':
+          mult = 1L << 40;
           break;
         default:
           break;
@@ -48,6 +51,6 @@ public final class SizeParser {
     } catch (NumberFormatException e) {
       // fall through to the readable message
     }
-    throw new NumberFormatException("bad size '" + original + "' (want a number with an optional k, m or g suffix)");
+    throw new NumberFormatException("bad size '" + original + "' (want a number with an optional k, m, g or t suffix)");
   }
 }

@@ -1,5 +1,7 @@
 package ventispark.format;
 
+import java.util.Locale;
+
 /** Constants of the Venti on-disk formats (FORMAT.md, "Key constants" and "Magic numbers"). */
 public final class Venti {
   private Venti() {}
@@ -25,6 +27,17 @@ public final class Venti {
   public static final int BLOOM_HEAD_SIZE = 16;
   public static final int MAX_BLOOM_SIZE = 1 << 29;
   public static final int MAX_DISK_BLOCK = 65536;
+  /** Most buckets one index has: the bucket divisor may not fall below 100 (6.2, 6.4). */
+  public static final long MAX_BUCKETS = 0xFFFFFFFFL / 100 + 1;
+
+  /**
+   * Why {@code buckets} are beyond one index, and how to fit (for a refusal): the limit, these
+   * buckets, and what to change.
+   */
+  public static String beyondMaxBuckets(long buckets) {
+    return String.format(Locale.ROOT, "%,d buckets, more than the %,d one Venti index can have (its bucket divisor may not fall"
+        + " below 100); fit it with larger buckets (up to 64k), fewer or smaller sections", buckets, MAX_BUCKETS);
+  }
   /** Size of the text table fmtarenas and fmtisect reserve. */
   public static final int DEFAULT_TABLE_SIZE = 524288;
 

@@ -50,10 +50,11 @@ import scala.Tuple2;
  *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and
  *       written whole, a write task's ranges one after another ({@link BucketImage},
  *       {@link BucketRangeWriter}, {@link TaskRanges});
- *   <li>bloom (when enabled): {@link BloomBuilder}.
+ *   <li>bloom (when enabled): each slice of the filter ORed from the map tasks' marks and written
+ *       ({@link BloomBuilder}).
  * </ol>
  *
- * Steps 2 to 4 are three Spark jobs over one shuffle: the arenas are read once. Before step 2, the
+ * Steps 2 to 5 are Spark jobs over one shuffle: the arenas are read once. Before step 2, the
  * {@link WritePlan} of every byte range read and written is checked and every output probed; the
  * {@link WriteLedger} enters what is written, so a failure says truthfully whether the index was
  * touched ({@link PartlyWrittenException}).
@@ -64,6 +65,8 @@ public final class BuildIndex {
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
   private final List<Path> outputs;
+  /** The bloom filter, once the sections are written and it is being rebuilt: stale if that fails. */
+  private String bloomUnderway;
 
   public BuildIndex(JavaSparkContext sc, BuildIndexOptions options) {
     this(sc, options, List.of());
@@ -97,7 +100,7 @@ public final class BuildIndex {
       } catch (Exception e) { // also Spark's SparkException, which Scala throws unchecked
         List<String> written = ledger.written();
         if (!written.isEmpty()) {
-          throw new PartlyWrittenException(written, e);
+          throw new PartlyWrittenException(written, bloomUnderway, e);
         }
         throw e;
       }
@@ -134,8 +137,10 @@ public final class BuildIndex {
     if (plan.bloom()) {
       sc.setJobDescription("venti: rebuild bloom filter " + archive.bloom().display());
       PlannedFile bloom = writes.planned(archive.bloom());
-      bloomBits = BloomBuilder.build(c.shuffle().splitIds(), plan.splits(), sc.defaultParallelism(), archive, c.conf(),
-          bloom, ledger);
+      bloomUnderway = bloom.display();
+      bloomBits = BloomBuilder.build(c.shuffle().bloomRecords(), c.shuffle().bloom(), bloom, ledger,
+          slice -> WriteHooks.get().beforeBloomSliceWrite(slice));
+      bloomUnderway = null;
       phases.lap("bloom");
       LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format(Locale.ROOT, "%,d", bloomBits));
     }

@@ -16,6 +16,7 @@ import ventispark.read.IndexSection;
 import ventispark.read.PartitionReader;
 import ventispark.sort.BucketImage;
 import ventispark.write.BloomBuilder;
+import ventispark.write.BloomSlicing;
 import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
 
@@ -23,7 +24,8 @@ import ventispark.write.WritePlan;
  * {@code checkindex} as a Spark job, with no scratch partition: the entries the arenas give are
  * shuffled to bucket ranges exactly as for a rebuild ({@link EntryShuffle}); each task builds its
  * range as it must be and compares it with the range read from the section
- * ({@link RangeCheck}); the bloom filter is rebuilt in memory and compared bit by bit. Read-only:
+ * ({@link RangeCheck}); the bloom filter is rebuilt from the same read, a slice at a time, and
+ * compared bit by bit. Read-only:
  * nothing is ever opened for writing.
  *
  * @see Options for the C tool's quirks, available but off by default
@@ -70,16 +72,20 @@ public final class CheckIndex {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
+    BloomSlicing bloom = plan.bloom() ? BloomSlicing.of(archive.bloomHeader(), options.build().partitionBytes(),
+        sc.defaultParallelism(), options.bloomWithCorrupt()) : null;
+    // A bloom slice task also holds the slice read from disk.
+    WriteMemory.checkBloom(bloom, BloomBuilder.MEMORY_COPIES + 1, sc);
     WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
     BuildIndex.logPlan(plan);
     // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.
     try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) {
-      return check(archive, plan, conf);
+      return check(archive, plan, bloom, conf);
     }
   }
 
-  private Result check(Archive archive, RebuildPlan plan, HadoopConf conf) {
-    EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
+  private Result check(Archive archive, RebuildPlan plan, BloomSlicing bloom, HadoopConf conf) {
+    EntryShuffle shuffle = new EntryShuffle(sc, plan, conf, bloom);
     sc.setJobDescription("venti: read " + plan.describeRead());
     shuffle.read();
     sc.setJobDescription("venti: check bucket fill of " + plan.describeSections());
@@ -98,8 +104,7 @@ public final class CheckIndex {
     long bloomSpurious = -1;
     if (plan.bloom()) {
       sc.setJobDescription("venti: compare bloom filter " + archive.bloom().display());
-      long[] b = BloomBuilder.check(shuffle.splitIds(), plan.splits(), sc.defaultParallelism(), archive, conf,
-          o.bloomWithCorrupt());
+      long[] b = BloomBuilder.check(shuffle.bloomRecords(), bloom, archive.bloom(), conf);
       bloomMissing = b[0];
       bloomSpurious = b[1];
     }

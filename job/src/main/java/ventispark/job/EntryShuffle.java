@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,8 @@ import ventispark.read.ClumpEntries;
 import ventispark.read.HadoopConf;
 import ventispark.read.SplitLocations;
 import ventispark.sort.EntryBatches;
+import ventispark.write.BloomMarks;
+import ventispark.write.BloomSlicing;
 
 /**
  * The entries of a plan, shuffled to their write tasks: each split's entries
@@ -37,7 +40,9 @@ import ventispark.sort.EntryBatches;
  * Jobs over it reuse one map output: the arenas are read once however many jobs follow. The same
  * shuffle carries the map tasks' bucket fill counts ({@link FillCounts}) in partitions of their
  * own, after the write tasks' (keys after the ranges'), so the fill check reads the counts alone,
- * not the entries.
+ * not the entries. With a {@link BloomSlicing}, the map tasks also mark the bloom filter as they
+ * read ({@link BloomMarks}), and its slices follow in partitions of their own, after the fill
+ * counts': the filter costs no second read of the arenas.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -48,26 +53,39 @@ public final class EntryShuffle {
   private final JavaPairRDD<Integer, byte[]> shuffled;
   private final JavaRDD<Tuple2<Integer, byte[]>> batches;
   private final JavaRDD<byte[]> fillRecords;
+  private final BloomSlicing bloom;
+  private final JavaRDD<byte[]> bloomRecords;
   private final SplitCountsAccumulator counts = new SplitCountsAccumulator();
 
   public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf) {
+    this(sc, plan, conf, null);
+  }
+
+  /** The shuffle of {@code plan}'s entries, and of the bloom filter's slices unless {@code bloom} is null. */
+  public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf, BloomSlicing bloom) {
     this.sc = sc;
     this.plan = plan;
+    this.bloom = bloom;
     sc.sc().register(counts, "venti split counts");
     List<ArenaSplit> splits = plan.splits();
     BucketRangePartitioner partitioner = plan.partitioner();
     SplitCountsAccumulator acc = counts;
     int tasks = partitioner.tasks();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
+    int bloomParts = bloom == null ? 0 : bloom.slices();
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
     this.shuffled = splitIds
-        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, acc))
-        // Keys are ranges, then the fill counts' partitions; sorted, so each task's ranges come in order.
-        .repartitionAndSortWithinPartitions(new WriteTaskPartitioner(partitioner, fillParts), ByKey.INSTANCE);
+        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
+        // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so each
+        // task's ranges come in order.
+        .repartitionAndSortWithinPartitions(new WriteTaskPartitioner(partitioner, fillParts + bloomParts),
+            ByKey.INSTANCE);
     this.batches = partitions(shuffled.rdd().toJavaRDD(), 0, tasks);
     this.fillRecords = partitions(shuffled.values(), tasks, tasks + fillParts);
+    this.bloomRecords = bloom == null ? null
+        : partitions(shuffled.values(), tasks + fillParts, tasks + fillParts + bloomParts);
   }
 
   /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
@@ -155,9 +173,12 @@ public final class EntryShuffle {
       MapOutputStatistics stats = sc.sc().submitMapStage(dep).get();
       long[] bytes = stats.bytesByPartitionId();
       int tasks = plan.partitioner().tasks();
-      long fillBytes = LongStream.of(bytes).skip(tasks).sum();
-      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts",
-          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(tasks).sum()), String.format(Locale.ROOT, "%,d", fillBytes));
+      int bloomParts = bloom == null ? 0 : bloom.slices();
+      long fillBytes = LongStream.of(bytes).skip(tasks).limit(bytes.length - tasks - bloomParts).sum();
+      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts, {} bytes of bloom filter bits",
+          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(tasks).sum()),
+          String.format(Locale.ROOT, "%,d", fillBytes),
+          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).skip(bytes.length - bloomParts).sum()));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
@@ -171,6 +192,16 @@ public final class EntryShuffle {
 
   public JavaRDD<Integer> splitIds() {
     return splitIds;
+  }
+
+  /** The bloom filter's slicing, or null when this shuffle does not carry the filter. */
+  public BloomSlicing bloom() {
+    return bloom;
+  }
+
+  /** Partition {@code s}: the records of the bloom filter's slice {@code s} ({@link BloomMarks}); null without a filter. */
+  public JavaRDD<byte[]> bloomRecords() {
+    return bloomRecords;
   }
 
   /** The C counters; complete once a job over {@link #batches()} has run. */
@@ -194,26 +225,41 @@ public final class EntryShuffle {
   }
 
   private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
-      BucketRangePartitioner partitioner, int fillParts, SplitCountsAccumulator counts) {
-    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, null);
+      BucketRangePartitioner partitioner, int fillParts, BloomSlicing bloom, SplitCountsAccumulator counts) {
     int ranges = partitioner.numPartitions();
+    ArrayDeque<Tuple2<Integer, byte[]>> marked = new ArrayDeque<>();
+    BloomMarks marks = bloom == null ? null
+        : new BloomMarks(bloom, (s, record) -> marked.addLast(new Tuple2<>(ranges + fillParts + s, record)));
+    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, marks);
+    entries.visitCorrupt(bloom != null && bloom.withCorrupt());
     EntryBatches batches = new EntryBatches(entries, partitioner,
         p -> ranges + fillOfRange(p, ranges, fillParts));
     return new Iterator<>() {
+      private boolean ended;
+
       @Override
       public boolean hasNext() {
-        if (batches.hasNext()) {
+        if (!marked.isEmpty() || batches.hasNext()) {
           return true;
         }
-        entries.close();
-        counts.add(entries.counts());
-        LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
-        return false;
+        if (!ended) {
+          ended = true;
+          entries.close();
+          counts.add(entries.counts());
+          LOG.debug("read {}: {} entries", split.describe(), entries.counts().arenaEntries());
+          if (marks != null) {
+            marks.flush();
+          }
+        }
+        return !marked.isEmpty();
       }
 
       @Override
       public Tuple2<Integer, byte[]> next() {
-        return batches.next();
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return marked.isEmpty() ? batches.next() : marked.removeFirst();
       }
     };
   }

@@ -8,6 +8,8 @@ import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.HadoopConf;
+import ventispark.write.BloomBuilder;
+import ventispark.write.BloomSlicing;
 import ventispark.write.IndexLocks;
 import ventispark.write.WritePlan;
 
@@ -55,7 +57,7 @@ public final class PlanIndex {
     WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
     Checked c;
     try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) { // not during a rebuild of them
-      c = check(plan);
+      c = check(plan, null); // a dry run leaves the bloom filter out
     }
     sc.setJobDescription(null);
     return new Summary(c.fill(), c.counts().arenaEntries(), c.counts().indexed(), c.counts().skipped(),
@@ -68,15 +70,30 @@ public final class PlanIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
     WriteMemory.check(plan, sc);
+    WriteMemory.checkBloom(bloomSlicing(plan), BloomBuilder.MEMORY_COPIES, sc);
     BuildIndex.logPlan(plan);
     ProgressDisplay.planned(sc, plan);
     phases.lap("load");
     return plan;
   }
 
-  /** Reads the arenas into the shuffle and counts the fill of every bucket of the plan. */
+  /** How a rebuild of {@code plan} slices the bloom filter; null when the plan leaves it out. */
+  BloomSlicing bloomSlicing(RebuildPlan plan) {
+    return plan.bloom()
+        ? BloomSlicing.of(plan.archive().bloomHeader(), options.partitionBytes(), sc.defaultParallelism(), false)
+        : null;
+  }
+
+  /**
+   * Reads the arenas into the shuffle and counts the fill of every bucket of the plan; the shuffle
+   * also carries the bloom filter when the plan includes it.
+   */
   Checked check(RebuildPlan plan) {
-    EntryShuffle shuffle = new EntryShuffle(sc, plan, conf);
+    return check(plan, bloomSlicing(plan));
+  }
+
+  private Checked check(RebuildPlan plan, BloomSlicing bloom) {
+    EntryShuffle shuffle = new EntryShuffle(sc, plan, conf, bloom);
     sc.setJobDescription("venti: read " + plan.describeRead());
     long shuffleBytes = shuffle.read();
     phases.lap("read");

@@ -68,7 +68,7 @@ final class StageIndex {
     long bloomBits = -1;
     if (plan.bloom()) {
       sc.setJobDescription("venti: stage bloom filter " + archive.bloom().display() + " in " + dir);
-      bloom = BloomBuilder.stage(c.shuffle().splitIds(), plan.splits(), sc.defaultParallelism(), archive, conf, dir);
+      bloom = BloomBuilder.stage(c.shuffle().bloomRecords(), c.shuffle().bloom(), dir);
       bloomBits = bloom.stream().mapToLong(StagedRange::count).sum();
       phases.lap("bloom");
     }

@@ -25,6 +25,9 @@ public interface WriteHooks {
   /** A staging task is about to put range {@code partition} as {@code name} into {@code dir}. */
   default void beforeRangeStaged(int partition, StageDir dir, String name, byte[] bytes) {}
 
+  /** A bloom filter task is about to write slice {@code slice} of the filter. */
+  default void beforeBloomSliceWrite(int slice) {}
+
   /** The hooks of this JVM: the first one the class path provides, or none. */
   static WriteHooks get() {
     return Loaded.HOOKS;

@@ -6,6 +6,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.read.Archive;
+import ventispark.write.BloomSlicing;
 
 /**
  * Refuses, before anything is read, a plan whose write tasks cannot hold their bucket ranges: each
@@ -57,6 +58,34 @@ final class WriteMemory {
           + " time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it above Spark's"
           + " 300 MiB); lower -M or raise --partitions (or give the executors more memory: %s)", mib(range), atOnce,
           mib(need), mib(usable), mib(heap), memoryOption));
+    }
+  }
+
+  /**
+   * Refuses, before anything is read, a bloom filter whose slice tasks cannot hold their slices
+   * ({@link BloomSlicing}): each holds {@code copies} times its slice (the slice, the records it
+   * ORs, and for a check the slice read from disk), and they run as many at a time as the write
+   * tasks. Null: no filter.
+   */
+  static void checkBloom(BloomSlicing bloom, int copies, JavaSparkContext sc) {
+    if (bloom == null) {
+      return;
+    }
+    Executors e = Executors.of(sc.master(), sc.getConf());
+    checkBloom(bloom, copies, e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks(),
+        e.memoryOption());
+  }
+
+  static void checkBloom(BloomSlicing bloom, int copies, long heap, double fraction, int tasks, String memoryOption) {
+    long slice = (long) bloom.sliceBytes() * copies;
+    int atOnce = Math.min(tasks, bloom.slices());
+    long need = slice * atOnce;
+    long usable = (long) ((heap - SPARK_RESERVED) * fraction);
+    if (need > usable) {
+      throw new WriteMemoryException(String.format(Locale.ROOT, "bloom filter tasks hold up to %s each in memory (slices of %s"
+          + " of the %s filter, and their bits), %d at a time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it"
+          + " above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors more memory: %s)",
+          mib(slice), mib(bloom.sliceBytes()), mib(bloom.header().size()), atOnce, mib(need), mib(usable), mib(heap), memoryOption));
     }
   }
 

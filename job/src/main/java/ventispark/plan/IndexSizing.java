@@ -3,6 +3,7 @@ package ventispark.plan;
 import java.util.Locale;
 import ventispark.create.ISectFormatter;
 import ventispark.format.Bucket;
+import ventispark.format.Venti;
 
 /**
  * How full the buckets of an index geometry get, and the smallest geometry whose buckets overflow
@@ -41,7 +42,7 @@ public final class IndexSizing {
   /** Headroom for clumps the arenas will gain: entries planned = clumps × growth. */
   public static final double DEFAULT_GROWTH = 1.0;
   /** Most buckets any index has: fmtindex never uses a divisor below 100 (FORMAT.md 6.2). */
-  public static final long MAX_BUCKETS = 0xFFFFFFFFL / 100 + 1;
+  public static final long MAX_BUCKETS = Venti.MAX_BUCKETS;
 
   private static final double TWO32 = 4294967296.0;
   private static final double LN10 = Math.log(10);
@@ -129,7 +130,7 @@ public final class IndexSizing {
    */
   public static Geometry recommend(long entries, int blockSize, int sections, double maxOverflow) {
     double lnTarget = Math.log(maxOverflow);
-    long hi = (MAX_BUCKETS + sections - 1) / sections;
+    long hi = MAX_BUCKETS / sections;
     if (lnOverflow(entries, ofBlocks(blockSize, sections, hi)) > lnTarget) {
       throw new IllegalArgumentException("even the largest index (" + MAX_BUCKETS + " buckets of " + blockSize
           + " bytes) overflows with probability above " + maxOverflow + " for " + entries + " entries");
@@ -144,6 +145,26 @@ public final class IndexSizing {
       }
     }
     return ofBlocks(blockSize, sections, lo);
+  }
+
+  /**
+   * The most entries the largest index of {@code blockSize} buckets ({@link #MAX_BUCKETS}) holds
+   * with P(any bucket overflows) ≤ {@code maxOverflow}: an archive with more needs more than one index.
+   */
+  public static long maxEntries(int blockSize, double maxOverflow) {
+    Geometry largest = ofBlocks(blockSize, 1, MAX_BUCKETS);
+    double lnTarget = Math.log(maxOverflow);
+    long lo = 0;
+    long hi = largest.buckets() * largest.capacity();
+    while (lo < hi) {
+      long mid = lo + (hi - lo + 1) / 2;
+      if (lnOverflow(mid, largest) <= lnTarget) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /** ln P(any bucket overflows) without the (slower) expected maximum. */

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import ventispark.testing.Cli.Run;
+import ventispark.create.ISectFormatter;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
+import ventispark.plan.IndexSizing;
 import ventispark.testing.Damage;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
@@ -280,6 +282,41 @@ class FormatCommandTest {
     fails(3, "arenas0.img: no such file", "format", "index", conf.toString());
     assertEquals(before.get("isect0.img"), hashes(work).get("isect0.img"));
     assertEquals(before.get("isect1.img"), hashes(work).get("isect1.img"));
+  }
+
+  /**
+   * Venti's bucket limit (sparse sections of 512-byte buckets): sections of 42,949,673 buckets in all
+   * make an index whose last bucket is the last a divisor of 100 reaches; one bucket more is refused
+   * with one line (the limit, the buckets, how to fit) and nothing written.
+   */
+  @Test
+  void formatIndexAtAndPastTheBucketLimit() throws IOException {
+    Path dir = scratch("index-limit");
+    Path work = Fixtures.workingCopy("sample", dir);
+    Path conf = work.resolve("venti.conf");
+    Files.writeString(conf, "index main\narenas arenas0.img\nisect big0.img\nisect big1.img\n");
+    Path big0 = work.resolve("big0.img");
+    Path big1 = work.resolve("big1.img");
+    long first = IndexSizing.MAX_BUCKETS / 2;
+    long second = IndexSizing.MAX_BUCKETS - first;
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(first, 512), "big0",
+        big0.toString());
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(second + 1, 512), "big1",
+        big1.toString());
+    byte[] head0 = bytes(big0, 0, Venti.PART_BLANK + 8192);
+    byte[] head1 = bytes(big1, 0, Venti.PART_BLANK + 8192);
+    fails(3, "big0.img at offset 0x40000: cannot format index 'main': its 2 sections hold 42,949,674 buckets, more"
+        + " than the 42,949,673 one Venti index can have (its bucket divisor may not fall below 100); fit it with"
+        + " larger buckets (up to 64k), fewer or smaller sections", "format", "index", conf.toString());
+    assertArrayEquals(head0, bytes(big0, 0, Venti.PART_BLANK + 8192));
+    assertArrayEquals(head1, bytes(big1, 0, Venti.PART_BLANK + 8192));
+
+    Files.delete(big1);
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(second, 512),
+        "big1", big1.toString());
+    Run r = ok(3, "format", "index", conf.toString());
+    assertTrue(r.out().contains("big1.img: section big1 of index main, buckets [" + first + ", 42949673)"), r.out());
+    assertEquals(IndexSizing.MAX_BUCKETS, header(big1).stop());
   }
 
   /** format index on {@code work}/venti.conf is refused with {@code expected}, and no file changes. */

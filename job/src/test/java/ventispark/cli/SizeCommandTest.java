@@ -8,13 +8,16 @@ import static ventispark.cli.FormatCommandTest.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import ventispark.create.ISectFormatter;
+import ventispark.plan.IndexSizing;
+import ventispark.testing.Cli;
 import ventispark.testing.Cli.Run;
 import ventispark.testing.Damage;
-import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
@@ -106,7 +109,8 @@ class SizeCommandTest {
     fails(2, "--clumps -5: must not be negative", "size", "--clumps", "-5");
     fails(2, "--section-size: a section of 409600 bytes holds no buckets of 8192 bytes", "size", "--clumps", "5",
         "--section-size", "400k");
-    fails(2, "--block-size 512: even the largest index", "size", "--clumps", "" + (1L << 40), "--block-size", "512");
+    fails(4, "1,099,511,627,776 entries need more than one index", "size", "--clumps", "" + (1L << 40),
+        "--block-size", "512");
     fails(3, "nosuch.conf: no such file", "size", conf.replace("venti.conf", "nosuch.conf"));
     Path work = Fixtures.workingCopy("sample", FormatCommandTest.scratch("size-bad"));
     // Index sections and bloom filter need not exist: they are what is being sized.
@@ -115,5 +119,36 @@ class SizeCommandTest {
     ok(4, "size", work.resolve("venti.conf").toString());
     Damage.delete(work.resolve("arenas0.img"));
     fails(3, "arenas0.img: no such file", "size", work.resolve("venti.conf").toString());
+  }
+
+  /**
+   * Venti's bucket limit: sections of exactly 42,949,673 buckets are evaluated, one bucket more is
+   * refused (exit 4, one line: the limit, the buckets, how to fit); an archive that no index of a
+   * bucket size holds is told the bucket size that does, or how many indexes it needs.
+   */
+  @Test
+  void geometriesAtAndPastVentisBucketLimit() {
+    long at = ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS, 512);
+    Run fits = ok(5, "size", "--clumps", "1000", "--block-size", "512", "--section-size", "" + at);
+    assertTrue(fits.out().contains("42,949,673 buckets (div 100)"), fits.out());
+    fails(4, "--section-size " + (at + 512) + ": 1 section of 512-byte buckets holds 42,949,674 buckets, more than"
+        + " the 42,949,673 one Venti index can have (its bucket divisor may not fall below 100); fit it with larger"
+        + " buckets (up to 64k), fewer or smaller sections (at most " + String.format(Locale.ROOT, "%,d", at) + " bytes each for 1)", "size", "--clumps",
+        "1000", "--block-size", "512", "--section-size", "" + (at + 512));
+    long half = ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS / 2 + 1, 64 << 10);
+    fails(4, "2 sections of 65536-byte buckets hold 42,949,674 buckets", "size", "--clumps", "1000", "--block-size",
+        "64k", "--sections", "2", "--section-size", "" + half);
+    // The 't' suffix: 2 TiB sections of 8k buckets, the geometry of issue 19.
+    fails(4, "4 sections of 8192-byte buckets hold 1,073,", "size", "--clumps", "1000", "--sections", "4",
+        "--section-size", "2t");
+    // A billion entries: not in 512-byte buckets, in 4k ones.
+    fails(4, "--block-size 512: even the largest index (42,949,673 buckets of 512 bytes) overflows with probability"
+        + " above --max-overflow 1.0e-06 for 1,000,000,000 entries; use --block-size 4k", "size", "--clumps",
+        "1000000000", "--block-size", "512");
+    long most = IndexSizing.maxEntries(64 << 10, 1e-6);
+    assertTrue(most > 5e10 && most < 42_949_673L * 1724, "" + most);
+    fails(4, String.format(Locale.ROOT, "%,d entries need more than one index: the largest Venti index (42,949,673 buckets of 64k)"
+        + " holds at most %,d with P(any bucket overflows) ≤ 1.0e-06; split the arenas over at least 3 indexes",
+        2 * most + 1, most), "size", "--clumps", "" + (2 * most + 1));
   }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.GeneratorOptions;
 import ventispark.read.PartitionRef;
+import ventispark.testing.Cli;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
@@ -185,6 +186,36 @@ class WriteFaultsTest {
       holder.waitFor();
     }
     new BuildIndex(LocalSpark.get(), SIX_TASKS).run(dir.resolve("venti.conf").toString());
+    assertEquals(clean, sums(dir));
+  }
+
+  /**
+   * The bloom filter fails after the sections were rewritten (every attempt of its slice 0): exit 1,
+   * and the one line says the filter is stale and what a Venti server does with it; the sections
+   * are the clean run's, and a rerun leaves the clean bytes, the filter included.
+   */
+  @Test
+  void aFailedBloomFilterIsReportedStaleAndARerunWritesIt() throws IOException {
+    Path dir = copy("stale");
+    String conf = dir.resolve("venti.conf").toString();
+    JavaSparkContext sc = LocalSpark.get();
+    Cli.Run failed;
+    sc.setLocalProperty(WriteFaults.BLOOM_PROPERTY, "0");
+    try {
+      failed = Cli.run("buildindex", conf);
+    } finally {
+      sc.setLocalProperty(WriteFaults.BLOOM_PROPERTY, null);
+    }
+    assertEquals(1, failed.status(), failed.err());
+    assertEquals(1, failed.err().lines().count(), failed.err());
+    assertTrue(failed.err().startsWith("venti-spark: failed: ") && failed.err().contains("injected fault: bloom slice 0")
+        && failed.err().contains("; the bloom filter bloom.img is stale: a Venti server consults it before the index,"
+            + " so it would report a block the filter lacks as missing although the block is there (run it again"),
+        failed.err());
+    assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
+    assertNotEquals(clean.get(2), sums(dir).get(2));
+    Cli.Run rerun = Cli.run("buildindex", conf);
+    assertEquals(0, rerun.status(), rerun.err());
     assertEquals(clean, sums(dir));
   }
 

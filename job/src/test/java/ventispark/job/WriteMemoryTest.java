@@ -11,8 +11,11 @@ import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.format.BloomHeader;
+import ventispark.format.Venti;
 import ventispark.read.Archive;
 import ventispark.testing.SmallArchive;
+import ventispark.write.BloomSlicing;
 
 /** A plan whose concurrent write tasks cannot hold their bucket ranges is refused, naming the options. */
 class WriteMemoryTest {
@@ -46,6 +49,27 @@ class WriteMemoryTest {
     long all = WriteMemory.SPARK_RESERVED + tasks * range;
     assertDoesNotThrow(() -> WriteMemory.check(plan, all, 1.0, 64, "-Xmx"));
     assertThrows(WriteMemoryException.class, () -> WriteMemory.check(plan, all - 1, 1.0, 64, "-Xmx"));
+  }
+
+  /** The bloom filter's slices count as the ranges do: -M bounds a slice, so the message names -M. */
+  @Test
+  void refusesBloomSlicesTheHeapCannotHoldAtOnce() {
+    BloomSlicing largest = BloomSlicing.of(new BloomHeader(6, Venti.MAX_BLOOM_SIZE), 1L << 30, 2, false);
+    assertEquals(256 << 20, largest.sliceBytes());
+    long fits = WriteMemory.SPARK_RESERVED + 2 * 2 * largest.sliceBytes();
+    assertDoesNotThrow(() -> WriteMemory.checkBloom(largest, 2, fits, 1.0, 2, "-Xmx"));
+    WriteMemoryException e = assertThrows(WriteMemoryException.class,
+        () -> WriteMemory.checkBloom(largest, 2, fits - 1, 1.0, 2, "-Xmx"));
+    assertEquals("bloom filter tasks hold up to 512 MiB each in memory (slices of 256 MiB of the 512 MiB filter, and"
+        + " their bits), 2 at a time: 1,024 MiB, more than the 1,024 MiB they may use of the 1,324 MiB heap"
+        + " (spark.memory.fraction of it above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors"
+        + " more memory: -Xmx)", e.getMessage());
+    // A check holds the slice read from disk too.
+    assertThrows(WriteMemoryException.class, () -> WriteMemory.checkBloom(largest, 3, fits, 1.0, 2, "-Xmx"));
+    // The default -M (64 MiB slices) fits a 1 GiB heap with Spark's default fraction, two at a time.
+    BloomSlicing byDefault = BloomSlicing.of(new BloomHeader(6, Venti.MAX_BLOOM_SIZE),
+        BuildIndexOptions.DEFAULT_PARTITION_BYTES, 2, false);
+    assertDoesNotThrow(() -> WriteMemory.checkBloom(byDefault, 3, 1L << 30, 0.6, 2, "-Xmx"));
   }
 
   @Test

@@ -27,6 +27,11 @@ public final class TestWriteHooks implements WriteHooks {
   }
 
   @Override
+  public void beforeBloomSliceWrite(int slice) {
+    WriteFaults.maybeFailBloom(slice);
+  }
+
+  @Override
   public void beforeRangeStaged(int partition, StageDir dir, String name, byte[] bytes) {
     WriteFaults.maybeTear(partition, dir, name, bytes);
   }

@@ -115,6 +115,20 @@ public final class WriteFaults {
         && Arrays.asList(listed.split(",")).contains(Integer.toString(partition));
   }
 
+  /**
+   * {@link #BLOOM_PROPERTY}, a comma-separated list of bloom slices, fails every attempt of those
+   * slice tasks before they write: the sections are then rewritten and the filter is not.
+   */
+  public static final String BLOOM_PROPERTY = "venti.test.bloomFaults";
+
+  static void maybeFailBloom(int slice) {
+    TaskContext task = TaskContext.get();
+    String listed = task == null ? null : task.getLocalProperty(BLOOM_PROPERTY);
+    if (listed != null && Arrays.asList(listed.split(",")).contains(Integer.toString(slice))) {
+      throw new IllegalStateException("injected fault: bloom slice " + slice + " failed before its write");
+    }
+  }
+
   static IllegalStateException failure(int partition) {
     return new IllegalStateException("injected fault: write partition " + partition + ", attempt 0, failed after a "
         + "torn write of its range");

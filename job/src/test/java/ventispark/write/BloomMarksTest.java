@@ -1,0 +1,95 @@
+package ventispark.write;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import ventispark.format.BloomBits;
+import ventispark.format.BloomHeader;
+
+/**
+ * The sliced filter is the one BloomBits marks in a whole table, however the positions are held,
+ * flushed and encoded: sparse records, dense records, slices touched by several flushes.
+ */
+class BloomMarksTest {
+  @Test
+  void slicesOredFromTheRecordsAreTheWholeFilter() {
+    Random rnd = new Random(19);
+    // A large filter, sparse records, slices of several OR windows; a small one, where most records
+    // are dense slices. {filter bytes, nhash, entries, positions held}
+    for (int[] c : new int[][] {{1 << 24, 7, 20_000, 1 << 12}, {1 << 17, 5, 60_000, 1 << 18}}) {
+      BloomHeader h = new BloomHeader(c[1], c[0]);
+      BloomSlicing slicing = BloomSlicing.of(h, 4 << 20, 4, false);
+      assertTrue(slicing.slices() > 1, slicing.toString());
+      assertTrue(c[0] < 1 << 20 || slicing.sliceBytes() * 8L > 2 * BloomMarks.WINDOW_BITS, slicing.toString());
+      byte[] whole = new byte[h.size()];
+      List<List<byte[]>> records = new ArrayList<>();
+      for (int s = 0; s < slicing.slices(); s++) {
+        records.add(new ArrayList<>());
+      }
+      int[] dense = {0};
+      BloomMarks marks = new BloomMarks(slicing, (s, r) -> {
+        records.get(s).add(r);
+        dense[0] += r[0] == BloomMarks.DENSE ? 1 : 0;
+      }, c[3]);
+      byte[] score = new byte[20];
+      for (int i = 0; i < c[2]; i++) {
+        rnd.nextBytes(score);
+        BloomBits.mark(whole, h.size(), h.nhash(), score, 0);
+        marks.visit(score, 0);
+        if (i % 7 == 0) {
+          // the same score twice: its bits once
+          marks.visit(score, 0);
+        }
+      }
+      marks.flush();
+      byte[] sliced = new byte[h.size()];
+      long recordBytes = 0;
+      for (int s = 0; s < slicing.slices(); s++) {
+        byte[] slice = new byte[slicing.sliceBytes()];
+        // held in batches of a few records, window by window
+        BloomMarks.orAll(slice, records.get(s).iterator(), 3000);
+        byte[] oneByOne = new byte[slicing.sliceBytes()];
+        for (byte[] r : records.get(s)) {
+          BloomMarks.orInto(oneByOne, r);
+          recordBytes += r.length;
+        }
+        assertArrayEquals(oneByOne, slice);
+        System.arraycopy(slice, 0, sliced, s * slicing.sliceBytes(), slice.length);
+      }
+      assertArrayEquals(whole, sliced);
+      // Never more bytes than a dense copy of every slice each flush touched.
+      assertTrue(c[0] < 1 << 20 ? dense[0] > 0 : dense[0] == 0, "dense records: " + dense[0]);
+      assertTrue(recordBytes < (long) c[2] * 8 / 7 * c[1] * 3, "record bytes " + recordBytes);
+    }
+  }
+
+  @Test
+  void radixSortOrdersUnsigned() {
+    Random rnd = new Random(5);
+    int[] a = rnd.ints(100_000).toArray();
+    int[] expected = Arrays.stream(a).mapToLong(Integer::toUnsignedLong).sorted().mapToInt(x -> (int) x).toArray();
+    BloomMarks.sortUnsigned(a, new int[a.length], a.length);
+    assertArrayEquals(expected, a);
+  }
+
+  @Test
+  void slicesAreBoundedByTheBudgetAndSpreadOverTheCores() {
+    BloomHeader largest = new BloomHeader(6, 1 << 29);
+    assertEquals(64 << 20, BloomSlicing.of(largest, 64L << 20, 2, false).sliceBytes());
+    assertEquals(8, BloomSlicing.of(largest, 64L << 20, 2, false).slices());
+    assertEquals(256 << 20, BloomSlicing.of(largest, 1L << 30, 2, false).sliceBytes());
+    // -M not a power of two: the power of two below it.
+    assertEquals(64 << 20, BloomSlicing.of(largest, 100L << 20, 2, false).sliceBytes());
+    BloomHeader small = new BloomHeader(6, 1 << 20);
+    assertEquals(1 << 19, BloomSlicing.of(small, 64L << 20, 2, false).sliceBytes());
+    assertEquals(BloomSlicing.MIN_SLICE_BYTES, BloomSlicing.of(small, 1 << 10, 64, false).sliceBytes());
+    BloomHeader tiny = new BloomHeader(6, 1 << 12);
+    assertEquals(1, BloomSlicing.of(tiny, 64L << 20, 8, false).slices());
+  }
+}
