@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import ventispark.job.spark.SparkSettings;
 import java.util.Locale;
 import java.util.OptionalInt;
 import org.apache.spark.SparkConf;

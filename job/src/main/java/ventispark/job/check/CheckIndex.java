@@ -1,5 +1,10 @@
-package ventispark.job;
+package ventispark.job.check;
 
+import ventispark.job.EntryShuffle;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +76,7 @@ public final class CheckIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
     WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
-    BuildIndex.logPlan(plan);
+    PlanIndex.log(plan);
     // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.
     try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) {
       return check(archive, plan, conf);
