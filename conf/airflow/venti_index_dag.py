@@ -36,7 +36,7 @@ CONF = "{{ var.value.get('venti_conf', '/mnt/venti-index/venti.conf') }}"
 REPORTS = "{{ var.value.get('venti_reports', '/mnt/venti-index/reports') }}"
 SPARK_CONF = {
     "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-    "spark.kryo.registrator": "ventispark.job.VentiKryoRegistrator",
+    "spark.kryo.registrator": "ventispark.job.spark.VentiKryoRegistrator",
     "spark.task.maxFailures": "4",
     "spark.yarn.maxAppAttempts": "1",
 }

@@ -10,11 +10,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ventispark.format.SizeParser;
-import ventispark.job.BuildIndex;
+import ventispark.job.build.BuildIndex;
 import ventispark.job.BuildIndexOptions;
+import ventispark.job.stage.StageIndex;
 import ventispark.job.BuildSummary;
 import ventispark.job.PlanIndex;
-import ventispark.job.ProgressDisplay;
+import ventispark.job.progress.ProgressDisplay;
 import ventispark.plan.FillReport;
 import ventispark.read.PartitionRef;
 
@@ -85,7 +86,8 @@ final class BuildIndexCommand implements CliCommand {
         ProgressDisplay shown = ProgressDisplay.attach(spark.sc, err, progress.seconds, ProgressDisplay.terminal())) {
       BuildSummary s;
       try {
-        s = new BuildIndex(spark.sc, options, outputs(report)).run(conf);
+        s = options.stageDir() == null ? new BuildIndex(spark.sc, options, outputs(report)).run(conf)
+            : StageIndex.run(spark.sc, options, outputs(report), conf);
       } finally {
         stages(report, shown);
       }

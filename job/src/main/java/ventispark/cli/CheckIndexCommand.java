@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ventispark.job.BuildIndexOptions;
-import ventispark.job.CheckIndex;
+import ventispark.job.check.CheckIndex;
 
 /** {@code checkindex}: verify an index against its arenas, read-only. */
 @Command(name = "checkindex", description = "Verify the index sections (and bloom filter) against the arenas;"

@@ -3,7 +3,7 @@ package ventispark.cli;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkException;
 import ventispark.format.FormatException;
-import ventispark.job.IndexBusyException;
+import ventispark.write.IndexBusyException;
 import ventispark.job.IndexOverflowException;
 
 /** Digs the user-facing cause out of the wrappers Spark puts around task failures. */

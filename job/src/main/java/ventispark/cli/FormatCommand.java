@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import ventispark.create.BloomFormatter;
 import ventispark.create.ISectFormatter;
 import ventispark.create.IndexFormatter;
+import ventispark.format.ISectLayout;
 import ventispark.format.BloomHeader;
 import ventispark.format.Bucket;
 import ventispark.format.Bytes;
@@ -61,7 +62,7 @@ final class FormatCommand implements CommandGroup {
       + " FILE:LO-HI.")
   static final class Isect implements CliCommand {
     int version = ISectFormatter.DEFAULT_VERSION;
-    int blockSize = ISectFormatter.DEFAULT_BLOCK_SIZE;
+    int blockSize = ISectLayout.DEFAULT_BLOCK_SIZE;
     long size = -1;
 
     @Option(names = "--version", order = 1, paramLabel = "1|2",
@@ -78,7 +79,7 @@ final class FormatCommand implements CommandGroup {
 
     @Option(names = "--block-size", order = 2, paramLabel = "SIZE",
         description = "Bucket size, a power of two from 512 to 64k.")
-    @DefaultText(ISectFormatter.DEFAULT_BLOCK_SIZE / 1024 + "k")
+    @DefaultText(ISectLayout.DEFAULT_BLOCK_SIZE / 1024 + "k")
     void blockSize(String v) {
       blockSize = FormatCommand.blockSize("--block-size", v);
     }
@@ -342,7 +343,7 @@ final class FormatCommand implements CommandGroup {
 
   static int blockSize(String option, String value) {
     long bs = size(option, value);
-    if (!Venti.isPowerOfTwo(bs) || bs < ISectFormatter.MIN_BLOCK_SIZE || bs > Venti.MAX_DISK_BLOCK) {
+    if (!Venti.isPowerOfTwo(bs) || bs < ISectLayout.MIN_BLOCK_SIZE || bs > Venti.MAX_DISK_BLOCK) {
       throw new UsageException(option + " " + value + ": a power of two from 512 to 64k");
     }
     return (int) bs;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ventispark.format.FormatException;
-import ventispark.job.BuildReverseIndex;
+import ventispark.job.reverse.BuildReverseIndex;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.reverse.ReverseIndexFile;

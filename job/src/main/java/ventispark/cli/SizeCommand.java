@@ -7,8 +7,8 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import ventispark.create.ISectFormatter;
 import ventispark.format.Bucket;
+import ventispark.format.ISectLayout;
 import ventispark.format.Venti;
 import ventispark.job.IndexOverflowException;
 import ventispark.plan.IndexSizing;
@@ -117,7 +117,7 @@ final class SizeCommand implements CliCommand {
         throw new IndexOverflowException(String.format(Locale.ROOT, "--section-size %d: %d section%s of %d-byte buckets %s %s"
             + " (at most %,d bytes each for %d)", sectionSize, sections, sections == 1 ? "" : "s", blockSize,
             sections == 1 ? "holds" : "hold",
-            Venti.beyondMaxBuckets(buckets), ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS / sections, blockSize),
+            Venti.beyondMaxBuckets(buckets), ISectLayout.sizeFor(IndexSizing.MAX_BUCKETS / sections, blockSize),
             sections));
       }
     }

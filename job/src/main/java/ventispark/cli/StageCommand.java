@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import ventispark.job.ApplyStage;
+import ventispark.job.stage.ApplyStage;
 
 /**
  * {@code stage apply|verify DIR CONF}: the second half of a staged rebuild ({@code buildindex

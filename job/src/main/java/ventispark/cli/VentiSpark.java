@@ -13,10 +13,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import ventispark.format.FormatException;
-import ventispark.job.IndexBusyException;
+import ventispark.write.IndexBusyException;
 import ventispark.job.IndexOverflowException;
 import ventispark.job.PartlyWrittenException;
-import ventispark.job.SparkSettings;
+import ventispark.job.spark.SparkSettings;
 import ventispark.job.WriteMemoryException;
 
 /**

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Random;
 import ventispark.format.ISectHeader;
+import ventispark.format.ISectLayout;
 import ventispark.format.Venti;
 import ventispark.gate.Gate;
 
@@ -18,15 +19,8 @@ import ventispark.gate.Gate;
 public final class ISectFormatter {
   private ISectFormatter() {}
 
-  /** fmtisect's bucket size when {@code -b} is not given. */
-  public static final int DEFAULT_BLOCK_SIZE = 8192;
   /** fmtisect's section version; {@code -1} asks for version 1 (no bucket magic). */
   public static final int DEFAULT_VERSION = 2;
-  /**
-   * Smallest bucket size: the section header (FORMAT.md 7.1) and the readers insist on at least
-   * 512.
-   */
-  public static final int MIN_BLOCK_SIZE = 512;
 
   public static ISectHeader format(Path file, long size, String name, int blockSize, int version, Random random)
       throws IOException {
@@ -38,32 +32,16 @@ public final class ISectFormatter {
     return h;
   }
 
-  /** Offset of bucket block 0 for a bucket size: the header block and a 512 KiB config table come first. */
-  public static long blockBase(int blockSize) {
-    long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, blockSize);
-    return Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, blockSize);
-  }
-
-  /** Bucket blocks fmtisect finds room for in a partition of {@code size} bytes (may be ≤ 0). */
-  public static long blocks(long size, int blockSize) {
-    return size / blockSize - blockBase(blockSize) / blockSize;
-  }
-
-  /** The smallest partition that holds {@code blocks} bucket blocks. */
-  public static long sizeFor(long blocks, int blockSize) {
-    return blockBase(blockSize) + blocks * blockSize;
-  }
-
   /**
    * The header fmtisect writes on a partition of {@code size} bytes, with no index yet.
    *
    * @throws IllegalArgumentException if no bucket fits, or more than 2^32 − 1 would
    */
   public static ISectHeader header(long size, String name, int blockSize, int version, Random random) {
-    long blocks = blocks(size, blockSize);
+    long blocks = ISectLayout.blocks(size, blockSize);
     if (blocks <= 0) {
       throw new IllegalArgumentException("index section of " + size + " bytes holds no buckets of " + blockSize
-          + " bytes (at least " + sizeFor(1, blockSize) + " bytes needed)");
+          + " bytes (at least " + ISectLayout.sizeFor(1, blockSize) + " bytes needed)");
     }
     if (blocks > 0xFFFFFFFFL) {
       throw new IllegalArgumentException("index section of " + size + " bytes would hold " + blocks + " buckets of "
@@ -73,7 +51,7 @@ public final class ISectFormatter {
     while (version == 2 && magic == 0) {
       magic = random.nextInt();
     }
-    return new ISectHeader(version, name, "", blockSize, blockBase(blockSize), blocks, 0, 0, magic);
+    return new ISectHeader(version, name, "", blockSize, ISectLayout.blockBase(blockSize), blocks, 0, 0, magic);
   }
 
   /**

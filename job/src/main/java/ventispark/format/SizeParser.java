@@ -4,7 +4,7 @@ package ventispark.format;
  * The SIZE syntax of venti.conf and buildindex -M (FORMAT.md 1.3): a C {@code strtoul} number
  * with base detection ({@code 0x} hex, leading {@code 0} octal, else decimal) and one optional
  * suffix k, m, g or t (powers of 1024). Unlike the C parser, anything else is an error rather than a
- * silent all-ones value, and {@code t} means 2^40 (the C parser's is broken: VENTI-FORMAT.md 1.3).
+ * silent all-ones value, and {@code t} means 2^40 (the C parser's is broken: FORMAT.md 1.3).
  */
 public final class SizeParser {
   private SizeParser() {}

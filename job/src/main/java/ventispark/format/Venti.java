@@ -27,7 +27,7 @@ public final class Venti {
   public static final int BLOOM_HEAD_SIZE = 16;
   public static final int MAX_BLOOM_SIZE = 1 << 29;
   public static final int MAX_DISK_BLOCK = 65536;
-  /** Most buckets one index has: the bucket divisor may not fall below 100 (6.2, 6.4). */
+  /** Most buckets one index has: the bucket divisor may not fall below 100 (FORMAT.md 6.2, 6.4). */
   public static final long MAX_BUCKETS = 0xFFFFFFFFL / 100 + 1;
 
   /**

@@ -4,22 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Wall time of each phase of a run, in the order run. */
-final class Phases {
+public final class Phases {
   private final long start = System.currentTimeMillis();
   private long last = start;
   private final Map<String, Long> millis = new LinkedHashMap<>();
 
-  void lap(String phase) {
+  public void lap(String phase) {
     long now = System.currentTimeMillis();
     millis.put(phase, now - last);
     last = now;
   }
 
-  Map<String, Long> millis() {
+  public Map<String, Long> millis() {
     return millis;
   }
 
-  long total() {
+  public long total() {
     return last - start;
   }
 }

@@ -2,8 +2,11 @@ package ventispark.job;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ventispark.plan.FillReport;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
@@ -20,6 +23,7 @@ import ventispark.write.WritePlan;
  * check costs one pass over the shuffle output, not a second read of the arenas.
  */
 public final class PlanIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanIndex.class);
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
   private final HadoopConf conf;
@@ -65,14 +69,14 @@ public final class PlanIndex {
   }
 
   /** Loads and validates the archive and plans the work (driver only). */
-  RebuildPlan plan(String config) {
+  public RebuildPlan plan(String config) {
     phases = new Phases();
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
     WriteMemory.check(plan, sc);
     WriteMemory.checkBloom(bloomSlicing(plan), BloomBuilder.MEMORY_COPIES, sc);
-    BuildIndex.logPlan(plan);
-    ProgressDisplay.planned(sc, plan);
+    log(plan);
+    PlanListeners.planned(sc.sc(), plan);
     phases.lap("load");
     return plan;
   }
@@ -88,7 +92,7 @@ public final class PlanIndex {
    * Reads the arenas into the shuffle and counts the fill of every bucket of the plan; the shuffle
    * also carries the bloom filter when the plan includes it.
    */
-  Checked check(RebuildPlan plan) {
+  public Checked check(RebuildPlan plan) {
     return check(plan, bloomSlicing(plan));
   }
 
@@ -101,5 +105,14 @@ public final class PlanIndex {
     FillReport fill = shuffle.fill();
     phases.lap("check");
     return new Checked(plan, conf, shuffle, fill, shuffleBytes, phases);
+  }
+
+  /** Logs the plan's size and partitions (INFO). */
+  public static void log(RebuildPlan plan) {
+    Archive a = plan.archive();
+    LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format(Locale.ROOT, "%,d", a.clumps()),
+        String.format(Locale.ROOT, "%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
+    LOG.info("plan: {} map splits, {} bucket ranges in {} write tasks", plan.splits().size(),
+        plan.partitioner().numPartitions(), plan.partitioner().tasks());
   }
 }

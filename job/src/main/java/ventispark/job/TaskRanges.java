@@ -12,16 +12,16 @@ import ventispark.plan.BucketRangePartitioner;
  * memory at a time, however many the task builds. Every range of the task is visited, an empty
  * one too (its buckets are written empty).
  */
-final class TaskRanges {
+public final class TaskRanges {
   private TaskRanges() {}
 
   /** What a task does with one range and its batches. */
-  interface RangeWork<T> {
+  public interface RangeWork<T> {
     T apply(int range, Iterator<byte[]> batches);
   }
 
   /** The results of {@code work} on each range of write task {@code task}, computed as they are asked for. */
-  static <T> Iterator<T> map(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted, RangeWork<T> work) {
+  public static <T> Iterator<T> map(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted, RangeWork<T> work) {
     BucketRangePartitioner part = plan.partitioner();
     Peeking in = new Peeking(sorted);
     return new Iterator<>() {
@@ -56,7 +56,7 @@ final class TaskRanges {
   }
 
   /** The concatenated results of {@code work} on each range of write task {@code task}, a range at a time. */
-  static <T> Iterator<T> flatMap(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted,
+  public static <T> Iterator<T> flatMap(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted,
       RangeWork<Iterator<T>> work) {
     Iterator<Iterator<T>> each = map(plan, task, sorted, work);
     return new Iterator<>() {

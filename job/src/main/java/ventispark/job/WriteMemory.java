@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import ventispark.job.spark.SparkSettings;
 import java.util.Locale;
 import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
@@ -22,7 +23,7 @@ import ventispark.write.BloomSlicing;
  * {@code spark.executor.memory} and {@code spark.executor.cores / spark.task.cpus} (1 when unset,
  * as on a standalone worker that gives an executor all its cores: then only one range is counted).
  */
-final class WriteMemory {
+public final class WriteMemory {
   /** Spark's reserved memory (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
   static final long SPARK_RESERVED = 300L << 20;
 
@@ -67,7 +68,7 @@ final class WriteMemory {
    * ORs, and for a check the slice read from disk), and they run as many at a time as the write
    * tasks. Null: no filter.
    */
-  static void checkBloom(BloomSlicing bloom, int copies, JavaSparkContext sc) {
+  public static void checkBloom(BloomSlicing bloom, int copies, JavaSparkContext sc) {
     if (bloom == null) {
       return;
     }

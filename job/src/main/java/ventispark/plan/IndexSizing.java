@@ -1,7 +1,7 @@
 package ventispark.plan;
 
 import java.util.Locale;
-import ventispark.create.ISectFormatter;
+import ventispark.format.ISectLayout;
 import ventispark.format.Bucket;
 import ventispark.format.Venti;
 
@@ -34,7 +34,7 @@ public final class IndexSizing {
   private IndexSizing() {}
 
   /** Bucket size of a new index when none is asked for (fmtisect's). */
-  public static final int DEFAULT_BLOCK_SIZE = ISectFormatter.DEFAULT_BLOCK_SIZE;
+  public static final int DEFAULT_BLOCK_SIZE = ISectLayout.DEFAULT_BLOCK_SIZE;
   /** Sections of a new index when none is asked for. */
   public static final int DEFAULT_SECTIONS = 1;
   /** Accepted probability that some bucket overflows when the index is rebuilt. */
@@ -57,7 +57,7 @@ public final class IndexSizing {
   public record Geometry(int blockSize, int sections, long blocksPerSection, long buckets, long div) {
     /** Bytes of each section: header area, config table and bucket blocks. */
     public long sectionSize() {
-      return ISectFormatter.sizeFor(blocksPerSection, blockSize);
+      return ISectLayout.sizeFor(blocksPerSection, blockSize);
     }
 
     public int capacity() {
@@ -72,10 +72,10 @@ public final class IndexSizing {
 
   /** The geometry of {@code sections} sections of {@code sectionSize} bytes each. */
   public static Geometry ofSectionSize(int blockSize, int sections, long sectionSize) {
-    long blocks = ISectFormatter.blocks(sectionSize, blockSize);
+    long blocks = ISectLayout.blocks(sectionSize, blockSize);
     if (blocks <= 0) {
       throw new IllegalArgumentException("a section of " + sectionSize + " bytes holds no buckets of " + blockSize
-          + " bytes (at least " + ISectFormatter.sizeFor(1, blockSize) + " bytes)");
+          + " bytes (at least " + ISectLayout.sizeFor(1, blockSize) + " bytes)");
     }
     return ofBlocks(blockSize, sections, blocks);
   }

@@ -6,7 +6,7 @@ import ventispark.read.ClumpEntries;
 
 /**
  * The map side of the bloom filter, in the one read of the arenas: sees every entry the filter
- * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (8.2) in a bounded buffer of
+ * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded buffer of
  * {@link #HELD_POSITIONS}, and when it is full (and at the end) sorts them and emits one record per
  * slice of the filter ({@link BloomSlicing}) that they touch: the gaps between the slice's set bits
  * as varints (sparse), or the slice's bytes themselves when those are fewer (dense). A map task

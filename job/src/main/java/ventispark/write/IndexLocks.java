@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import ventispark.format.FormatException;
-import ventispark.job.IndexBusyException;
 import ventispark.gate.DeviceMap;
 import ventispark.gate.Extent;
 import ventispark.gate.OpenFile;

@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import ventispark.cli.VentiSpark;
-import ventispark.job.SparkSettings;
+import ventispark.job.spark.SparkSettings;
 import ventispark.testing.ClusterSpark;
 
 /**

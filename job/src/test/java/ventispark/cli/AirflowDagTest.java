@@ -106,7 +106,7 @@ class AirflowDagTest {
     r.get("checkindex").get("command").forEach(a -> cmd.add(a.asText()));
     assertEquals(List.of("spark-submit", "--master", "local[2]",
         "--conf", "spark.serializer=org.apache.spark.serializer.KryoSerializer",
-        "--conf", "spark.kryo.registrator=ventispark.job.VentiKryoRegistrator",
+        "--conf", "spark.kryo.registrator=ventispark.job.spark.VentiKryoRegistrator",
         "--conf", "spark.task.maxFailures=4", "--conf", "spark.yarn.maxAppAttempts=1",
         "--name", "venti-checkindex", "--class", "ventispark.cli.VentiSpark", "--queue", "venti",
         "--deploy-mode", "client", jar.toString(),

@@ -606,7 +606,7 @@ class ArchiveSafetyIT {
     assertStderr(r, mayOverlap(arenas + ":" + lo + "-" + hi, "arena partition " + arenas + " at byte 0"));
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
     // format index over a section that lies inside the config's arena partition (its header planted there)
-    byte[] h = new ventispark.format.ISectHeader(2, "isect9", "", 8192, ventispark.create.ISectFormatter.blockBase(8192),
+    byte[] h = new ventispark.format.ISectHeader(2, "isect9", "", 8192, ventispark.format.ISectLayout.blockBase(8192),
         100, 0, 0, 0x5eed).encode();
     writeAt(arenas, lo + ventispark.format.Venti.PART_BLANK, h);
     before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");

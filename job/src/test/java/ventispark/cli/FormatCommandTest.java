@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import ventispark.format.ISectLayout;
 import ventispark.testing.Cli.Run;
-import ventispark.create.ISectFormatter;
 import ventispark.format.ISectHeader;
 import ventispark.format.Venti;
 import ventispark.plan.IndexSizing;
@@ -299,9 +299,9 @@ class FormatCommandTest {
     Path big1 = work.resolve("big1.img");
     long first = IndexSizing.MAX_BUCKETS / 2;
     long second = IndexSizing.MAX_BUCKETS - first;
-    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(first, 512), "big0",
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectLayout.sizeFor(first, 512), "big0",
         big0.toString());
-    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(second + 1, 512), "big1",
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectLayout.sizeFor(second + 1, 512), "big1",
         big1.toString());
     byte[] head0 = bytes(big0, 0, Venti.PART_BLANK + 8192);
     byte[] head1 = bytes(big1, 0, Venti.PART_BLANK + 8192);
@@ -312,7 +312,7 @@ class FormatCommandTest {
     assertArrayEquals(head1, bytes(big1, 0, Venti.PART_BLANK + 8192));
 
     Files.delete(big1);
-    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectFormatter.sizeFor(second, 512),
+    ok(1, "format", "isect", "--block-size", "512", "--size", "" + ISectLayout.sizeFor(second, 512),
         "big1", big1.toString());
     Run r = ok(3, "format", "index", conf.toString());
     assertTrue(r.out().contains("big1.img: section big1 of index main, buckets [" + first + ", 42949673)"), r.out());

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import ventispark.create.ISectFormatter;
+import ventispark.format.ISectLayout;
 import ventispark.plan.IndexSizing;
 import ventispark.testing.Cli;
 import ventispark.testing.Cli.Run;
@@ -128,14 +128,14 @@ class SizeCommandTest {
    */
   @Test
   void geometriesAtAndPastVentisBucketLimit() {
-    long at = ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS, 512);
+    long at = ISectLayout.sizeFor(IndexSizing.MAX_BUCKETS, 512);
     Run fits = ok(5, "size", "--clumps", "1000", "--block-size", "512", "--section-size", "" + at);
     assertTrue(fits.out().contains("42,949,673 buckets (div 100)"), fits.out());
     fails(4, "--section-size " + (at + 512) + ": 1 section of 512-byte buckets holds 42,949,674 buckets, more than"
         + " the 42,949,673 one Venti index can have (its bucket divisor may not fall below 100); fit it with larger"
         + " buckets (up to 64k), fewer or smaller sections (at most " + String.format(Locale.ROOT, "%,d", at) + " bytes each for 1)", "size", "--clumps",
         "1000", "--block-size", "512", "--section-size", "" + (at + 512));
-    long half = ISectFormatter.sizeFor(IndexSizing.MAX_BUCKETS / 2 + 1, 64 << 10);
+    long half = ISectLayout.sizeFor(IndexSizing.MAX_BUCKETS / 2 + 1, 64 << 10);
     fails(4, "2 sections of 65536-byte buckets hold 42,949,674 buckets", "size", "--clumps", "1000", "--block-size",
         "64k", "--sections", "2", "--section-size", "" + half);
     // The 't' suffix: 2 TiB sections of 8k buckets, the geometry of issue 19.

@@ -23,7 +23,7 @@ import ventispark.format.Bytes;
 import ventispark.format.ClumpInfo;
 import ventispark.format.Venti;
 import ventispark.format.Whack;
-import ventispark.job.BuildIndex;
+import ventispark.job.build.BuildIndex;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.BuildSummary;
 import ventispark.read.Archive;

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,13 +20,6 @@ import ventispark.testing.Markdown;
  */
 class DocLinksTest {
   private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
-  /**
-   * Pages being written on other branches at the same time (archive safety, YARN, the scaling
-   * model, the bloom filter): a link to one is accepted while it is absent and checked like any
-   * other once it exists. Drop an entry when its page has landed.
-   */
-  private static final Set<String> PENDING =
-      Set.of("job/docs/safety.md", "job/docs/yarn.md", "job/docs/scaling.md", "job/docs/bloom.md");
 
   @Test
   void everyRelativeLinkResolves() throws IOException {
@@ -48,9 +40,6 @@ class DocLinksTest {
           String file = hash < 0 ? target : target.substring(0, hash);
           Path to = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
           String where = root.relativize(doc) + ":" + (i + 1) + ": " + target;
-          if (!Files.exists(to) && PENDING.contains(root.relativize(to).toString())) {
-            continue;
-          }
           if (!Files.exists(to)) {
             broken.add(where + " (no such file)");
           } else if (hash >= 0 && !Markdown.anchors(to).contains(target.substring(hash + 1))) {

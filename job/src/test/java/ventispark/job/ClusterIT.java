@@ -1,5 +1,7 @@
 package ventispark.job;
 
+import ventispark.testing.Damage;
+import ventispark.job.spark.SparkSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +77,7 @@ class ClusterIT {
       Path work = Fixtures.workingCopy(name, tmp.resolve("b"));
       boolean bloom = Files.exists(work.resolve("bloom.img"));
       if (bloom && !Files.exists(Fixtures.reference(name).resolve("bloom.pre.img"))) {
-        FixtureRebuildTest.scribbleOverBloomTable(work.resolve("bloom.img"));
+        Damage.scribbleOverBloomTable(work.resolve("bloom.img"));
       }
       Cli.Run r = bloom ? Cli.run("buildindex", "-b", work.resolve("venti.conf").toString())
           : Cli.run("buildindex", work.resolve("venti.conf").toString());

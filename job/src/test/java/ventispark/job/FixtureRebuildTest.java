@@ -1,5 +1,7 @@
 package ventispark.job;
 
+import ventispark.testing.Damage;
+import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +37,7 @@ class FixtureRebuildTest {
     Path work = Fixtures.workingCopy(name, tmp);
     Path conf = work.resolve("venti.conf");
     if (Files.exists(work.resolve("bloom.img")) && !Files.exists(Fixtures.reference(name).resolve("bloom.pre.img"))) {
-      scribbleOverBloomTable(work.resolve("bloom.img"));
+      Damage.scribbleOverBloomTable(work.resolve("bloom.img"));
     }
     BuildSummary s = rebuild(conf, BuildIndexOptions.defaults());
 
@@ -160,12 +162,4 @@ class FixtureRebuildTest {
         .map(l -> l.substring(6).trim()).toList();
   }
 
-  /** Non-zero bytes in the table, so a rebuild that forgets to write part of it is caught. */
-  static void scribbleOverBloomTable(Path bloom) throws IOException {
-    byte[] b = Files.readAllBytes(bloom);
-    for (int i = 16; i < b.length; i += 7) {
-      b[i] = (byte) 0x5A;
-    }
-    Files.write(bloom, b);
-  }
 }

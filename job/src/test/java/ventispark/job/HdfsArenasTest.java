@@ -1,5 +1,6 @@
 package ventispark.job;
 
+import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

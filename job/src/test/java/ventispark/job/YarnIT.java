@@ -117,7 +117,7 @@ class YarnIT {
     settings.put("spark.driver.memory", "768m");
     settings.put("spark.yarn.am.memory", "384m");
     settings.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-    settings.put("spark.kryo.registrator", "ventispark.job.VentiKryoRegistrator");
+    settings.put("spark.kryo.registrator", "ventispark.job.spark.VentiKryoRegistrator");
     sparkConf = Files.createDirectories(tmp.resolve("spark-conf"));
     Files.writeString(sparkConf.resolve("spark-defaults.conf"), settings.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n", "", "\n")));

@@ -59,4 +59,13 @@ public final class Damage {
       throw new AssertionError(e);
     }
   }
+
+  /** Non-zero bytes in a bloom filter's table, so a rebuild that forgets to write part of it is caught. */
+  public static void scribbleOverBloomTable(Path bloom) throws IOException {
+    byte[] b = Files.readAllBytes(bloom);
+    for (int i = 16; i < b.length; i += 7) {
+      b[i] = (byte) 0x5A;
+    }
+    Files.write(bloom, b);
+  }
 }

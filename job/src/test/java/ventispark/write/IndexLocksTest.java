@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.format.FormatException;
-import ventispark.job.IndexBusyException;
 import ventispark.read.PartitionRef;
 import ventispark.testing.Cli;
 import ventispark.testing.Fixtures;

@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.reverse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,7 +89,7 @@ public final class BuildReverseIndex {
   }
 
   /** The address ranges of a reverse index: about {@link #RANGE_RECORD_BYTES} of records each. */
-  static AddressRanges addressRanges(Archive archive, int cores) {
+  public static AddressRanges addressRanges(Archive archive, int cores) {
     // Two ranges per core at least: the ranges hold unequal record counts (duplicates, open arenas).
     long ranges = archive.clumps() * ReverseIndexFile.RECORD_SIZE / RANGE_RECORD_BYTES + 1;
     return AddressRanges.of(archive, (int) Math.max(2L * cores, Math.min(MAX_RANGES, ranges)));

@@ -1,5 +1,6 @@
-package ventispark.job;
+package ventispark.job.stage;
 
+import ventispark.job.PartlyWrittenException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,12 @@
-package ventispark.job;
+package ventispark.job.check;
 
+import ventispark.job.TaskRanges;
+import ventispark.job.WriteMemory;
+import ventispark.job.EntryShuffle;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +84,7 @@ public final class CheckIndex {
     // A bloom slice task also holds the slice read from disk.
     WriteMemory.checkBloom(bloom, BloomBuilder.MEMORY_COPIES + 1, sc);
     WritePlan.of(archive, List.of(), false, outputs, List.of(), conf.get()).probe();
-    BuildIndex.logPlan(plan);
+    PlanIndex.log(plan);
     // Shared: a rebuild under way (exclusive) is refused rather than reported as differences.
     try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) {
       return check(archive, plan, bloom, conf);

@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.write;
 
 import ventispark.format.FormatException;
 

@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.spark;
 
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -13,7 +13,7 @@ public final class SparkSettings {
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
   /** The task threads of a master whose executor is the driver's JVM, or empty (a cluster, {@code local-cluster}). */
-  static OptionalInt localThreads(String master) {
+  public static OptionalInt localThreads(String master) {
     Matcher m = LOCAL.matcher(master);
     if (!m.matches()) {
       return OptionalInt.empty();

@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.reverse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,19 +44,19 @@ import ventispark.reverse.ReverseIndexFile;
  * task's file hands its writes to the server, whose commit the driver's force then asks for), and
  * a file that never got its trailer is never renamed into place.
  */
-final class ReverseIndexOutput {
+public final class ReverseIndexOutput {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseIndexOutput.class);
 
   private ReverseIndexOutput() {}
 
   /** What was written. */
-  record Result(Path file, long entries, byte[] indexSum) {}
+  public record Result(Path file, long entries, byte[] indexSum) {}
 
   /**
    * Runs the jobs over {@code records} (keyed by address range; their producers add to
    * {@code digests} and {@code counts}) and writes the file into {@code dir}.
    */
-  static Result write(Archive archive, JavaPairRDD<Integer, byte[]> records, AddressRanges ranges,
+  public static Result write(Archive archive, JavaPairRDD<Integer, byte[]> records, AddressRanges ranges,
       ChunkDigests digests, RangeCounts counts, Path dir) {
     try {
       Files.createDirectories(dir);
@@ -110,7 +110,7 @@ final class ReverseIndexOutput {
    * the run would replace or remove but did not write (not whole reverse indexes), and an index
    * name that is no file name. Returns the gate that guards the replacements.
    */
-  static Gate check(Archive archive, Path dir) {
+  public static Gate check(Archive archive, Path dir) {
     Gate gate = Gate.ofArenas(archive.partitions());
     ReverseIndexFile.name(archive.indexName(), new byte[32]);
     try {

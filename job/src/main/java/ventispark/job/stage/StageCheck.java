@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.stage;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,18 @@
-package ventispark.job;
+package ventispark.job.build;
 
+import ventispark.job.TaskRanges;
+import ventispark.job.EntryShuffle;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.PartlyWrittenException;
+import ventispark.job.Phases;
+import ventispark.job.SplitCountsAccumulator;
+import ventispark.job.WriteHooks;
+import ventispark.job.reverse.BuildReverseIndex;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.BuildSummary;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import ventispark.job.reverse.ReverseIndexOutput;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,16 +92,13 @@ public final class BuildIndex {
     this.outputs = List.copyOf(outputs);
   }
 
-  /** Rebuilds the index of the archive named by {@code config}, or stages it ({@link BuildIndexOptions#stageDir}). */
+  /** Rebuilds the index of the archive named by {@code config} in place (a staged rebuild is {@code job.stage.StageIndex}'s). */
   public BuildSummary run(String config) {
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(config);
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     if (options.stageDir() != null) {
-      // The sections are only read, to plan: stage apply locks and writes them.
-      WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
-      StageIndex stage = new StageIndex(sc, options, plan);
-      return stage.run(planner.check(plan));
+      throw new IllegalArgumentException("a staged rebuild is StageIndex's, not BuildIndex's");
     }
     List<Path> dirs = options.reverseIndexDir() == null ? List.of() : List.of(Path.of(options.reverseIndexDir()));
     WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), outputs, dirs, conf.get());
@@ -165,7 +175,7 @@ public final class BuildIndex {
    * The summary of a rebuild (or staging) that {@code verb} {@code written} entries, after checking
    * that it wrote every entry read, less only the duplicate copies {@code --drop-duplicates} drops.
    */
-  static BuildSummary summarize(PlanIndex.Checked c, String verb, long written, long bloomBits, Path reverseIndex,
+  public static BuildSummary summarize(PlanIndex.Checked c, String verb, long written, long bloomBits, Path reverseIndex,
       boolean dropDuplicates) {
     Archive archive = c.plan().archive();
     Phases phases = c.phases();
@@ -225,14 +235,6 @@ public final class BuildIndex {
         byAddress, digests, counts, dir);
   }
 
-  static void logPlan(RebuildPlan plan) {
-    Archive a = plan.archive();
-    LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format(Locale.ROOT, "%,d", a.clumps()),
-        String.format(Locale.ROOT, "%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
-    LOG.info("plan: {} map splits, {} bucket ranges in {} write tasks", plan.splits().size(),
-        plan.partitioner().numPartitions(), plan.partitioner().tasks());
-  }
-
   /** Builds, sorts and writes range {@code p}; returns its image. */
   private static BucketImage writeImage(RebuildPlan plan, Targets targets, int p, Iterator<byte[]> batches,
       boolean dropDuplicates) {
@@ -247,8 +249,8 @@ public final class BuildIndex {
     return image;
   }
 
-  /** Builds and sorts range {@code p}: the bytes a rebuild writes, or stages ({@link StageIndex}). */
-  static BucketImage sortedImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+  /** Builds and sorts range {@code p}: the bytes a rebuild writes, or stages ({@code job.stage.StageIndex}). */
+  public static BucketImage sortedImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());

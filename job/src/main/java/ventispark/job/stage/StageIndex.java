@@ -1,5 +1,15 @@
-package ventispark.job;
+package ventispark.job.stage;
 
+import ventispark.job.TaskRanges;
+import ventispark.job.Phases;
+import ventispark.job.WriteHooks;
+import ventispark.job.build.BuildIndex;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.BuildSummary;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,6 +30,7 @@ import ventispark.write.BloomBuilder;
 import ventispark.write.StageDir;
 import ventispark.write.StageManifest;
 import ventispark.write.StagedRange;
+import ventispark.write.WritePlan;
 
 /**
  * The staged rebuild ({@code buildindex --stage DIR}), for clusters whose executors cannot write
@@ -29,7 +40,7 @@ import ventispark.write.StagedRange;
  * that {@code stage apply} ({@link ApplyStage}) checks before it writes the index. The index is
  * only read (to plan), never opened for writing, and so not locked here.
  */
-final class StageIndex {
+public final class StageIndex {
   private static final Logger LOG = LoggerFactory.getLogger(StageIndex.class);
 
   private final JavaSparkContext sc;
@@ -38,6 +49,19 @@ final class StageIndex {
   private final HadoopConf conf;
   private final StageDir dir;
   private final IndexLayout layout;
+
+  /**
+   * Stages the rebuild of the archive named by {@code config} into {@link BuildIndexOptions#stageDir}:
+   * the sections are only read, to plan ({@code stage apply} locks and writes them); {@code outputs}
+   * (a report) are new files, checked with the plan's.
+   */
+  public static BuildSummary run(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs, String config) {
+    PlanIndex planner = new PlanIndex(sc, options);
+    RebuildPlan plan = planner.plan(config);
+    HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
+    WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
+    return new StageIndex(sc, options, plan).run(planner.check(plan));
+  }
 
   /** Readies the stage directory, before any arena is read. */
   StageIndex(JavaSparkContext sc, BuildIndexOptions options, RebuildPlan plan) {

@@ -1,5 +1,10 @@
-package ventispark.job;
+package ventispark.job.stage;
 
+import ventispark.testing.Damage;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -247,7 +252,7 @@ class StagedRebuildTest {
       sc.setLocalProperty(WriteFaults.PROPERTY, null);
       sc.clearJobGroup();
     }
-    assertEquals(3, WriteFaultsTest.failedTasks(sc, "staged-torn"));
+    assertEquals(3, LocalSpark.failedTasks(sc, "staged-torn"));
     // The torn temporaries are gone; one whole file per range, and the manifest.
     List<String> names = new ArrayList<>();
     for (FileStatus f : cluster.getFileSystem().listStatus(new org.apache.hadoop.fs.Path("/stage/torn"))) {
@@ -375,7 +380,7 @@ class StagedRebuildTest {
     Path work = Fixtures.workingCopy(fixture, tmp.resolve(name));
     try {
       if (Files.exists(work.resolve("bloom.img"))) {
-        FixtureRebuildTest.scribbleOverBloomTable(work.resolve("bloom.img"));
+        Damage.scribbleOverBloomTable(work.resolve("bloom.img"));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

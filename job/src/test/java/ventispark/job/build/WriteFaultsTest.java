@@ -1,5 +1,9 @@
-package ventispark.job;
+package ventispark.job.build;
 
+import ventispark.job.RebuildPlan;
+import ventispark.write.IndexBusyException;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,7 +90,7 @@ class WriteFaultsTest {
     }
     assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
     // The faults fired: six attempts failed (after tearing their range) and were retried.
-    assertEquals(6, failedTasks(sc, "torn"));
+    assertEquals(6, LocalSpark.failedTasks(sc, "torn"));
   }
 
   /** The write job alone over a checked plan, as a rebuild runs it (planned files, a ledger). */
@@ -97,24 +101,6 @@ class WriteFaultsTest {
     try (WriteLedger ledger = new WriteLedger(sc.sc())) {
       return BuildIndex.write(c, BuildIndex.Targets.of(plan, writes, ledger), ledger, false);
     }
-  }
-
-  /** Failed task attempts of the jobs of a group, once the status store has caught up. */
-  static int failedTasks(JavaSparkContext sc, String group) throws InterruptedException {
-    int failed = 0;
-    for (int tries = 0; tries < 50; tries++) {
-      failed = 0;
-      for (int job : sc.statusTracker().getJobIdsForGroup(group)) {
-        for (int stage : sc.statusTracker().getJobInfo(job).stageIds()) {
-          failed += sc.statusTracker().getStageInfo(stage).numFailedTasks();
-        }
-      }
-      if (failed > 0) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    return failed;
   }
 
   @Test

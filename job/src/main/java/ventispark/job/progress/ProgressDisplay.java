@@ -1,5 +1,7 @@
-package ventispark.job;
+package ventispark.job.progress;
 
+import ventispark.job.PlanListeners;
+import ventispark.job.RebuildPlan;
 import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,12 +31,12 @@ public final class ProgressDisplay implements AutoCloseable {
   /** How often a live line is redrawn. */
   static final long LIVE_REDRAW_MILLIS = 500;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy/MMdd HH:mm:ss", Locale.ROOT);
-  private static final Map<SparkContext, ProgressCounts> ATTACHED = new ConcurrentHashMap<>();
 
   private final SparkContext sc;
   private final PrintStream out;
   private final boolean live;
   private final ProgressCounts counts;
+  private final java.util.function.Consumer<RebuildPlan> planned;
   private final ScheduledExecutorService timer;
   private int drawn;
   /** The phases ({@code read}, {@code write}) that have shown a line. */
@@ -45,8 +47,9 @@ public final class ProgressDisplay implements AutoCloseable {
     this.out = out;
     this.live = live;
     this.counts = new ProgressCounts(this::phaseDone);
+    this.planned = counts::plan;
     sc.addSparkListener(counts);
-    ATTACHED.put(sc, counts);
+    PlanListeners.add(sc, planned);
     timer = intervalSeconds <= 0 ? null : Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "venti-spark progress");
       t.setDaemon(true);
@@ -71,13 +74,6 @@ public final class ProgressDisplay implements AutoCloseable {
     return System.console() != null;
   }
 
-  /** Gives a displayed context's listener the plan's totals; nothing when none is attached. */
-  static void planned(JavaSparkContext sc, RebuildPlan plan) {
-    ProgressCounts c = ATTACHED.get(sc.sc());
-    if (c != null) {
-      c.plan(plan);
-    }
-  }
 
   /** Every stage's job, attempt, time and task counts so far, for the run report. */
   public List<Map<String, Object>> stageReport() {
@@ -134,7 +130,7 @@ public final class ProgressDisplay implements AutoCloseable {
       timer.shutdownNow();
     }
     sc.removeSparkListener(counts);
-    ATTACHED.remove(sc, counts);
+    PlanListeners.remove(sc, planned);
     synchronized (this) {
       if (live && drawn > 0) {
         out.print("\r" + " ".repeat(drawn) + "\r");

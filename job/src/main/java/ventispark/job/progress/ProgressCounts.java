@@ -1,5 +1,6 @@
-package ventispark.job;
+package ventispark.job.progress;
 
+import ventispark.job.RebuildPlan;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

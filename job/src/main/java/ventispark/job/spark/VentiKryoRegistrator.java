@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;

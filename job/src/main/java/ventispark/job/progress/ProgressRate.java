@@ -1,4 +1,4 @@
-package ventispark.job;
+package ventispark.job.progress;
 
 import java.util.Locale;
 
