@@ -15,15 +15,21 @@ import ventispark.sort.EntrySort;
 /**
  * Compares a bucket range as the arenas say it must be (a sealed expected image) with the same
  * range read from the index section, bucket by bucket, with the C checkindex's diff semantics:
- * {@code <} an entry on disk that is not expected, {@code >} an expected entry that is missing,
- * and both for an entry whose address, size or blocks differ. Entries are compared by score,
- * type, address, size and blocks; both sides are compared sorted, so an on-disk bucket in the
- * wrong order is not reported for that alone.
+ * {@code <} an entry on disk that is not expected, {@code >} an expected entry that is missing, and
+ * both for an entry whose address, size or blocks differ. Entries are compared by score, type,
+ * address, size and blocks; both sides are compared sorted, so an on-disk bucket in the wrong order
+ * is not reported for that alone.
  */
 public final class RangeCheck {
   /** How much a range reports in detail; the counts are always complete. */
-  public record Result(long buckets, long entriesOnDisk, long differingBuckets, long extra, long missing,
-      List<String> report) implements Serializable {}
+  public record Result(
+      long buckets,
+      long entriesOnDisk,
+      long differingBuckets,
+      long extra,
+      long missing,
+      List<String> report)
+      implements Serializable {}
 
   private final String section;
   private final long blockBase;
@@ -39,7 +45,13 @@ public final class RangeCheck {
    *     checkindex does, instead of every copy buildindex writes
    * @param maxReported buckets reported line by line
    */
-  public RangeCheck(String section, long blockBase, long start, int blockSize, int magic, boolean collapseDuplicates,
+  public RangeCheck(
+      String section,
+      long blockBase,
+      long start,
+      int blockSize,
+      int magic,
+      boolean collapseDuplicates,
       int maxReported) {
     this.section = section;
     this.blockBase = blockBase;
@@ -62,7 +74,9 @@ public final class RangeCheck {
       int off = i * blockSize;
       int ne = Bucket.count(expected, off, magic);
       int nd = Math.min(Bucket.count(disk, off, magic), Bucket.capacity(blockSize));
-      byte[] d = Arrays.copyOfRange(disk, off + Venti.BUCKET_HEAD_SIZE, off + Venti.BUCKET_HEAD_SIZE + nd * IEntry.SIZE);
+      byte[] d =
+          Arrays.copyOfRange(
+              disk, off + Venti.BUCKET_HEAD_SIZE, off + Venti.BUCKET_HEAD_SIZE + nd * IEntry.SIZE);
       sort.sort(d, 0, nd);
       onDisk += nd;
       List<String> lines = diff(expected, off + Venti.BUCKET_HEAD_SIZE, ne, d, nd);
@@ -76,7 +90,13 @@ public final class RangeCheck {
           }
         }
         if (differing <= maxReported) {
-          report.add(String.format(Locale.ROOT, "%s block 0x%x (bucket %d)", section, blockBase + (long) off, start + i));
+          report.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s block 0x%x (bucket %d)",
+                  section,
+                  blockBase + (long) off,
+                  start + i));
           report.addAll(lines);
         }
       }
@@ -127,7 +147,13 @@ public final class RangeCheck {
 
   /** The C checkindex's entry line: score, address, logical type, size, blocks. */
   static String format(byte[] b, int off) {
-    return String.format(Locale.ROOT, "%s %22d %3d %5d %3d", Bytes.hex(b, off, Venti.SCORE_SIZE), IEntry.addr(b, off),
-        BlockType.fromDisk(IEntry.type(b, off)), IEntry.size(b, off), IEntry.blocks(b, off));
+    return String.format(
+        Locale.ROOT,
+        "%s %22d %3d %5d %3d",
+        Bytes.hex(b, off, Venti.SCORE_SIZE),
+        IEntry.addr(b, off),
+        BlockType.fromDisk(IEntry.type(b, off)),
+        IEntry.size(b, off),
+        IEntry.blocks(b, off));
   }
 }

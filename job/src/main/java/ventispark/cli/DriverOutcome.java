@@ -20,12 +20,12 @@ import ventispark.format.FormatException;
  * diagnostics read "User class threw exception: ...Failed: exit status 4 (OVERFLOW): venti-spark:
  * ..."); the {@code --report} file holds the exact status.
  *
- * <p>A later attempt of such an application (YARN makes two by default, and
- * {@code spark.yarn.maxAppAttempts} is read at submission, too late for the job to lower it) does
- * not run the command again: a refusal would only be refused again, and a rebuild that failed
- * while writing is the operator's to repeat, not a scheduler's to double. It ends with the status
- * of the first attempt's report, or 1 when no report of this application says how it ended
- * (without {@code --report}, or when the first attempt's driver was lost before writing it).
+ * <p>A later attempt of such an application (YARN makes two by default, and {@code
+ * spark.yarn.maxAppAttempts} is read at submission, too late for the job to lower it) does not run
+ * the command again: a refusal would only be refused again, and a rebuild that failed while writing
+ * is the operator's to repeat, not a scheduler's to double. It ends with the status of the first
+ * attempt's report, or 1 when no report of this application says how it ended (without {@code
+ * --report}, or when the first attempt's driver was lost before writing it).
  */
 final class DriverOutcome {
   private DriverOutcome() {}
@@ -84,34 +84,51 @@ final class DriverOutcome {
   }
 
   /**
-   * A later attempt: the status of the first attempt's report when it is this application's,
-   * else 1 with a report saying so. Nothing of the command runs.
+   * A later attempt: the status of the first attempt's report when it is this application's, else 1
+   * with a report saying so. Nothing of the command runs.
    */
-  private static int earlierAttempt(List<String> argv, ApplicationAttemptId attempt, PrintStream err) {
+  private static int earlierAttempt(
+      List<String> argv, ApplicationAttemptId attempt, PrintStream err) {
     String location = reportLocation(argv);
     JsonNode earlier = location == null ? null : RunReport.read(location);
-    String container = earlier == null || !earlier.hasNonNull("container") ? null
-        : earlier.get("container").asText();
+    String container =
+        earlier == null || !earlier.hasNonNull("container")
+            ? null
+            : earlier.get("container").asText();
     ApplicationAttemptId wrote = null;
     try {
-      wrote = container == null ? null : ContainerId.fromString(container).getApplicationAttemptId();
+      wrote =
+          container == null ? null : ContainerId.fromString(container).getApplicationAttemptId();
     } catch (IllegalArgumentException e) {
       // not a container's name: not this application's report
     }
-    String again = "attempt " + attempt.getAttemptId() + " of " + attempt.getApplicationId()
-        + " did not run the command again";
+    String again =
+        "attempt "
+            + attempt.getAttemptId()
+            + " of "
+            + attempt.getApplicationId()
+            + " did not run the command again";
     if (wrote != null && wrote.getApplicationId().equals(attempt.getApplicationId())) {
       int status = earlier.get("exitCode").asInt();
       String message = earlier.hasNonNull("message") ? earlier.get("message").asText() : "";
-      err.println(message.isEmpty()
-          ? "venti-spark: " + again + "; attempt " + wrote.getAttemptId() + " ended with exit status " + status
-          : message + " (" + again + ")");
+      err.println(
+          message.isEmpty()
+              ? "venti-spark: "
+                  + again
+                  + "; attempt "
+                  + wrote.getAttemptId()
+                  + " ended with exit status "
+                  + status
+              : message + " (" + again + ")");
       return status;
     }
     // Nothing says what the earlier attempt did (no --report, or its driver was lost before writing
     // it): it may have been writing, so the status is 1, as for any failure while working.
-    String line = "venti-spark: failed: " + again + ": no report (--report) of an earlier attempt says"
-        + " how it ended; the index may be partly rewritten (run it again: a rerun rewrites it whole)";
+    String line =
+        "venti-spark: failed: "
+            + again
+            + ": no report (--report) of an earlier attempt says"
+            + " how it ended; the index may be partly rewritten (run it again: a rerun rewrites it whole)";
     err.println(line);
     if (location != null) {
       List<String> command = argv.subList(argv.get(0).equals("--report") ? 2 : 1, argv.size());
@@ -129,13 +146,16 @@ final class DriverOutcome {
     return ExitCode.FAILED.code;
   }
 
-  /** The report file of {@code --report FILE} or {@code --report=FILE} before the command, or null. */
+  /**
+   * The report file of {@code --report FILE} or {@code --report=FILE} before the command, or null.
+   */
   static String reportLocation(List<String> argv) {
     if (argv.size() >= 2 && argv.get(0).equals("--report")) {
       return argv.get(1);
     }
     return !argv.isEmpty() && argv.get(0).startsWith("--report=")
-        ? argv.get(0).substring("--report=".length()) : null;
+        ? argv.get(0).substring("--report=".length())
+        : null;
   }
 
   /** The exit status's name ({@link ExitCode}), as the diagnostics show it. */

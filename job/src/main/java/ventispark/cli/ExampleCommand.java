@@ -9,15 +9,20 @@ import ventispark.create.ArchiveGenerator;
 import ventispark.create.ExampleArchive;
 
 /** {@code venti-spark example [--build] [--force] DIR}: the README's first archive. */
-@Command(name = "example", description = "Write a small Venti archive (arenas, index sections, bloom filter,"
-    + " venti.conf) into DIR.")
+@Command(
+    name = "example",
+    description =
+        "Write a small Venti archive (arenas, index sections, bloom filter,"
+            + " venti.conf) into DIR.")
 final class ExampleCommand implements CliCommand {
   @Option(names = "--build", description = "Then rebuild its index (buildindex DIR/venti.conf).")
   boolean build;
 
-  @Option(names = "--force",
-      description = "Overwrite the example's files if DIR holds them; without it such a DIR is"
-      + " refused (exit 3).")
+  @Option(
+      names = "--force",
+      description =
+          "Overwrite the example's files if DIR holds them; without it such a DIR is"
+              + " refused (exit 3).")
   boolean force;
 
   @Parameters(paramLabel = "DIR")

@@ -8,7 +8,10 @@ public enum ExitCode {
   FAILED(1),
   /** Bad command line. */
   USAGE(2),
-  /** Bad input (config, arenas, index geometry, a bad or foreign stage): detected before anything was written. */
+  /**
+   * Bad input (config, arenas, index geometry, a bad or foreign stage): detected before anything
+   * was written.
+   */
   BAD_INPUT(3),
   /** Some bucket would overflow: detected before anything was written. */
   OVERFLOW(4),

@@ -3,8 +3,8 @@ package ventispark.cli;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkException;
 import ventispark.format.FormatException;
-import ventispark.write.IndexBusyException;
 import ventispark.job.IndexOverflowException;
+import ventispark.write.IndexBusyException;
 
 /** Digs the user-facing cause out of the wrappers Spark puts around task failures. */
 final class Failures {
@@ -15,7 +15,9 @@ final class Failures {
 
   static Throwable userCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FormatException || t instanceof IndexOverflowException || t instanceof IndexBusyException) {
+      if (t instanceof FormatException
+          || t instanceof IndexOverflowException
+          || t instanceof IndexBusyException) {
         return t;
       }
     }

@@ -19,32 +19,34 @@ import picocli.CommandLine.Parameters;
 import ventispark.create.BloomFormatter;
 import ventispark.create.ISectFormatter;
 import ventispark.create.IndexFormatter;
-import ventispark.format.ISectLayout;
 import ventispark.format.BloomHeader;
 import ventispark.format.Bucket;
 import ventispark.format.Bytes;
 import ventispark.format.FormatException;
 import ventispark.format.ISectHeader;
+import ventispark.format.ISectLayout;
 import ventispark.format.MapTable;
 import ventispark.format.PartitionName;
 import ventispark.format.SizeParser;
 import ventispark.format.Venti;
 import ventispark.format.VentiConfig;
 import ventispark.gate.Gate;
+import ventispark.read.ArchiveLoader;
 import ventispark.read.Arena;
 import ventispark.read.ArenaPartition;
-import ventispark.read.ArchiveLoader;
 import ventispark.read.PartitionReader;
 import ventispark.read.PartitionRef;
 
 /**
  * {@code venti-spark format isect|index|bloom}: prepares the disks of a new index as plan9port's
- * fmtisect, fmtindex and fmtbloom do (FORMAT.md 7.2, 6.2, 8.3), so that an index can move to
- * other disks or grow, and then be filled by {@code buildindex}. Unlike the C tools it creates
- * missing files (sparse), never overwrites Venti data that is already there without
- * {@code --force}, and runs every check before it writes the first byte.
+ * fmtisect, fmtindex and fmtbloom do (FORMAT.md 7.2, 6.2, 8.3), so that an index can move to other
+ * disks or grow, and then be filled by {@code buildindex}. Unlike the C tools it creates missing
+ * files (sparse), never overwrites Venti data that is already there without {@code --force}, and
+ * runs every check before it writes the first byte.
  */
-@Command(name = "format", description = "Prepare the disks of a new index, as fmtisect, fmtindex and fmtbloom do.",
+@Command(
+    name = "format",
+    description = "Prepare the disks of a new index, as fmtisect, fmtindex and fmtbloom do.",
     synopsisSubcommandLabel = "isect|index|bloom ...",
     subcommands = {FormatCommand.Isect.class, FormatCommand.Index.class, FormatCommand.Bloom.class})
 final class FormatCommand implements CommandGroup {
@@ -58,16 +60,20 @@ final class FormatCommand implements CommandGroup {
     return "format: unknown kind '" + word + "' (isect, index or bloom)";
   }
 
-  @Command(name = "isect", description = "Write an empty index section NAME into FILE (fmtisect); FILE may be"
-      + " FILE:LO-HI.")
+  @Command(
+      name = "isect",
+      description =
+          "Write an empty index section NAME into FILE (fmtisect); FILE may be" + " FILE:LO-HI.")
   static final class Isect implements CliCommand {
     int version = ISectFormatter.DEFAULT_VERSION;
     int blockSize = ISectLayout.DEFAULT_BLOCK_SIZE;
     long size = -1;
 
-    @Option(names = "--version", order = 1, paramLabel = "1|2",
-        description = "Section version; 1 has no bucket magic and is"
-        + " zeroed when FILE exists.")
+    @Option(
+        names = "--version",
+        order = 1,
+        paramLabel = "1|2",
+        description = "Section version; 1 has no bucket magic and is" + " zeroed when FILE exists.")
     @DefaultText("" + ISectFormatter.DEFAULT_VERSION)
     void version(String value) {
       long v = Values.longValue("--version", value);
@@ -77,23 +83,33 @@ final class FormatCommand implements CommandGroup {
       version = (int) v;
     }
 
-    @Option(names = "--block-size", order = 2, paramLabel = "SIZE",
+    @Option(
+        names = "--block-size",
+        order = 2,
+        paramLabel = "SIZE",
         description = "Bucket size, a power of two from 512 to 64k.")
     @DefaultText(ISectLayout.DEFAULT_BLOCK_SIZE / 1024 + "k")
     void blockSize(String v) {
       blockSize = FormatCommand.blockSize("--block-size", v);
     }
 
-    @Option(names = "--size", order = 3, paramLabel = "SIZE",
-        description = "Create FILE (sparse) with SIZE bytes; without it"
-        + " FILE must exist and is used whole.")
+    @Option(
+        names = "--size",
+        order = 3,
+        paramLabel = "SIZE",
+        description =
+            "Create FILE (sparse) with SIZE bytes; without it"
+                + " FILE must exist and is used whole.")
     void size(String v) {
       size = FormatCommand.size("--size", v);
     }
 
-    @Option(names = "--force", order = 4,
-        description = "Overwrite a FILE that already holds an index section, arena partition"
-        + " or bloom filter.")
+    @Option(
+        names = "--force",
+        order = 4,
+        description =
+            "Overwrite a FILE that already holds an index section, arena partition"
+                + " or bloom filter.")
     boolean force;
 
     @Parameters(index = "0", paramLabel = "NAME")
@@ -108,11 +124,17 @@ final class FormatCommand implements CommandGroup {
     }
   }
 
-  @Command(name = "index", description = "Write a new index over CONF's isect sections and arenas partitions"
-      + " (fmtindex): the index config into every section, their bucket ranges into their headers; run buildindex"
-      + " next.")
+  @Command(
+      name = "index",
+      description =
+          "Write a new index over CONF's isect sections and arenas partitions"
+              + " (fmtindex): the index config into every section, their bucket ranges into their headers; run buildindex"
+              + " next.")
   static final class Index implements CliCommand {
-    @Option(names = "--name", order = 5, paramLabel = "NAME",
+    @Option(
+        names = "--name",
+        order = 5,
+        paramLabel = "NAME",
         description = "Check that the index is NAME.")
     @DefaultText("CONF's index line, which buildindex requires")
     String name;
@@ -131,20 +153,34 @@ final class FormatCommand implements CommandGroup {
     long size = -1;
     int nhash = BloomFormatter.DEFAULT_NHASH;
 
-    @Option(names = "--size", order = 6, paramLabel = "SIZE",
-        description = "Filter bytes, a power of two from 1m to 512m;"
-        + " creates FILE (sparse) when it does not exist.")
+    @Option(
+        names = "--size",
+        order = 6,
+        paramLabel = "SIZE",
+        description =
+            "Filter bytes, a power of two from 1m to 512m;"
+                + " creates FILE (sparse) when it does not exist.")
     @DefaultText("the largest that FILE holds")
     void size(String v) {
       size = FormatCommand.size("--size", v);
-      if (!Venti.isPowerOfTwo(size) || size < BloomFormatter.MIN_SIZE || size > Venti.MAX_BLOOM_SIZE) {
-        throw new UsageException("--size " + size + ": a bloom filter is a power of two from 1m to 512m bytes");
+      if (!Venti.isPowerOfTwo(size)
+          || size < BloomFormatter.MIN_SIZE
+          || size > Venti.MAX_BLOOM_SIZE) {
+        throw new UsageException(
+            "--size " + size + ": a bloom filter is a power of two from 1m to 512m bytes");
       }
     }
 
-    @Option(names = "--nhash", order = 7, paramLabel = "N",
-        description = "Hashes per score, 1 to " + BloomFormatter.MAX_NHASH
-        + "; " + BloomFormatter.DEFAULT_NHASH + " is the only count the C checkindex accepts.")
+    @Option(
+        names = "--nhash",
+        order = 7,
+        paramLabel = "N",
+        description =
+            "Hashes per score, 1 to "
+                + BloomFormatter.MAX_NHASH
+                + "; "
+                + BloomFormatter.DEFAULT_NHASH
+                + " is the only count the C checkindex accepts.")
     @DefaultText("" + BloomFormatter.DEFAULT_NHASH)
     void nhash(String v) {
       long n = Values.longValue("--nhash", v);
@@ -154,9 +190,12 @@ final class FormatCommand implements CommandGroup {
       nhash = (int) n;
     }
 
-    @Option(names = "--force", order = 8,
-        description = "Overwrite a FILE that already holds a bloom filter, index section or"
-        + " arena partition.")
+    @Option(
+        names = "--force",
+        order = 8,
+        description =
+            "Overwrite a FILE that already holds a bloom filter, index section or"
+                + " arena partition.")
     boolean force;
 
     @Parameters(paramLabel = "FILE")
@@ -190,16 +229,25 @@ final class FormatCommand implements CommandGroup {
     String name = o.name;
     String file = o.file;
     if (!Bytes.isValidName(name) || name.length() >= Venti.A_NAME_SIZE) {
-      throw new UsageException("format isect: bad NAME '" + name + "' (printable ASCII, 1 to "
-          + (Venti.A_NAME_SIZE - 1) + " characters)");
+      throw new UsageException(
+          "format isect: bad NAME '"
+              + name
+              + "' (printable ASCII, 1 to "
+              + (Venti.A_NAME_SIZE - 1)
+              + " characters)");
     }
     Target t = Target.commandLine(file);
     long partSize;
     if (t.exists()) {
       partSize = t.size();
       if (size >= 0 && size != partSize) {
-        throw new FormatException(t.display() + ": the partition has " + partSize + " bytes, --size asks for " + size
-            + " (omit --size to use it whole, or name a byte range FILE:LO-HI)");
+        throw new FormatException(
+            t.display()
+                + ": the partition has "
+                + partSize
+                + " bytes, --size asks for "
+                + size
+                + " (omit --size to use it whole, or name a byte range FILE:LO-HI)");
       }
       refuseExisting(t, force);
     } else {
@@ -216,10 +264,21 @@ final class FormatCommand implements CommandGroup {
       ISectFormatter.write(ch, t.lo(), partSize, h, t.exists());
       ch.force(true);
     }
-    String note = !t.exists() ? String.format(Locale.ROOT, ", new sparse file of %,d bytes", partSize)
-        : version == 1 ? ", old contents zeroed" : "";
-    out.printf(Locale.ROOT, "%s: index section %s, version %d, %,d buckets of %d entries (%,d-byte blocks), %,d bytes for index map%s%n",
-        t.display(), name, version, h.blocks(), Bucket.capacity(blockSize), blockSize, h.tableSize(), note);
+    String note =
+        !t.exists()
+            ? String.format(Locale.ROOT, ", new sparse file of %,d bytes", partSize)
+            : version == 1 ? ", old contents zeroed" : "";
+    out.printf(
+        Locale.ROOT,
+        "%s: index section %s, version %d, %,d buckets of %d entries (%,d-byte blocks), %,d bytes for index map%s%n",
+        t.display(),
+        name,
+        version,
+        h.blocks(),
+        Bucket.capacity(blockSize),
+        blockSize,
+        h.tableSize(),
+        note);
   }
 
   private static void index(String name, String conf, PrintStream out) throws IOException {
@@ -228,8 +287,13 @@ final class FormatCommand implements CommandGroup {
     VentiConfig config = readConfig(configLocation, hadoop);
     String indexName = config.indexName();
     if (name != null && !name.equals(indexName)) {
-      throw new FormatException(config.source() + ": says 'index " + indexName + "' but --name is " + name
-          + "; buildindex would refuse the index (mismatched index name): change one of them");
+      throw new FormatException(
+          config.source()
+              + ": says 'index "
+              + indexName
+              + "' but --name is "
+              + name
+              + "; buildindex would refuse the index (mismatched index name): change one of them");
     }
     List<IndexFormatter.ArenaSize> arenas = new ArrayList<>();
     List<ArenaPartition> partitions = new ArchiveLoader(hadoop).loadArenaPartitions(configLocation);
@@ -245,8 +309,11 @@ final class FormatCommand implements CommandGroup {
     for (String section : config.indexSections()) {
       Target t = Target.of(PartitionRef.resolve(section, configLocation));
       if (!t.exists()) {
-        throw new FormatException(t.display() + ": no such file (create it with venti-spark format isect --size SIZE NAME "
-            + t.display() + ")");
+        throw new FormatException(
+            t.display()
+                + ": no such file (create it with venti-spark format isect --size SIZE NAME "
+                + t.display()
+                + ")");
       }
       t.check(gate); // every section before anything else, and before the first is written
       targets.add(t);
@@ -263,13 +330,25 @@ final class FormatCommand implements CommandGroup {
     }
     for (int i = 0; i < targets.size(); i++) {
       ISectHeader h = plan.headers().get(i);
-      out.printf(Locale.ROOT, "%s: section %s of index %s, buckets [%d, %d) in its %,d blocks%n", files.get(i), h.name(), indexName,
-          h.start(), h.stop(), h.blocks());
+      out.printf(
+          Locale.ROOT,
+          "%s: section %s of index %s, buckets [%d, %d) in its %,d blocks%n",
+          files.get(i),
+          h.name(),
+          indexName,
+          h.start(),
+          h.stop(),
+          h.blocks());
     }
     List<MapTable.Entry> amap = plan.config().arenas();
     long storage = amap.isEmpty() ? 0 : amap.get(amap.size() - 1).stop() - Venti.INDEX_BASE;
-    out.printf(Locale.ROOT, "index %s: %,d arenas, %,d index buckets, %,d bytes storage%n", indexName, arenas.size(),
-        plan.headers().get(plan.headers().size() - 1).stop(), storage);
+    out.printf(
+        Locale.ROOT,
+        "index %s: %,d arenas, %,d index buckets, %,d bytes storage%n",
+        indexName,
+        arenas.size(),
+        plan.headers().get(plan.headers().size() - 1).stop(),
+        storage);
   }
 
   private static void bloom(Bloom o, PrintStream out) throws IOException {
@@ -280,13 +359,21 @@ final class FormatCommand implements CommandGroup {
     long filter;
     if (t.exists()) {
       if (size > t.size()) {
-        throw new FormatException(t.display() + ": --size " + size + " is larger than the partition (" + t.size()
-            + " bytes)");
+        throw new FormatException(
+            t.display()
+                + ": --size "
+                + size
+                + " is larger than the partition ("
+                + t.size()
+                + " bytes)");
       }
       filter = size >= 0 ? size : BloomFormatter.sizeFor(t.size());
       if (filter < BloomFormatter.MIN_SIZE) {
-        throw new FormatException(t.display() + ": bloom filter too small: the partition has " + t.size()
-            + " bytes, a filter needs at least 1 MiB");
+        throw new FormatException(
+            t.display()
+                + ": bloom filter too small: the partition has "
+                + t.size()
+                + " bytes, a filter needs at least 1 MiB");
       }
       refuseExisting(t, force);
     } else {
@@ -297,13 +384,27 @@ final class FormatCommand implements CommandGroup {
       BloomFormatter.write(ch, t.lo(), h, t.exists());
       ch.force(true);
     }
-    String note = !t.exists() ? ", new sparse file"
-        : filter < t.size() ? String.format(Locale.ROOT, ", using %,d of the partition's %,d bytes", filter, t.size()) : "";
-    out.printf(Locale.ROOT, "%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n", t.display(), filter,
-        nhash, BloomFormatter.bestScores(h), note);
+    String note =
+        !t.exists()
+            ? ", new sparse file"
+            : filter < t.size()
+                ? String.format(
+                    Locale.ROOT, ", using %,d of the partition's %,d bytes", filter, t.size())
+                : "";
+    out.printf(
+        Locale.ROOT,
+        "%s: bloom filter of %,d bytes, %d hashes per score, best for up to %,d scores%s%n",
+        t.display(),
+        filter,
+        nhash,
+        BloomFormatter.bestScores(h),
+        note);
   }
 
-  /** The gate of a command without a config: it protects what {@link HeaderScan} finds before the target. */
+  /**
+   * The gate of a command without a config: it protects what {@link HeaderScan} finds before the
+   * target.
+   */
   private static final Gate NO_CONFIG = new Gate(List.of());
 
   /** Refuses to overwrite Venti data unless {@code --force}: the message says what is there. */
@@ -313,21 +414,37 @@ final class FormatCommand implements CommandGroup {
     }
     String what = t.contents();
     if (what != null) {
-      throw new FormatException(t.display() + ": already holds " + what + "; use --force to overwrite it");
+      throw new FormatException(
+          t.display() + ": already holds " + what + "; use --force to overwrite it");
     }
   }
 
   private static ISectHeader readSectionHeader(Target t) throws IOException {
-    if (t.size() < Venti.PART_BLANK + Venti.HEAD_SIZE || t.u32(Venti.PART_BLANK) != Venti.ISECT_MAGIC) {
-      throw FormatException.at(t.display(), Venti.PART_BLANK, "not a formatted index section (format it first with "
-          + "venti-spark format isect NAME " + t.display() + ")");
+    if (t.size() < Venti.PART_BLANK + Venti.HEAD_SIZE
+        || t.u32(Venti.PART_BLANK) != Venti.ISECT_MAGIC) {
+      throw FormatException.at(
+          t.display(),
+          Venti.PART_BLANK,
+          "not a formatted index section (format it first with "
+              + "venti-spark format isect NAME "
+              + t.display()
+              + ")");
     }
     ISectHeader h = ISectHeader.decode(t.display(), t.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
     long need = h.blockBase() + h.blocks() * h.blockSize();
     if (t.size() < need) {
-      throw FormatException.at(t.display(), Venti.PART_BLANK + 144, "the header counts " + h.blocks() + " blocks of "
-          + h.blockSize() + " bytes, which need " + need + " bytes, but the partition has " + t.size()
-          + " (truncated? reformat it with venti-spark format isect --force)");
+      throw FormatException.at(
+          t.display(),
+          Venti.PART_BLANK + 144,
+          "the header counts "
+              + h.blocks()
+              + " blocks of "
+              + h.blockSize()
+              + " bytes, which need "
+              + need
+              + " bytes, but the partition has "
+              + t.size()
+              + " (truncated? reformat it with venti-spark format isect --force)");
     }
     return h;
   }
@@ -354,7 +471,8 @@ final class FormatCommand implements CommandGroup {
     try {
       v = SizeParser.parse(value);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new UsageException(option + ": bad size '" + value + "' (a number with an optional k, m, g or t suffix)");
+      throw new UsageException(
+          option + ": bad size '" + value + "' (a number with an optional k, m, g or t suffix)");
     }
     if (v <= 0) {
       throw new UsageException(option + " " + value + ": must be positive");
@@ -368,7 +486,8 @@ final class FormatCommand implements CommandGroup {
    * @param lo file offset of the partition
    * @param size partition bytes, when the file exists
    */
-  private record Target(String display, Path path, long lo, long size, boolean exists, boolean ranged) {
+  private record Target(
+      String display, Path path, long lo, long size, boolean exists, boolean ranged) {
     /** A FILE named on the command line: relative to the working directory. */
     static Target commandLine(String file) {
       PartitionName pn = PartitionName.parse(file);
@@ -378,7 +497,8 @@ final class FormatCommand implements CommandGroup {
     static Target of(PartitionRef ref) {
       PartitionName pn = ref.name();
       if (!ref.isLocal()) {
-        throw new FormatException(pn.display() + ": venti-spark format writes local files and devices only");
+        throw new FormatException(
+            pn.display() + ": venti-spark format writes local files and devices only");
       }
       Path path = ref.localPath();
       boolean ranged = pn.lo() != 0 || pn.hi() >= 0;
@@ -388,14 +508,16 @@ final class FormatCommand implements CommandGroup {
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
         return new Target(pn.display(), path, pn.lo(), pn.size(ch.size()), true, ranged);
       } catch (IOException e) {
-        throw new FormatException(pn.display() + ": cannot open " + path + ": " + e.getMessage(), e);
+        throw new FormatException(
+            pn.display() + ": cannot open " + path + ": " + e.getMessage(), e);
       }
     }
 
     /** For a file to create: its size, which must come from {@code --size}. */
     long requireCreatable(long size) {
       if (ranged) {
-        throw new FormatException(display + ": no such file (a byte range names part of an existing file)");
+        throw new FormatException(
+            display + ": no such file (a byte range names part of an existing file)");
       }
       if (size < 0) {
         throw new FormatException(display + ": no such file; give --size SIZE to create it");
@@ -423,7 +545,10 @@ final class FormatCommand implements CommandGroup {
       return ch;
     }
 
-    /** Refuses (exit 3) a target that {@code gate} would not open for writing; opens nothing for writing. */
+    /**
+     * Refuses (exit 3) a target that {@code gate} would not open for writing; opens nothing for
+     * writing.
+     */
     void check(Gate gate) throws IOException {
       gate.check(display, path, lo, lo + size, true);
     }
@@ -435,7 +560,9 @@ final class FormatCommand implements CommandGroup {
         if (magic == Venti.ISECT_MAGIC) {
           byte[] h = read(Venti.PART_BLANK, Venti.HEAD_SIZE);
           String index = Bytes.name(h, 72, Venti.A_NAME_SIZE);
-          return "index section '" + Bytes.name(h, 8, Venti.A_NAME_SIZE) + "'"
+          return "index section '"
+              + Bytes.name(h, 8, Venti.A_NAME_SIZE)
+              + "'"
               + (index.isEmpty() ? "" : " of index '" + index + "'");
         }
         if (magic == Venti.ARENA_PART_MAGIC) {

@@ -8,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * What the help and the README say about each option, from its one declaration: the label
- * ({@code -i SECTION}), the default ({@link DefaultText}) and the meaning (its description).
+ * What the help and the README say about each option, from its one declaration: the label ({@code
+ * -i SECTION}), the default ({@link DefaultText}) and the meaning (its description).
  */
 final class OptionDocs {
   private OptionDocs() {}
@@ -24,8 +24,10 @@ final class OptionDocs {
    * reflection lists an option's setter methods in no defined order.
    */
   static List<OptionSpec> shown(CommandSpec spec) {
-    return spec.options().stream().filter(o -> !o.hidden() && !o.usageHelp())
-        .sorted(Comparator.comparingInt(OptionSpec::order)).toList();
+    return spec.options().stream()
+        .filter(o -> !o.hidden() && !o.usageHelp())
+        .sorted(Comparator.comparingInt(OptionSpec::order))
+        .toList();
   }
 
   /** {@code -i SECTION}, {@code --drop-duplicates}. */
@@ -45,7 +47,9 @@ final class OptionDocs {
     return String.join(" ", o.description());
   }
 
-  /** The help's option list: label, then meaning and (for a valued option that has one) the default. */
+  /**
+   * The help's option list: label, then meaning and (for a valued option that has one) the default.
+   */
   static String optionList(Help help) {
     int width = help.commandSpec().usageMessage().width();
     StringBuilder b = new StringBuilder();
@@ -84,12 +88,18 @@ final class OptionDocs {
   static String markdown(CommandSpec spec) {
     StringBuilder b = new StringBuilder("| option | default | meaning |\n| --- | --- | --- |\n");
     for (OptionSpec o : shown(spec)) {
-      b.append("| `").append(cell(label(o))).append("` | ").append(cell(defaultText(o))).append(" | ")
-          .append(cell(meaning(o))).append(" |\n");
+      b.append("| `")
+          .append(cell(label(o)))
+          .append("` | ")
+          .append(cell(defaultText(o)))
+          .append(" | ")
+          .append(cell(meaning(o)))
+          .append(" |\n");
     }
     return b.toString();
   }
 
   private static String cell(String text) {
     return text.replace("|", "\\|").replace("\n", " ").strip();
-  }}
+  }
+}

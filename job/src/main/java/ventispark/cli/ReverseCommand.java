@@ -22,10 +22,17 @@ import ventispark.reverse.ReverseIndexFile;
 import ventispark.reverse.ReverseLookup;
 
 /** {@code reverse build|verify|lookup}: the reverse index of job/docs/REVERSE-INDEX.md. */
-@Command(name = "reverse", description = "The reverse index (index entries in log order, job/docs/REVERSE-INDEX.md) of"
-    + " CONF's index, in DIR.", synopsisSubcommandLabel = "build|verify|lookup ...",
-    subcommands = {ReverseCommand.Build.class, ReverseCommand.Verify.class,
-        ReverseCommand.Lookup.class})
+@Command(
+    name = "reverse",
+    description =
+        "The reverse index (index entries in log order, job/docs/REVERSE-INDEX.md) of"
+            + " CONF's index, in DIR.",
+    synopsisSubcommandLabel = "build|verify|lookup ...",
+    subcommands = {
+      ReverseCommand.Build.class,
+      ReverseCommand.Verify.class,
+      ReverseCommand.Lookup.class
+    })
 final class ReverseCommand implements CommandGroup {
   @Override
   public String missing() {
@@ -37,7 +44,10 @@ final class ReverseCommand implements CommandGroup {
     return "reverse: unknown subcommand '" + word + "' (build, verify or lookup)";
   }
 
-  /** {@code DIR CONF}; DIR made absolute here on the driver: executors have other working directories. */
+  /**
+   * {@code DIR CONF}; DIR made absolute here on the driver: executors have other working
+   * directories.
+   */
   abstract static class Operands implements CliCommand {
     @Parameters(index = "0", paramLabel = "DIR")
     String dir;
@@ -50,7 +60,9 @@ final class ReverseCommand implements CommandGroup {
     }
   }
 
-  @Command(name = "build", description = "Write DIR/<index>-<index checksum>.vrev from the index; removes stale ones.")
+  @Command(
+      name = "build",
+      description = "Write DIR/<index>-<index checksum>.vrev from the index; removes stale ones.")
   static final class Build extends Operands {
     @Override
     public int run(PrintStream out, PrintStream err, RunReport report) {
@@ -58,8 +70,11 @@ final class ReverseCommand implements CommandGroup {
     }
   }
 
-  @Command(name = "verify", description = "Rebuild it in memory and compare: name, checksums, every record (exit 6 on"
-      + " a difference).")
+  @Command(
+      name = "verify",
+      description =
+          "Rebuild it in memory and compare: name, checksums, every record (exit 6 on"
+              + " a difference).")
   static final class Verify extends Operands {
     @Override
     public int run(PrintStream out, PrintStream err, RunReport report) {
@@ -67,8 +82,12 @@ final class ReverseCommand implements CommandGroup {
     }
   }
 
-  @Command(name = "lookup", description = "The clump at an index address, or of a log rank: score, type, size, arena,"
-      + " size on disk.", customSynopsis = "venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF")
+  @Command(
+      name = "lookup",
+      description =
+          "The clump at an index address, or of a log rank: score, type, size, arena,"
+              + " size on disk.",
+      customSynopsis = "venti-spark reverse lookup (--address ADDR | --rank N) DIR CONF")
   static final class Lookup extends Operands {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Clump clump;
@@ -78,13 +97,19 @@ final class ReverseCommand implements CommandGroup {
       Long address;
       Long rank;
 
-      @Option(names = "--address", order = 1, paramLabel = "ADDR",
+      @Option(
+          names = "--address",
+          order = 1,
+          paramLabel = "ADDR",
           description = "The clump that starts at this index address.")
       void address(String v) {
         address = Values.longIn("--address", v, 0, Long.MAX_VALUE);
       }
 
-      @Option(names = "--rank", order = 2, paramLabel = "N",
+      @Option(
+          names = "--rank",
+          order = 2,
+          paramLabel = "N",
           description = "The clump of this log rank (its place in log order, from 0).")
       void rank(String v) {
         rank = Values.longIn("--rank", v, 0, Long.MAX_VALUE);
@@ -100,7 +125,12 @@ final class ReverseCommand implements CommandGroup {
   private static int build(Path dir, String conf, PrintStream out) {
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark reverse build " + conf)) {
       BuildReverseIndex.Result r = new BuildReverseIndex(spark.sc).run(conf, dir);
-      out.printf(Locale.ROOT, "wrote %s: %,d records in %.1f s%n", r.file(), r.entries(), r.millis() / 1000.0);
+      out.printf(
+          Locale.ROOT,
+          "wrote %s: %,d records in %.1f s%n",
+          r.file(),
+          r.entries(),
+          r.millis() / 1000.0);
       return ExitCode.OK.code;
     }
   }
@@ -109,22 +139,35 @@ final class ReverseCommand implements CommandGroup {
     Archive archive = new ArchiveLoader(new Configuration()).load(conf);
     List<Path> existing = ReverseIndexFile.find(dir, archive.indexName());
     if (existing.isEmpty()) {
-      throw new FormatException(dir + ": no reverse index of index " + archive.indexName()
-          + " (make one with: venti-spark reverse build " + dir + " " + conf + ")");
+      throw new FormatException(
+          dir
+              + ": no reverse index of index "
+              + archive.indexName()
+              + " (make one with: venti-spark reverse build "
+              + dir
+              + " "
+              + conf
+              + ")");
     }
     Path scratch = dir.resolve(".vrev-verify-" + java.util.UUID.randomUUID());
     try (VentiSpark.Spark spark = new VentiSpark.Spark("venti-spark reverse verify " + conf)) {
       BuildReverseIndex.Result fresh = new BuildReverseIndex(spark.sc).run(conf, scratch);
       Path want = dir.resolve(fresh.file().getFileName());
       if (!existing.contains(want)) {
-        out.printf("%s is stale: it was built for another index (the index's checksum is now %s); rebuild it with: "
-            + "venti-spark reverse build %s %s%n", existing.get(0), HexFormat.of().formatHex(fresh.indexSum()), dir,
-            conf);
+        out.printf(
+            "%s is stale: it was built for another index (the index's checksum is now %s); rebuild it with: "
+                + "venti-spark reverse build %s %s%n",
+            existing.get(0), HexFormat.of().formatHex(fresh.indexSum()), dir, conf);
         return ExitCode.DIFFERS.code;
       }
       String problem = compare(want, fresh);
-      out.println(problem == null ? want + ": correct, " + String.format(Locale.ROOT, "%,d", fresh.entries()) + " records"
-          : want + ": " + problem);
+      out.println(
+          problem == null
+              ? want
+                  + ": correct, "
+                  + String.format(Locale.ROOT, "%,d", fresh.entries())
+                  + " records"
+              : want + ": " + problem);
       return problem == null ? ExitCode.OK.code : ExitCode.DIFFERS.code;
     } finally {
       deleteTree(scratch);
@@ -151,7 +194,9 @@ final class ReverseCommand implements CommandGroup {
   private static long firstDifference(Path a, Path b) {
     try {
       long m = Files.mismatch(a, b);
-      return m < 0 ? -1 : Math.max(0, (m - ReverseIndexFile.HEADER_SIZE) / ReverseIndexFile.RECORD_SIZE);
+      return m < 0
+          ? -1
+          : Math.max(0, (m - ReverseIndexFile.HEADER_SIZE) / ReverseIndexFile.RECORD_SIZE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -162,13 +207,23 @@ final class ReverseCommand implements CommandGroup {
     Archive archive = new ArchiveLoader(hadoop).load(conf);
     List<Path> files = ReverseIndexFile.find(dir, archive.indexName());
     if (files.size() != 1) {
-      throw new FormatException(dir + ": " + (files.isEmpty() ? "no reverse index" : files.size() + " reverse indexes")
-          + " of index " + archive.indexName() + " (run: venti-spark reverse build " + dir + " " + conf + ")");
+      throw new FormatException(
+          dir
+              + ": "
+              + (files.isEmpty() ? "no reverse index" : files.size() + " reverse indexes")
+              + " of index "
+              + archive.indexName()
+              + " (run: venti-spark reverse build "
+              + dir
+              + " "
+              + conf
+              + ")");
     }
     try (ReverseIndexFile rev = new ReverseIndexFile(files.get(0))) {
       String name = files.get(0).getFileName().toString();
       if (!name.equals(ReverseIndexFile.name(archive.indexName(), rev.indexSum()))) {
-        throw new FormatException(files.get(0) + ": its name does not carry the index checksum of its trailer");
+        throw new FormatException(
+            files.get(0) + ": its name does not carry the index checksum of its trailer");
       }
       ReverseLookup lookup = new ReverseLookup(archive, rev, hadoop);
       if (rank != null) {
@@ -181,8 +236,10 @@ final class ReverseCommand implements CommandGroup {
         return ExitCode.OK.code;
       }
       ReverseLookup.Clump in = lookup.containing(address);
-      out.println(in == null ? "no clump at address " + address
-          : "no clump starts at address " + address + "; it is inside: " + in.describe());
+      out.println(
+          in == null
+              ? "no clump at address " + address
+              : "no clump starts at address " + address + "; it is inside: " + in.describe());
       return ExitCode.DIFFERS.code;
     }
   }

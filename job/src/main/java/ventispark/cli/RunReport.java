@@ -25,16 +25,17 @@ import ventispark.write.WritePlan;
 
 /**
  * The machine-readable report of a run ({@code venti-spark --report FILE COMMAND ...}), for
- * schedulers such as Airflow: the command, its exit status and message, the C counters, the time
- * of each phase, the shuffle bytes, and per section the buckets, entries and fullest bucket. It is
- * written (as JSON, with Jackson, which Spark carries) whatever the outcome, also when the
- * command fails. FILE is a local path or any Hadoop URI ({@code hdfs://...}): in YARN cluster mode
- * the driver runs in a container on some node, and the report on a shared file system is what
- * carries the exact exit status to the scheduler.
+ * schedulers such as Airflow: the command, its exit status and message, the C counters, the time of
+ * each phase, the shuffle bytes, and per section the buckets, entries and fullest bucket. It is
+ * written (as JSON, with Jackson, which Spark carries) whatever the outcome, also when the command
+ * fails. FILE is a local path or any Hadoop URI ({@code hdfs://...}): in YARN cluster mode the
+ * driver runs in a container on some node, and the report on a shared file system is what carries
+ * the exact exit status to the scheduler.
  */
 final class RunReport {
   /** The local file, or null when the report goes to a Hadoop file system ({@link #remote}). */
   private final Path file;
+
   private final org.apache.hadoop.fs.Path remote;
   private final Map<String, Object> root = new LinkedHashMap<>();
 
@@ -55,8 +56,10 @@ final class RunReport {
       probe(remote);
     }
     if (exists(location) && read(location) == null) {
-      throw new FormatException(location + ": exists and is not a venti-spark report; name a new file or an"
-          + " earlier report; nothing was written");
+      throw new FormatException(
+          location
+              + ": exists and is not a venti-spark report; name a new file or an"
+              + " earlier report; nothing was written");
     }
     root.put("version", 1);
     root.put("command", argv.isEmpty() ? null : argv.get(0));
@@ -79,7 +82,8 @@ final class RunReport {
   }
 
   private static Path local(String location) {
-    return location.startsWith("file:") ? Path.of(URI.create(location))
+    return location.startsWith("file:")
+        ? Path.of(URI.create(location))
         : Path.of(location).toAbsolutePath().normalize();
   }
 
@@ -101,8 +105,8 @@ final class RunReport {
       fs.create(p, true).close();
       fs.delete(p, false);
     } catch (IOException e) {
-      throw new FormatException(f + ": cannot write the report there: " + e.getMessage()
-          + "; nothing was written");
+      throw new FormatException(
+          f + ": cannot write the report there: " + e.getMessage() + "; nothing was written");
     }
   }
 
@@ -139,7 +143,8 @@ final class RunReport {
         }
       }
       JsonNode n = new ObjectMapper().readTree(bytes);
-      boolean report = n != null && n.isObject() && n.has("version") && n.has("command") && n.has("exitCode");
+      boolean report =
+          n != null && n.isObject() && n.has("version") && n.has("command") && n.has("exitCode");
       return report ? n : null;
     } catch (IOException e) {
       return null;
@@ -182,18 +187,23 @@ final class RunReport {
       sections.add(m);
     }
     put("sections", sections);
-    put("maxFill", fill.sections().stream().mapToInt(FillReport.SectionFill::maxFill).max().orElse(0));
+    put(
+        "maxFill",
+        fill.sections().stream().mapToInt(FillReport.SectionFill::maxFill).max().orElse(0));
     return put("growthNeeded", fill.growthNeeded());
   }
 
-  /** The report file, for the run's write plan: it must not replace anything the run reads or writes. */
+  /**
+   * The report file, for the run's write plan: it must not replace anything the run reads or
+   * writes.
+   */
   List<Path> outputs() {
     return file == null ? List.of() : List.of(file);
   }
 
   /**
-   * Writes the report with the exit status, into a new file beside it renamed over it (a reader sees
-   * the old report or the new one, never part of one); returns why it could not, or null.
+   * Writes the report with the exit status, into a new file beside it renamed over it (a reader
+   * sees the old report or the new one, never part of one); returns why it could not, or null.
    */
   String write(int exitCode, String message) {
     root.put("exitCode", exitCode);
@@ -205,9 +215,15 @@ final class RunReport {
     }
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-      Files.write(tmp, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      tmp =
+          Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+      Files.write(
+          tmp,
+          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return null;
     } catch (IOException e) {
@@ -224,17 +240,21 @@ final class RunReport {
 
   /** As {@link #write}, on a Hadoop file system: a new file renamed over the old one. */
   private String writeRemote() {
-    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(remote.getParent(),
-        "." + remote.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    org.apache.hadoop.fs.Path tmp =
+        new org.apache.hadoop.fs.Path(
+            remote.getParent(),
+            "." + remote.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
       Configuration conf = hadoop();
       FileSystem fs = remote.getFileSystem(conf);
       try (OutputStream out = fs.create(tmp, false)) {
-        out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
+        out.write(
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
       }
       // FileContext's rename replaces the target in one step where the file system can (HDFS does);
       // FileSystem.rename refuses an existing target.
-      FileContext.getFileContext(remote.toUri(), conf).rename(tmp, remote, Options.Rename.OVERWRITE);
+      FileContext.getFileContext(remote.toUri(), conf)
+          .rename(tmp, remote, Options.Rename.OVERWRITE);
       return null;
     } catch (IOException e) {
       try {

@@ -8,26 +8,28 @@ import scala.Option;
 import sun.misc.Signal;
 
 /**
- * SIGTERM (what schedulers such as Airflow and YARN send on a timeout), SIGINT (^C) and SIGHUP
- * end a command like any other failure: exit 1, one line naming what may be partly rewritten, the
+ * SIGTERM (what schedulers such as Airflow and YARN send on a timeout), SIGINT (^C) and SIGHUP end
+ * a command like any other failure: exit 1, one line naming what may be partly rewritten, the
  * report written, the locks released. The JVM's own handlers would instead run the shutdown hooks
  * and exit 143 (130, 129) with no line, whatever had been written; so these replace them, and do
  * not chain to them as Spark's {@code SignalUtils} loggers do.
  *
  * <p>A signal cancels the Spark jobs (and, until the command ends, every job started after it), or,
  * when none is running, interrupts the command's thread (at work on the driver), which then fails
- * through the normal path: the write ledger learns which write tasks wrote before they were
- * killed. A thread waiting for a job is not interrupted: the job's failure ends its wait, and a
- * stale interrupt would make the ledger count every write stage as written. If the command has not ended
- * {@link #GRACE_SECONDS} later, the process halts with status 1 after the one line it can give.
- * A signal the process was started with ignored ({@code nohup}) stays ignored. Not installed when
- * the driver runs inside YARN's ApplicationMaster ({@code spark.submit.deployMode=cluster}), whose
- * own handlers and shutdown decide.
+ * through the normal path: the write ledger learns which write tasks wrote before they were killed.
+ * A thread waiting for a job is not interrupted: the job's failure ends its wait, and a stale
+ * interrupt would make the ledger count every write stage as written. If the command has not ended
+ * {@link #GRACE_SECONDS} later, the process halts with status 1 after the one line it can give. A
+ * signal the process was started with ignored ({@code nohup}) stays ignored. Not installed when the
+ * driver runs inside YARN's ApplicationMaster ({@code spark.submit.deployMode=cluster}), whose own
+ * handlers and shutdown decide.
  */
 final class Signals {
   static final String[] HANDLED = {"TERM", "INT", "HUP"};
+
   /** How long a signalled command may take to fail through its normal path. */
   static final long GRACE_SECONDS = 25;
+
   private static final long CANCEL_EVERY_MILLIS = 100;
 
   private static volatile String received;
@@ -35,7 +37,10 @@ final class Signals {
 
   private Signals() {}
 
-  /** Handles the signals for the command run by {@code command} (the main thread), unless in YARN cluster mode. */
+  /**
+   * Handles the signals for the command run by {@code command} (the main thread), unless in YARN
+   * cluster mode.
+   */
   static void install(Thread command) {
     if ("cluster".equals(System.getProperty("spark.submit.deployMode"))) {
       return;
@@ -75,12 +80,17 @@ final class Signals {
       command.interrupt();
     }
     try {
-      // jobs the command starts while it winds down (a bloom filter after the write) are cancelled too
+      // jobs the command starts while it winds down (a bloom filter after the write) are cancelled
+      // too
       while (!ENDED.await(CANCEL_EVERY_MILLIS, TimeUnit.MILLISECONDS)) {
         if (System.nanoTime() > until) {
-          System.err.println("venti-spark: failed: stopped by " + received + ", and the run did not end within "
-              + GRACE_SECONDS + " s; any index file it was writing may be partly rewritten (run it again: a rerun"
-              + " rewrites them whole)");
+          System.err.println(
+              "venti-spark: failed: stopped by "
+                  + received
+                  + ", and the run did not end within "
+                  + GRACE_SECONDS
+                  + " s; any index file it was writing may be partly rewritten (run it again: a rerun"
+                  + " rewrites them whole)");
           System.err.flush();
           Runtime.getRuntime().halt(ExitCode.FAILED.code);
         }

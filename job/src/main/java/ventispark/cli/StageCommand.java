@@ -9,11 +9,15 @@ import ventispark.job.stage.ApplyStage;
 
 /**
  * {@code stage apply|verify DIR CONF}: the second half of a staged rebuild ({@code buildindex
- * --stage DIR}), run on the host that owns CONF's index disks. No Spark: the stage is read
- * through Hadoop's FileSystem (local, HDFS, S3A) and written positionally.
+ * --stage DIR}), run on the host that owns CONF's index disks. No Spark: the stage is read through
+ * Hadoop's FileSystem (local, HDFS, S3A) and written positionally.
  */
-@Command(name = "stage", description = "A staged rebuild (buildindex --stage DIR), on the host that owns CONF's"
-    + " index disks; no Spark.", synopsisSubcommandLabel = "apply|verify DIR CONF",
+@Command(
+    name = "stage",
+    description =
+        "A staged rebuild (buildindex --stage DIR), on the host that owns CONF's"
+            + " index disks; no Spark.",
+    synopsisSubcommandLabel = "apply|verify DIR CONF",
     subcommands = {StageCommand.Apply.class, StageCommand.Verify.class})
 final class StageCommand implements CommandGroup {
   @Override
@@ -26,9 +30,12 @@ final class StageCommand implements CommandGroup {
     return "stage: unknown subcommand '" + word + "' (apply or verify)";
   }
 
-  @Command(name = "apply", description = "Check DIR against CONF's index (index name and config, section and bloom"
-      + " headers, ranges covering each once, every range file's length and SHA-256), then, under the rebuild's"
-      + " locks, write its ranges into the sections (and bloom filter) and flush; may be re-run.")
+  @Command(
+      name = "apply",
+      description =
+          "Check DIR against CONF's index (index name and config, section and bloom"
+              + " headers, ranges covering each once, every range file's length and SHA-256), then, under the rebuild's"
+              + " locks, write its ranges into the sections (and bloom filter) and flush; may be re-run.")
   static final class Apply extends Operands {
     Apply() {
       super(true);
@@ -65,15 +72,37 @@ final class StageCommand implements CommandGroup {
   static int run(String stage, String conf, boolean write, PrintStream out, RunReport report) {
     String dir = ventispark.read.PartitionRef.absolute(stage); // as buildindex --stage resolved it
     ApplyStage.Result r = ApplyStage.run(dir, conf, new Configuration(), write);
-    String what = String.format(Locale.ROOT, "%,d ranges, %,d bytes, %,d entries%s", r.ranges(), r.bytes(), r.entries(),
-        r.bloomBits() >= 0 ? String.format(Locale.ROOT, ", bloom filter with %,d bits set", r.bloomBits()) : "");
-    out.println(write ? "wrote " + String.join(", ", r.partitions()) + " from " + dir + ": " + what
-        : dir + ": a whole stage of " + String.join(", ", r.partitions()) + ": " + what + "; nothing was written");
+    String what =
+        String.format(
+            Locale.ROOT,
+            "%,d ranges, %,d bytes, %,d entries%s",
+            r.ranges(),
+            r.bytes(),
+            r.entries(),
+            r.bloomBits() >= 0
+                ? String.format(Locale.ROOT, ", bloom filter with %,d bits set", r.bloomBits())
+                : "");
+    out.println(
+        write
+            ? "wrote " + String.join(", ", r.partitions()) + " from " + dir + ": " + what
+            : dir
+                + ": a whole stage of "
+                + String.join(", ", r.partitions())
+                + ": "
+                + what
+                + "; nothing was written");
     out.printf(Locale.ROOT, "time %.1f s%n", r.millis() / 1000.0);
     if (report != null) {
-      report.put("config", conf).put("stage", dir).put("written", write).put("partitions", r.partitions())
-          .put("ranges", r.ranges()).put("bytes", r.bytes()).put("entries", r.entries())
-          .put("bloomBitsSet", r.bloomBits() >= 0 ? r.bloomBits() : null).put("millis", r.millis());
+      report
+          .put("config", conf)
+          .put("stage", dir)
+          .put("written", write)
+          .put("partitions", r.partitions())
+          .put("ranges", r.ranges())
+          .put("bytes", r.bytes())
+          .put("entries", r.entries())
+          .put("bloomBitsSet", r.bloomBits() >= 0 ? r.bloomBits() : null)
+          .put("millis", r.millis());
     }
     return ExitCode.OK.code;
   }

@@ -20,26 +20,33 @@ import ventispark.gate.OpenFile;
 
 /**
  * Keeps Spark's reports of failed tasks (a stack trace per attempt, 45 to 260 lines each) off the
- * user's terminal: on the driver, the loggers that print them write their warnings and errors to
- * a file instead, and the command's one line of error names that file. Where Spark logs through
+ * user's terminal: on the driver, the loggers that print them write their warnings and errors to a
+ * file instead, and the command's one line of error names that file. Where Spark logs through
  * another backend than Log4j 2, nothing changes.
  *
- * <p>The file is {@link #PROPERTY} if set, else a new file {@code venti-spark-RANDOM.log} in
- * {@code java.io.tmpdir}, created exclusively and readable by its owner only (a name another user
- * could guess, or plant a link at, is never opened); it is removed at exit if nothing was logged.
+ * <p>The file is {@link #PROPERTY} if set, else a new file {@code venti-spark-RANDOM.log} in {@code
+ * java.io.tmpdir}, created exclusively and readable by its owner only (a name another user could
+ * guess, or plant a link at, is never opened); it is removed at exit if nothing was logged.
  */
 final class TaskLog {
   /** System property: the file Spark's task failures are logged to. */
   static final String PROPERTY = "venti.taskLog";
 
-  /** The loggers that report task failures on the driver (and, in local mode, the executor's own). */
-  static final List<String> LOGGERS = List.of("org.apache.spark.scheduler.TaskSetManager",
-      "org.apache.spark.scheduler.TaskSchedulerImpl", "org.apache.spark.scheduler.DAGScheduler",
-      "org.apache.spark.executor.Executor", "org.apache.spark.storage.BlockManagerMasterEndpoint",
-      "org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
-      "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint",
-      // after a long pause (SIGSTOP, a swapping host): a stack trace per late heartbeat and RPC
-      "org.apache.spark.rpc.netty.Inbox", "org.apache.spark.rpc.netty.NettyRpcEnv");
+  /**
+   * The loggers that report task failures on the driver (and, in local mode, the executor's own).
+   */
+  static final List<String> LOGGERS =
+      List.of(
+          "org.apache.spark.scheduler.TaskSetManager",
+          "org.apache.spark.scheduler.TaskSchedulerImpl",
+          "org.apache.spark.scheduler.DAGScheduler",
+          "org.apache.spark.executor.Executor",
+          "org.apache.spark.storage.BlockManagerMasterEndpoint",
+          "org.apache.spark.scheduler.cluster.StandaloneSchedulerBackend",
+          "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint",
+          // after a long pause (SIGSTOP, a swapping host): a stack trace per late heartbeat and RPC
+          "org.apache.spark.rpc.netty.Inbox",
+          "org.apache.spark.rpc.netty.NettyRpcEnv");
 
   private static Path file;
 
@@ -58,17 +65,25 @@ final class TaskLog {
       return; // no log file: Spark's lines stay where its configuration sends them
     }
     if (configured != null && !mayAppend(f)) {
-      return; // not a task log: never appended to (it may be someone's archive); Spark's lines go where they went
+      return; // not a task log: never appended to (it may be someone's archive); Spark's lines go
+      // where they went
     }
     if (configured == null) {
       Path created = f;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteIfEmpty(created)));
     }
     Configuration cfg = ctx.getConfiguration();
-    FileAppender appender = FileAppender.newBuilder().setName("venti-task-log").withFileName(f.toString())
-        .setConfiguration(cfg)
-        .setLayout(PatternLayout.newBuilder().withConfiguration(cfg).withPattern("%d{ISO8601} %p %c: %m%n").build())
-        .build();
+    FileAppender appender =
+        FileAppender.newBuilder()
+            .setName("venti-task-log")
+            .withFileName(f.toString())
+            .setConfiguration(cfg)
+            .setLayout(
+                PatternLayout.newBuilder()
+                    .withConfiguration(cfg)
+                    .withPattern("%d{ISO8601} %p %c: %m%n")
+                    .build())
+            .build();
     appender.start();
     cfg.addAppender(appender);
     for (String name : LOGGERS) {

@@ -12,9 +12,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * picocli's parse errors in venti-spark's words: one line that names the command and what to
- * change ({@code format isect: unknown option --blocksize}, {@code missing CONF}). A value an
- * option's setter refused is already a {@link UsageException}.
+ * picocli's parse errors in venti-spark's words: one line that names the command and what to change
+ * ({@code format isect: unknown option --blocksize}, {@code missing CONF}). A value an option's
+ * setter refused is already a {@link UsageException}.
  */
 final class UsageErrors {
   private UsageErrors() {}
@@ -28,11 +28,16 @@ final class UsageErrors {
     CommandSpec spec = e.getCommandLine().getCommandSpec();
     String path = path(spec);
     Object command = spec.userObject();
-    ArgGroupSpec oneOf = spec.argGroups().stream().filter(ArgGroupSpec::exclusive).findFirst().orElse(null);
-    if (oneOf != null && (e instanceof MutuallyExclusiveArgsException || e instanceof MissingParameterException m
-        && m.getMissing().stream().anyMatch(a -> a.group() == oneOf))) {
-      return new UsageException(path + ": give exactly one of "
-          + String.join(" and ", oneOf.options().stream().map(OptionDocs::label).toList()));
+    ArgGroupSpec oneOf =
+        spec.argGroups().stream().filter(ArgGroupSpec::exclusive).findFirst().orElse(null);
+    if (oneOf != null
+        && (e instanceof MutuallyExclusiveArgsException
+            || e instanceof MissingParameterException m
+                && m.getMissing().stream().anyMatch(a -> a.group() == oneOf))) {
+      return new UsageException(
+          path
+              + ": give exactly one of "
+              + String.join(" and ", oneOf.options().stream().map(OptionDocs::label).toList()));
     }
     if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
@@ -57,10 +62,15 @@ final class UsageErrors {
       // operands fill in order: from the first missing one, all after it are missing too
       List<PositionalParamSpec> operands = spec.positionalParameters();
       int first = Math.max(0, operands.indexOf(missing.get(0)));
-      List<String> labels = operands.subList(first, operands.size()).stream().filter(p -> p.arity().min() > 0)
-          .map(ArgSpec::paramLabel).toList();
-      return new UsageException(labels.size() == 1 ? "missing " + labels.get(0)
-          : path + ": missing " + String.join(" and ", labels));
+      List<String> labels =
+          operands.subList(first, operands.size()).stream()
+              .filter(p -> p.arity().min() > 0)
+              .map(ArgSpec::paramLabel)
+              .toList();
+      return new UsageException(
+          labels.size() == 1
+              ? "missing " + labels.get(0)
+              : path + ": missing " + String.join(" and ", labels));
     }
     return new UsageException(path + ": " + e.getMessage());
   }

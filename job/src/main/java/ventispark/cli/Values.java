@@ -14,7 +14,10 @@ final class Values {
     }
   }
 
-  /** A whole number from {@code min} to {@code max}, else a usage error naming the option and the range. */
+  /**
+   * A whole number from {@code min} to {@code max}, else a usage error naming the option and the
+   * range.
+   */
   static long longIn(String option, String v, long min, long max) {
     try {
       return inRange(option, v, Long.parseLong(v), min, max);
@@ -27,7 +30,10 @@ final class Values {
     return (int) longIn(option, v, min, max);
   }
 
-  /** A SIZE ({@link SizeParser}) from {@code min} to {@code max} bytes, else a usage error naming the option. */
+  /**
+   * A SIZE ({@link SizeParser}) from {@code min} to {@code max} bytes, else a usage error naming
+   * the option.
+   */
   static long sizeIn(String option, String v, long min, long max) {
     try {
       return inRange(option, v, SizeParser.parse(v), min, max);

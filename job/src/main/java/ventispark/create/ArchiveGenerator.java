@@ -29,13 +29,13 @@ import ventispark.gate.Gate;
 import ventispark.plan.IndexSizing;
 
 /**
- * Writes a complete Venti archive of any size: formatted arena partitions filled with real
- * clumps ({@link BlockSource}), fresh index sections sized for the clumps, the index config,
- * an optional bloom filter and venti.conf, as {@code fmtarenas}, a Venti server, {@code fmtisect},
- * {@code fmtindex} and {@code fmtbloom} would leave them. Arenas are written in parallel, one
- * task per arena; memory is one arena's clump directory plus a log buffer per thread, whatever
- * the clump count. The output is a function of the options alone (fixed write times, seeded
- * magics), so two runs give the same bytes.
+ * Writes a complete Venti archive of any size: formatted arena partitions filled with real clumps
+ * ({@link BlockSource}), fresh index sections sized for the clumps, the index config, an optional
+ * bloom filter and venti.conf, as {@code fmtarenas}, a Venti server, {@code fmtisect}, {@code
+ * fmtindex} and {@code fmtbloom} would leave them. Arenas are written in parallel, one task per
+ * arena; memory is one arena's clump directory plus a log buffer per thread, whatever the clump
+ * count. The output is a function of the options alone (fixed write times, seeded magics), so two
+ * runs give the same bytes.
  */
 public final class ArchiveGenerator {
   /** Write time of every clump and arena: 2026-01-01T00:00:00Z. */
@@ -45,17 +45,30 @@ public final class ArchiveGenerator {
   private final PrintStream progress;
 
   /** What was written. */
-  public record Result(Path config, long clumps, long corrupt, int arenas, int partitions, int sections,
-      long arenaBytes, long indexBytes, long millis) {}
+  public record Result(
+      Path config,
+      long clumps,
+      long corrupt,
+      int arenas,
+      int partitions,
+      int sections,
+      long arenaBytes,
+      long indexBytes,
+      long millis) {}
 
-  /** @param progress where to report progress of long runs, or null */
+  /**
+   * @param progress where to report progress of long runs, or null
+   */
   public ArchiveGenerator(GeneratorOptions options, PrintStream progress) {
     options.validate();
     this.options = options;
     this.progress = progress;
   }
 
-  /** Writes the archive into {@code dir}, refusing (before any write) a dir that holds one of its files. */
+  /**
+   * Writes the archive into {@code dir}, refusing (before any write) a dir that holds one of its
+   * files.
+   */
   public Result write(Path dir) {
     return write(dir, false);
   }
@@ -68,9 +81,14 @@ public final class ArchiveGenerator {
   public Result write(Path dir, boolean overwrite) {
     if (!overwrite) {
       for (Path f : files(dir)) {
-        if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) { // a dangling link too: writing would create its target
-          throw new FormatException(f + ": already exists; nothing was written (use --force to overwrite the archive's"
-              + " files in " + dir + ", or name another directory)");
+        if (Files.exists(
+            f, LinkOption.NOFOLLOW_LINKS)) { // a dangling link too: writing would create its target
+          throw new FormatException(
+              f
+                  + ": already exists; nothing was written (use --force to overwrite the archive's"
+                  + " files in "
+                  + dir
+                  + ", or name another directory)");
         }
       }
     }
@@ -78,7 +96,8 @@ public final class ArchiveGenerator {
     try {
       Files.createDirectories(dir);
       if (overwrite) {
-        // --force: the names go, and new files are created in their place; a link's target is never written
+        // --force: the names go, and new files are created in their place; a link's target is never
+        // written
         for (Path f : files(dir)) {
           Files.deleteIfExists(f);
         }
@@ -93,11 +112,19 @@ public final class ArchiveGenerator {
       for (int p = 0; p < options.arenaPartitions; p++) {
         Path file = dir.resolve(partitionName(p));
         partitions.add(file);
-        arenas.addAll(ArenaPartitionFormatter.format(file, partSize, "arenas" + p, options.arenaBlockSize, arenaSize,
-            options.version, random));
+        arenas.addAll(
+            ArenaPartitionFormatter.format(
+                file,
+                partSize,
+                "arenas" + p,
+                options.arenaBlockSize,
+                arenaSize,
+                options.version,
+                random));
       }
       if (arenas.size() != totalArenas) {
-        throw new IllegalStateException("laid out " + arenas.size() + " arenas, wanted " + totalArenas);
+        throw new IllegalStateException(
+            "laid out " + arenas.size() + " arenas, wanted " + totalArenas);
       }
       fillArenas(partitions, arenas, numbering);
 
@@ -107,15 +134,19 @@ public final class ArchiveGenerator {
       for (int i = 0; i < options.sections; i++) {
         Path file = dir.resolve(sectionName(i));
         sectionFiles.add(file);
-        sections.add(ISectFormatter.format(file, sectionSize, "isect" + i, options.bucketSize, 2, random));
+        sections.add(
+            ISectFormatter.format(file, sectionSize, "isect" + i, options.bucketSize, 2, random));
       }
       List<IndexFormatter.ArenaSize> sizes = new ArrayList<>();
       for (ArenaPartitionFormatter.FormattedArena a : arenas) {
         MapTable.Entry e = a.map();
-        sizes.add(new IndexFormatter.ArenaSize(e.name(), e.stop() - e.start() - 2L * options.arenaBlockSize));
+        sizes.add(
+            new IndexFormatter.ArenaSize(
+                e.name(), e.stop() - e.start() - 2L * options.arenaBlockSize));
       }
       IndexFormatter.format("main", sectionFiles, sections, sizes);
-      List<String> conf = new ArrayList<>(List.of("# written by venti-spark generate", "index main"));
+      List<String> conf =
+          new ArrayList<>(List.of("# written by venti-spark generate", "index main"));
       partitions.forEach(f -> conf.add("arenas " + f.getFileName()));
       sectionFiles.forEach(f -> conf.add("isect " + f.getFileName()));
       if (options.bloom > 0) {
@@ -124,10 +155,23 @@ public final class ArchiveGenerator {
       }
       conf.addAll(List.of("mem 16m", "bcmem 16m", "icmem 16m", ""));
       Path config = dir.resolve(CONFIG);
-      Files.writeString(config, String.join("\n", conf), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-      return new Result(config, options.clumps, options.corrupt, totalArenas, partitions.size(), sections.size(),
-          partSize * partitions.size(), sectionSize * sections.size(), System.currentTimeMillis() - t0);
+      Files.writeString(
+          config,
+          String.join("\n", conf),
+          StandardCharsets.US_ASCII,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+      return new Result(
+          config,
+          options.clumps,
+          options.corrupt,
+          totalArenas,
+          partitions.size(),
+          sections.size(),
+          partSize * partitions.size(),
+          sectionSize * sections.size(),
+          System.currentTimeMillis() - t0);
     } catch (IOException e) {
       throw new UncheckedIOException("generating an archive in " + dir + ": " + e.getMessage(), e);
     }
@@ -174,15 +218,21 @@ public final class ArchiveGenerator {
       for (long c = first; c < first + n; c++) {
         log += Venti.CLUMP_SIZE + sizes.sizeOf(c);
       }
-      long dir = (ClumpInfo.directoryBlocks(n + 1, options.arenaBlockSize) + 1) * options.arenaBlockSize;
+      long dir =
+          (ClumpInfo.directoryBlocks(n + 1, options.arenaBlockSize) + 1) * options.arenaBlockSize;
       need = Math.max(need, log + 8 + dir);
     }
-    return Math.max(ArenaLayout.MIN_ARENA_SIZE, Venti.roundUp(need + 2L * options.arenaBlockSize, options.arenaBlockSize));
+    return Math.max(
+        ArenaLayout.MIN_ARENA_SIZE,
+        Venti.roundUp(need + 2L * options.arenaBlockSize, options.arenaBlockSize));
   }
 
-  /** Bytes per section: enough buckets that no bucket overflows except with the allowed probability. */
+  /**
+   * Bytes per section: enough buckets that no bucket overflows except with the allowed probability.
+   */
   private long sectionSize() {
-    return IndexSizing.recommend(options.clumps, options.bucketSize, options.sections, options.maxOverflow)
+    return IndexSizing.recommend(
+            options.clumps, options.bucketSize, options.sections, options.maxOverflow)
         .sectionSize();
   }
 
@@ -192,24 +242,33 @@ public final class ArchiveGenerator {
     return (int) Math.max(1, Math.min(32, bitsPerScore * 7 / 10));
   }
 
-  private void fillArenas(List<Path> partitions, List<ArenaPartitionFormatter.FormattedArena> arenas,
-      ClumpNumbering numbering) throws IOException {
+  private void fillArenas(
+      List<Path> partitions,
+      List<ArenaPartitionFormatter.FormattedArena> arenas,
+      ClumpNumbering numbering)
+      throws IOException {
     AtomicLong done = new AtomicLong();
-    ThreadLocal<BlockSource> sources = ThreadLocal.withInitial(() -> new BlockSource(options, numbering));
-    ExecutorService pool = Executors.newFixedThreadPool(options.threads, r -> {
-      Thread t = new Thread(r, "venti-generate");
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadLocal<BlockSource> sources =
+        ThreadLocal.withInitial(() -> new BlockSource(options, numbering));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            options.threads,
+            r -> {
+              Thread t = new Thread(r, "venti-generate");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> tasks = new ArrayList<>();
       for (int g = 0; g < arenas.size(); g++) {
         int arena = g;
         Path file = partitions.get(g / options.arenas);
-        tasks.add(pool.submit(() -> {
-          fillArena(file, arenas.get(arena), arena, numbering, sources.get(), done);
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  fillArena(file, arenas.get(arena), arena, numbering, sources.get(), done);
+                  return null;
+                }));
       }
       long t0 = System.nanoTime();
       for (Future<?> task : tasks) {
@@ -238,20 +297,32 @@ public final class ArchiveGenerator {
   private void reportProgress(long done, long nanos) {
     if (progress != null && done > 0) {
       double seconds = nanos / 1e9;
-      progress.printf(Locale.ROOT, "generate: %,d of %,d clumps, %.0f s, about %.0f s left%n", done, options.clumps, seconds,
+      progress.printf(
+          Locale.ROOT,
+          "generate: %,d of %,d clumps, %.0f s, about %.0f s left%n",
+          done,
+          options.clumps,
+          seconds,
           seconds * (options.clumps - done) / done);
     }
   }
 
-  private void fillArena(Path file, ArenaPartitionFormatter.FormattedArena arena, int g, ClumpNumbering numbering,
-      BlockSource source, AtomicLong done) throws IOException {
+  private void fillArena(
+      Path file,
+      ArenaPartitionFormatter.FormattedArena arena,
+      int g,
+      ClumpNumbering numbering,
+      BlockSource source,
+      AtomicLong done)
+      throws IOException {
     long first = numbering.firstOfArena(g);
     long stop = numbering.firstOfArena(g + 1);
     int total = (int) (stop - first);
     boolean open = g >= options.arenaPartitions * options.arenas - options.openArenas;
     try (FileChannel ch = Gate.openOwn(file.toString(), file)) {
-      ArenaWriter w = new ArenaWriter(ch, arena.map(), options.arenaBlockSize, options.version, arena.clumpMagic(),
-          TIME);
+      ArenaWriter w =
+          new ArenaWriter(
+              ch, arena.map(), options.arenaBlockSize, options.version, arena.clumpMagic(), TIME);
       for (long c = first; c < stop; c++) {
         source.load(c);
         int type = numbering.isCorrupt(c) ? CORRUPT_CODE : source.diskType;

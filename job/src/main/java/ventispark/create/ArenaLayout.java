@@ -20,11 +20,13 @@ public final class ArenaLayout {
     return Venti.roundUp(tabBase + Venti.DEFAULT_TABLE_SIZE, blockSize);
   }
 
-  public static List<MapTable.Entry> arenas(String name, long partSize, int blockSize, long arenaSize) {
+  public static List<MapTable.Entry> arenas(
+      String name, long partSize, int blockSize, long arenaSize) {
     long usable = partSize & -(long) blockSize;
     long base = arenaBase(blockSize);
     if (usable < base + MIN_ARENA_SIZE) {
-      throw new IllegalArgumentException("partition of " + partSize + " bytes is too small for an arena");
+      throw new IllegalArgumentException(
+          "partition of " + partSize + " bytes is too small for an arena");
     }
     long ap = usable - base;
     long n = ap / arenaSize;

@@ -28,22 +28,32 @@ public final class ArenaPartitionFormatter {
   public record FormattedArena(MapTable.Entry map, int clumpMagic) {}
 
   /** Formats {@code file}; returns its arenas in map order. */
-  public static List<FormattedArena> format(Path file, long size, String name, int blockSize, long arenaSize,
-      int version, Random random) throws IOException {
+  public static List<FormattedArena> format(
+      Path file, long size, String name, int blockSize, long arenaSize, int version, Random random)
+      throws IOException {
     List<MapTable.Entry> arenas = ArenaLayout.arenas(name, size, blockSize, arenaSize);
     List<FormattedArena> formatted = new ArrayList<>(arenas.size());
     long base = ArenaLayout.arenaBase(blockSize);
-    try (FileChannel ch = Gate.createNew(file.toString(), file)) { // a new file, never through a link
+    try (FileChannel ch =
+        Gate.createNew(file.toString(), file)) { // a new file, never through a link
       write(ch, size - 1, new byte[1]);
-      write(ch, Venti.PART_BLANK, new ArenaPartitionHeader(Venti.ARENA_PART_VERSION, blockSize, base).encode());
+      write(
+          ch,
+          Venti.PART_BLANK,
+          new ArenaPartitionHeader(Venti.ARENA_PART_VERSION, blockSize, base).encode());
       StringBuilder map = new StringBuilder();
       MapTable.write(map, arenas);
       long tabBase = Venti.roundUp(Venti.PART_BLANK + Venti.HEAD_SIZE, blockSize);
       write(ch, tabBase, map.toString().getBytes(StandardCharsets.ISO_8859_1));
       for (MapTable.Entry e : arenas) {
         int magic = version == 4 ? Venti.OLD_CLUMP_MAGIC : clumpMagic(random);
-        write(ch, e.start(), new ArenaHead(version, e.name(), blockSize, e.stop() - e.start(), magic).encode(blockSize));
-        ArenaTrailer t = new ArenaTrailer(version, e.name(), ArenaStats.EMPTY, ArenaStats.EMPTY, 0, 0, magic);
+        write(
+            ch,
+            e.start(),
+            new ArenaHead(version, e.name(), blockSize, e.stop() - e.start(), magic)
+                .encode(blockSize));
+        ArenaTrailer t =
+            new ArenaTrailer(version, e.name(), ArenaStats.EMPTY, ArenaStats.EMPTY, 0, 0, magic);
         write(ch, e.stop() - blockSize, t.encode(blockSize));
         formatted.add(new FormattedArena(e, magic));
       }

@@ -36,8 +36,11 @@ public final class ArenaWriter {
   private long uncsizeTotal;
   private final int time;
 
-  /** @param time the clumps' and arena's write time, Unix seconds */
-  public ArenaWriter(FileChannel ch, MapTable.Entry arena, int blockSize, int version, int clumpMagic, int time) {
+  /**
+   * @param time the clumps' and arena's write time, Unix seconds
+   */
+  public ArenaWriter(
+      FileChannel ch, MapTable.Entry arena, int blockSize, int version, int clumpMagic, int time) {
     this.time = time;
     this.ch = ch;
     this.arena = arena;
@@ -63,7 +66,8 @@ public final class ArenaWriter {
    * Appends one clump. {@code data} is what is stored ({@code storedSize} bytes: compressed when
    * {@code storedSize < uncsize}); {@code score} is the SHA-1 of the uncompressed block.
    */
-  public void append(int diskType, byte[] score, byte[] data, int storedSize, int uncsize) throws IOException {
+  public void append(int diskType, byte[] score, byte[] data, int storedSize, int uncsize)
+      throws IOException {
     if (!fits(storedSize)) {
       throw new IllegalStateException("arena " + arena.name() + " is full");
     }
@@ -82,7 +86,8 @@ public final class ArenaWriter {
     if ((clumps + 1) * Venti.CLUMP_INFO_SIZE > directory.length) {
       directory = Arrays.copyOf(directory, directory.length * 2);
     }
-    ClumpInfo.encode(directory, clumps * Venti.CLUMP_INFO_SIZE, diskType, storedSize, uncsize, score, 0);
+    ClumpInfo.encode(
+        directory, clumps * Venti.CLUMP_INFO_SIZE, diskType, storedSize, uncsize, score, 0);
     clumps++;
     if (storedSize < uncsize) {
       cclumps++;
@@ -105,13 +110,21 @@ public final class ArenaWriter {
       byte[] block = new byte[blockSize];
       int first = k * perBlock;
       int n = Math.min(perBlock, clumps - first);
-      System.arraycopy(directory, first * Venti.CLUMP_INFO_SIZE, block, 0, n * Venti.CLUMP_INFO_SIZE);
+      System.arraycopy(
+          directory, first * Venti.CLUMP_INFO_SIZE, block, 0, n * Venti.CLUMP_INFO_SIZE);
       ArenaPartitionFormatter.write(ch, arena.stop() - (k + 2L) * blockSize, block);
     }
     ArenaStats mem = new ArenaStats(clumps, cclumps, used, uncsizeTotal, sealed);
     ArenaStats disk = indexedClumps == clumps ? mem : statsOfFirst(indexedClumps);
-    ArenaTrailer t = new ArenaTrailer(version, arena.name(), disk, mem, clumps > 0 ? time : 0, clumps > 0 ? time : 0,
-        clumpMagic);
+    ArenaTrailer t =
+        new ArenaTrailer(
+            version,
+            arena.name(),
+            disk,
+            mem,
+            clumps > 0 ? time : 0,
+            clumps > 0 ? time : 0,
+            clumpMagic);
     ArenaPartitionFormatter.write(ch, arena.stop() - blockSize, t.encode(blockSize));
     return mem;
   }

@@ -10,16 +10,19 @@ import ventispark.format.Whack;
 
 /**
  * The blocks of a generated archive, each a pure function of the seed and its clump number, so
- * arenas can be written in any order by any number of threads and the archive is the same.
- * A clump is either new or (with probability {@code duplicates}) a copy of a block stored in an
- * earlier arena; a new block draws its size and type, and has either random (incompressible) or
- * text-like (whack-compressible) contents. Not thread-safe: one per writer thread.
+ * arenas can be written in any order by any number of threads and the archive is the same. A clump
+ * is either new or (with probability {@code duplicates}) a copy of a block stored in an earlier
+ * arena; a new block draws its size and type, and has either random (incompressible) or text-like
+ * (whack-compressible) contents. Not thread-safe: one per writer thread.
  */
 final class BlockSource {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final byte[][] WORDS = words("venti stores blocks by score and the index maps each score to an "
-      + "address in the append only log of arenas which fill in order seal and never change plan nine fossil file "
-      + "server archive snapshot tree of pointer blocks directory entries root data");
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final byte[][] WORDS =
+      words(
+          "venti stores blocks by score and the index maps each score to an "
+              + "address in the append only log of arenas which fill in order seal and never change plan nine fossil file "
+              + "server archive snapshot tree of pointer blocks directory entries root data");
 
   private final GeneratorOptions options;
   private final ClumpNumbering numbering;
@@ -31,7 +34,10 @@ final class BlockSource {
   final byte[] score = new byte[20];
   int size;
   int diskType;
-  /** Bytes stored in the log: {@link #packed} when smaller than {@link #size}, else {@link #data}. */
+
+  /**
+   * Bytes stored in the log: {@link #packed} when smaller than {@link #size}, else {@link #data}.
+   */
   int storedSize;
 
   BlockSource(GeneratorOptions options, ClumpNumbering numbering) {
@@ -72,9 +78,9 @@ final class BlockSource {
   }
 
   /**
-   * The clump whose block this clump repeats, or itself. A repeat copies an original (never
-   * another repeat) of an earlier arena, chosen by a bijection of the clump's place in its arena,
-   * so no block is stored twice in one arena, as on a real server whose index was lost.
+   * The clump whose block this clump repeats, or itself. A repeat copies an original (never another
+   * repeat) of an earlier arena, chosen by a bijection of the clump's place in its arena, so no
+   * block is stored twice in one arena, as on a real server whose index was lost.
    */
   private long contentOf(long clump) {
     if (options.duplicates == 0) {
@@ -91,7 +97,8 @@ final class BlockSource {
   }
 
   private boolean isRepeat(long clump) {
-    return new SplittableRandom(mix(options.seed ^ 0x5DEECE66DL, clump)).nextDouble() < options.duplicates;
+    return new SplittableRandom(mix(options.seed ^ 0x5DEECE66DL, clump)).nextDouble()
+        < options.duplicates;
   }
 
   /** An odd multiplier coprime to {@code m}, so {@code j -> (a·j + b) mod m} is a bijection. */
@@ -124,7 +131,8 @@ final class BlockSource {
 
   /** Words, after the content's number: a block of 8 bytes or more is never repeated by chance. */
   private void fillText(SplittableRandom r, long content) {
-    byte[] id = (Long.toHexString(content) + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] id =
+        (Long.toHexString(content) + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     int p = Math.min(id.length, size);
     System.arraycopy(id, 0, data, 0, p);
     while (p < size) {

@@ -22,10 +22,12 @@ public final class ISectFormatter {
   /** fmtisect's section version; {@code -1} asks for version 1 (no bucket magic). */
   public static final int DEFAULT_VERSION = 2;
 
-  public static ISectHeader format(Path file, long size, String name, int blockSize, int version, Random random)
+  public static ISectHeader format(
+      Path file, long size, String name, int blockSize, int version, Random random)
       throws IOException {
     ISectHeader h = header(size, name, blockSize, version, random);
-    try (FileChannel ch = Gate.createNew(file.toString(), file)) { // a new file, never through a link
+    try (FileChannel ch =
+        Gate.createNew(file.toString(), file)) { // a new file, never through a link
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, Venti.PART_BLANK, h.encode());
     }
@@ -37,21 +39,35 @@ public final class ISectFormatter {
    *
    * @throws IllegalArgumentException if no bucket fits, or more than 2^32 − 1 would
    */
-  public static ISectHeader header(long size, String name, int blockSize, int version, Random random) {
+  public static ISectHeader header(
+      long size, String name, int blockSize, int version, Random random) {
     long blocks = ISectLayout.blocks(size, blockSize);
     if (blocks <= 0) {
-      throw new IllegalArgumentException("index section of " + size + " bytes holds no buckets of " + blockSize
-          + " bytes (at least " + ISectLayout.sizeFor(1, blockSize) + " bytes needed)");
+      throw new IllegalArgumentException(
+          "index section of "
+              + size
+              + " bytes holds no buckets of "
+              + blockSize
+              + " bytes (at least "
+              + ISectLayout.sizeFor(1, blockSize)
+              + " bytes needed)");
     }
     if (blocks > 0xFFFFFFFFL) {
-      throw new IllegalArgumentException("index section of " + size + " bytes would hold " + blocks + " buckets of "
-          + blockSize + " bytes, more than the header's 32-bit count");
+      throw new IllegalArgumentException(
+          "index section of "
+              + size
+              + " bytes would hold "
+              + blocks
+              + " buckets of "
+              + blockSize
+              + " bytes, more than the header's 32-bit count");
     }
     int magic = 0;
     while (version == 2 && magic == 0) {
       magic = random.nextInt();
     }
-    return new ISectHeader(version, name, "", blockSize, ISectLayout.blockBase(blockSize), blocks, 0, 0, magic);
+    return new ISectHeader(
+        version, name, "", blockSize, ISectLayout.blockBase(blockSize), blocks, 0, 0, magic);
   }
 
   /**
@@ -59,7 +75,8 @@ public final class ISectFormatter {
    * fmtisect without {@code -Z}, a version-1 section is first zeroed from PartBlank to its end when
    * {@code zero} is set: v1 buckets carry no magic, so old bytes would read as entries.
    */
-  public static void write(FileChannel ch, long lo, long size, ISectHeader h, boolean zero) throws IOException {
+  public static void write(FileChannel ch, long lo, long size, ISectHeader h, boolean zero)
+      throws IOException {
     if (zero && h.version() == 1) {
       zeroFill(ch, lo + Venti.PART_BLANK, lo + size);
     }

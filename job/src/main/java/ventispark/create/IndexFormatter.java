@@ -38,15 +38,26 @@ public final class IndexFormatter {
    * @param divisorRaised the sections hold more than 2^32/100 buckets, so fmtindex raised the
    *     divisor to 100 and leaves the excess blocks unused (it warns)
    */
-  public record Plan(IndexConfig config, byte[] text, List<ISectHeader> headers, long blocks, boolean divisorRaised) {}
+  public record Plan(
+      IndexConfig config,
+      byte[] text,
+      List<ISectHeader> headers,
+      long blocks,
+      boolean divisorRaised) {}
 
-  public static IndexConfig format(String indexName, List<Path> files, List<ISectHeader> sections,
-      List<ArenaSize> arenas) throws IOException {
+  public static IndexConfig format(
+      String indexName, List<Path> files, List<ISectHeader> sections, List<ArenaSize> arenas)
+      throws IOException {
     Plan plan = plan(indexName, sections, arenas);
     for (ISectHeader h : sections) {
       if (plan.text().length > h.tableSize()) {
-        throw new IllegalArgumentException("index config of " + plan.text().length + " bytes does not fit the "
-            + h.tableSize() + "-byte table of section " + h.name());
+        throw new IllegalArgumentException(
+            "index config of "
+                + plan.text().length
+                + " bytes does not fit the "
+                + h.tableSize()
+                + "-byte table of section "
+                + h.name());
       }
     }
     for (int i = 0; i < sections.size(); i++) {
@@ -57,7 +68,9 @@ public final class IndexFormatter {
     return plan.config();
   }
 
-  /** fmtindex's geometry and text for these sections (in config order) and arenas (in log order). */
+  /**
+   * fmtindex's geometry and text for these sections (in config order) and arenas (in log order).
+   */
   public static Plan plan(String indexName, List<ISectHeader> sections, List<ArenaSize> arenas) {
     long blocks = 0;
     for (ISectHeader h : sections) {
@@ -88,16 +101,19 @@ public final class IndexFormatter {
       amap.add(new MapTable.Entry(a.name(), addr, addr + a.dataSize()));
       addr += a.dataSize();
     }
-    IndexConfig ic = new IndexConfig(Venti.INDEX_CONFIG_VERSION, indexName, sections.get(0).blockSize(), smap, amap);
+    IndexConfig ic =
+        new IndexConfig(
+            Venti.INDEX_CONFIG_VERSION, indexName, sections.get(0).blockSize(), smap, amap);
     byte[] text = ic.format().getBytes(StandardCharsets.ISO_8859_1);
     return new Plan(ic, text, List.copyOf(headers), blocks, raised);
   }
 
   /**
-   * fmtindex's refusals, checked before anything is written: no more buckets than an index can
-   * have ({@link Venti#MAX_BUCKETS}, where fmtindex writes ranges nothing loads), every section of the same block size
-   * and table size, unique section names, no section of another index, a section that already has
-   * a bucket range must keep it, the text must fit the table, at most 31,744 sections and arenas.
+   * fmtindex's refusals, checked before anything is written: no more buckets than an index can have
+   * ({@link Venti#MAX_BUCKETS}, where fmtindex writes ranges nothing loads), every section of the
+   * same block size and table size, unique section names, no section of another index, a section
+   * that already has a bucket range must keep it, the text must fit the table, at most 31,744
+   * sections and arenas.
    *
    * @param files how to name each section in messages (its partition name)
    */
@@ -107,13 +123,29 @@ public final class IndexFormatter {
     Map<String, String> names = new HashMap<>();
     if (plan.blocks() > Venti.MAX_BUCKETS) {
       // fmtindex would raise the divisor and give the sections bucket ranges nothing can load.
-      throw FormatException.at(files.get(0), Venti.PART_BLANK, "cannot format index '" + indexName + "': its "
-          + sections.size() + " section" + (sections.size() == 1 ? "" : "s") + " hold "
-          + Venti.beyondMaxBuckets(plan.blocks()));
+      throw FormatException.at(
+          files.get(0),
+          Venti.PART_BLANK,
+          "cannot format index '"
+              + indexName
+              + "': its "
+              + sections.size()
+              + " section"
+              + (sections.size() == 1 ? "" : "s")
+              + " hold "
+              + Venti.beyondMaxBuckets(plan.blocks()));
     }
     if (sections.size() > Venti.MAX_AMAP || arenas > Venti.MAX_AMAP) {
-      throw new FormatException(files.get(0) + ": an index holds at most " + Venti.MAX_AMAP + " sections and "
-          + Venti.MAX_AMAP + " arenas; this one would have " + sections.size() + " and " + arenas);
+      throw new FormatException(
+          files.get(0)
+              + ": an index holds at most "
+              + Venti.MAX_AMAP
+              + " sections and "
+              + Venti.MAX_AMAP
+              + " arenas; this one would have "
+              + sections.size()
+              + " and "
+              + arenas);
     }
     for (int i = 0; i < sections.size(); i++) {
       ISectHeader h = sections.get(i);
@@ -121,35 +153,74 @@ public final class IndexFormatter {
       String file = files.get(i);
       String why = null;
       if (h.blockSize() != first.blockSize()) {
-        why = "its block size " + h.blockSize() + " differs from " + first.blockSize() + " of " + files.get(0)
-            + " (every section of an index has one bucket size; reformat it with --block-size " + first.blockSize() + ")";
+        why =
+            "its block size "
+                + h.blockSize()
+                + " differs from "
+                + first.blockSize()
+                + " of "
+                + files.get(0)
+                + " (every section of an index has one bucket size; reformat it with --block-size "
+                + first.blockSize()
+                + ")";
       } else if (h.tableSize() != first.tableSize()) {
-        why = "its config table (" + h.tableSize() + " bytes) differs from " + first.tableSize() + " bytes of "
-            + files.get(0);
+        why =
+            "its config table ("
+                + h.tableSize()
+                + " bytes) differs from "
+                + first.tableSize()
+                + " bytes of "
+                + files.get(0);
       } else if (names.containsKey(h.name())) {
-        why = "section name '" + h.name() + "' is also used by " + names.get(h.name())
-            + " (section names must be unique; reformat one with another NAME)";
+        why =
+            "section name '"
+                + h.name()
+                + "' is also used by "
+                + names.get(h.name())
+                + " (section names must be unique; reformat one with another NAME)";
       } else if (!h.index().isEmpty() && !h.index().equals(indexName)) {
-        why = "it belongs to index '" + h.index() + "', not '" + indexName
-            + "' (reformat it with venti-spark format isect --force to reuse it)";
+        why =
+            "it belongs to index '"
+                + h.index()
+                + "', not '"
+                + indexName
+                + "' (reformat it with venti-spark format isect --force to reuse it)";
       } else if ((h.start() != 0 || h.stop() != 0)
           && (h.start() != planned.start() || h.stop() != planned.stop())) {
-        why = "it already holds buckets [" + h.start() + ", " + h.stop() + ") of index '" + h.index()
-            + "'; the new index would give it [" + planned.start() + ", " + planned.stop()
-            + ") (reformat it with venti-spark format isect --force)";
+        why =
+            "it already holds buckets ["
+                + h.start()
+                + ", "
+                + h.stop()
+                + ") of index '"
+                + h.index()
+                + "'; the new index would give it ["
+                + planned.start()
+                + ", "
+                + planned.stop()
+                + ") (reformat it with venti-spark format isect --force)";
       } else if (plan.text().length > h.tableSize()) {
-        why = "the index config text (" + plan.text().length + " bytes) does not fit its " + h.tableSize()
-            + "-byte table";
+        why =
+            "the index config text ("
+                + plan.text().length
+                + " bytes) does not fit its "
+                + h.tableSize()
+                + "-byte table";
       }
       if (why != null) {
-        throw FormatException.at(file, Venti.PART_BLANK, "cannot format index '" + indexName + "': " + why);
+        throw FormatException.at(
+            file, Venti.PART_BLANK, "cannot format index '" + indexName + "': " + why);
       }
       names.put(h.name(), file);
     }
   }
 
-  /** Writes the text (NUL-padded to the table size) and the new header into the section at file offset {@code lo}. */
-  public static void write(FileChannel ch, long lo, ISectHeader updated, byte[] text) throws IOException {
+  /**
+   * Writes the text (NUL-padded to the table size) and the new header into the section at file
+   * offset {@code lo}.
+   */
+  public static void write(FileChannel ch, long lo, ISectHeader updated, byte[] text)
+      throws IOException {
     byte[] table = new byte[updated.tableSize()];
     System.arraycopy(text, 0, table, 0, text.length);
     ArenaPartitionFormatter.write(ch, lo + updated.tableBase(), table);

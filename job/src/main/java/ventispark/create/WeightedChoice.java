@@ -47,7 +47,8 @@ public final class WeightedChoice {
         p = p.substring(0, colon);
       }
       if (!(w > 0) || Double.isInfinite(w)) {
-        throw new IllegalArgumentException(what + ": weight must be positive in '" + part.trim() + "'");
+        throw new IllegalArgumentException(
+            what + ": weight must be positive in '" + part.trim() + "'");
       }
       int dash = p.indexOf('-', 1);
       long lo = item.applyAsLong(dash < 0 ? p : p.substring(0, dash));

@@ -15,8 +15,12 @@ public record ArenaHead(int version, String name, int blockSize, long size, int 
   public static ArenaHead decode(byte[] b, int off) {
     int version = Bytes.u32(b, off + 4);
     int magic = version == 4 ? Venti.OLD_CLUMP_MAGIC : Bytes.u32(b, off + 84);
-    return new ArenaHead(version, Bytes.name(b, off + 8, Venti.A_NAME_SIZE), Bytes.u32(b, off + 72),
-        Bytes.u64(b, off + 76), magic);
+    return new ArenaHead(
+        version,
+        Bytes.name(b, off + 8, Venti.A_NAME_SIZE),
+        Bytes.u32(b, off + 72),
+        Bytes.u64(b, off + 76),
+        magic);
   }
 
   public static boolean hasMagic(byte[] b, int off) {

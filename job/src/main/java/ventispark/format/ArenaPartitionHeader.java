@@ -19,21 +19,35 @@ public record ArenaPartitionHeader(int version, int blockSize, long arenaBase) {
   public static ArenaPartitionHeader decode(String file, byte[] b) {
     long at = Venti.PART_BLANK;
     if (Bytes.u32(b, 0) != Venti.ARENA_PART_MAGIC) {
-      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad arena partition magic 0x%08x (want 0x%08x)",
-          Bytes.u32(b, 0), Venti.ARENA_PART_MAGIC));
+      throw FormatException.at(
+          file,
+          at,
+          String.format(
+              Locale.ROOT,
+              "bad arena partition magic 0x%08x (want 0x%08x)",
+              Bytes.u32(b, 0),
+              Venti.ARENA_PART_MAGIC));
     }
     int version = Bytes.u32(b, 4);
     if (version != Venti.ARENA_PART_VERSION) {
-      throw FormatException.at(file, at + 4, "unknown arena partition version " + version + " (want 3)");
+      throw FormatException.at(
+          file, at + 4, "unknown arena partition version " + version + " (want 3)");
     }
     int bs = Bytes.u32(b, 8);
     if (!Venti.isPowerOfTwo(bs) || bs < 512 || bs > Venti.MAX_DISK_BLOCK) {
-      throw FormatException.at(file, at + 8, "bad arena partition block size " + Integer.toUnsignedString(bs));
+      throw FormatException.at(
+          file, at + 8, "bad arena partition block size " + Integer.toUnsignedString(bs));
     }
     ArenaPartitionHeader h = new ArenaPartitionHeader(version, bs, Bytes.u32L(b, 12));
     if (h.tableBase() >= h.arenaBase()) {
-      throw FormatException.at(file, at + 12, "arena base " + h.arenaBase() + " leaves no room for the arena map (table base "
-          + h.tableBase() + ")");
+      throw FormatException.at(
+          file,
+          at + 12,
+          "arena base "
+              + h.arenaBase()
+              + " leaves no room for the arena map (table base "
+              + h.tableBase()
+              + ")");
     }
     return h;
   }

@@ -11,7 +11,8 @@ import java.io.Serializable;
  * @param used bytes of clump log, Σ(38 + stored size)
  * @param uncsize Σ uncompressed sizes
  */
-public record ArenaStats(int clumps, int cclumps, long used, long uncsize, boolean sealed) implements Serializable {
+public record ArenaStats(int clumps, int cclumps, long used, long uncsize, boolean sealed)
+    implements Serializable {
   public static final ArenaStats EMPTY = new ArenaStats(0, 0, 0, 0, false);
 
   public long clumpCount() {

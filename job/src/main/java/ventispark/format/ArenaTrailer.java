@@ -16,13 +16,25 @@ import java.util.Locale;
  * Writers put the extension only when memstats differ from diskstats; readers take memstats :=
  * diskstats otherwise, and force memstats.sealed when diskstats.sealed.
  */
-public record ArenaTrailer(int version, String name, ArenaStats diskStats, ArenaStats memStats,
-    int ctime, int wtime, int clumpMagic) {
+public record ArenaTrailer(
+    int version,
+    String name,
+    ArenaStats diskStats,
+    ArenaStats memStats,
+    int ctime,
+    int wtime,
+    int clumpMagic) {
 
   public static ArenaTrailer decode(String file, long at, byte[] b, int off) {
     if (Bytes.u32(b, off) != Venti.ARENA_MAGIC) {
-      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad arena trailer magic 0x%08x (want 0x%08x)",
-          Bytes.u32(b, off), Venti.ARENA_MAGIC));
+      throw FormatException.at(
+          file,
+          at,
+          String.format(
+              Locale.ROOT,
+              "bad arena trailer magic 0x%08x (want 0x%08x)",
+              Bytes.u32(b, off),
+              Venti.ARENA_MAGIC));
     }
     int version = Bytes.u32(b, off + 4);
     if (version != 4 && version != 5) {
@@ -40,13 +52,19 @@ public record ArenaTrailer(int version, String name, ArenaStats diskStats, Arena
       clumpMagic = Bytes.u32(b, p);
       p += 4;
     }
-    ArenaStats disk = new ArenaStats(clumps, cclumps, Bytes.u64(b, p), Bytes.u64(b, p + 8), b[p + 16] != 0);
+    ArenaStats disk =
+        new ArenaStats(clumps, cclumps, Bytes.u64(b, p), Bytes.u64(b, p + 8), b[p + 16] != 0);
     p += 17;
     ArenaStats mem = disk;
     if (b[p] == 1) {
       p++;
-      mem = new ArenaStats(Bytes.u32(b, p), Bytes.u32(b, p + 4), Bytes.u64(b, p + 8), Bytes.u64(b, p + 16),
-          b[p + 24] != 0 || disk.sealed());
+      mem =
+          new ArenaStats(
+              Bytes.u32(b, p),
+              Bytes.u32(b, p + 4),
+              Bytes.u64(b, p + 8),
+              Bytes.u64(b, p + 16),
+              b[p + 24] != 0 || disk.sealed());
     }
     return new ArenaTrailer(version, name, disk, mem, ctime, wtime, clumpMagic);
   }

@@ -2,26 +2,35 @@ package ventispark.format;
 
 /**
  * The block-type mapping between the logical Venti types and the old numbering stored on disk in
- * clump headers, clump directory entries and index entries (FORMAT.md 5.4). The mapping is
- * lossy: logical 1..7 and 9..15 share disk codes 3..9.
+ * clump headers, clump directory entries and index entries (FORMAT.md 5.4). The mapping is lossy:
+ * logical 1..7 and 9..15 share disk codes 3..9.
  */
 public final class BlockType {
   private BlockType() {}
 
   /** Logical type of an undecodable code: VtCorruptType. */
   public static final int CORRUPT = 255;
+
   public static final int DATA = 0;
   public static final int DIR = 8;
   public static final int ROOT = 16;
 
-  /** Logical type of an on-disk code ({@code fromdisk}); {@link #CORRUPT} when it does not decode. */
+  /**
+   * Logical type of an on-disk code ({@code fromdisk}); {@link #CORRUPT} when it does not decode.
+   */
   public static int fromDisk(int code) {
     switch (code & 0xFF) {
       case 1:
         return ROOT;
       case 2:
         return DIR;
-      case 3: case 4: case 5: case 6: case 7: case 8: case 9:
+      case 3:
+      case 4:
+      case 5:
+      case 6:
+      case 7:
+      case 8:
+      case 9:
         return (code & 0xFF) + 6;
       case 13:
         return DATA;

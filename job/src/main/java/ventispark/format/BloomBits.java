@@ -16,7 +16,10 @@ public final class BloomBits {
   private BloomBits() {}
 
   static int le32(byte[] s, int off) {
-    return (s[off] & 0xFF) | (s[off + 1] & 0xFF) << 8 | (s[off + 2] & 0xFF) << 16 | (s[off + 3] & 0xFF) << 24;
+    return (s[off] & 0xFF)
+        | (s[off + 1] & 0xFF) << 8
+        | (s[off + 2] & 0xFF) << 16
+        | (s[off + 3] & 0xFF) << 24;
   }
 
   /** Sets the score's bits in {@code table}, a filter of {@code size} bytes starting at index 0. */
@@ -31,8 +34,8 @@ public final class BloomBits {
   }
 
   /**
-   * Puts the score's {@code nhash} bit positions (bit {@code x} is bit {@code x & 7} of byte
-   * {@code x >> 3}; below 2^32, so stored as unsigned ints) into {@code out} from {@code at}.
+   * Puts the score's {@code nhash} bit positions (bit {@code x} is bit {@code x & 7} of byte {@code
+   * x >> 3}; below 2^32, so stored as unsigned ints) into {@code out} from {@code at}.
    */
   public static void positions(int size, int nhash, byte[] score, int off, int[] out, int at) {
     int a = first(score, off);

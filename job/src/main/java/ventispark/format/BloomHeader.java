@@ -15,8 +15,14 @@ public record BloomHeader(int nhash, int size) implements java.io.Serializable {
 
   public static BloomHeader decode(String file, byte[] b) {
     if (Bytes.u32(b, 0) != Venti.BLOOM_MAGIC) {
-      throw FormatException.at(file, 0, String.format(Locale.ROOT, "bad bloom filter magic 0x%08x (want 0x%08x)",
-          Bytes.u32(b, 0), Venti.BLOOM_MAGIC));
+      throw FormatException.at(
+          file,
+          0,
+          String.format(
+              Locale.ROOT,
+              "bad bloom filter magic 0x%08x (want 0x%08x)",
+              Bytes.u32(b, 0),
+              Venti.BLOOM_MAGIC));
     }
     int version = Bytes.u32(b, 4);
     if (version != Venti.BLOOM_VERSION) {
@@ -28,8 +34,12 @@ public record BloomHeader(int nhash, int size) implements java.io.Serializable {
     }
     int size = Bytes.u32(b, 12);
     if (!Venti.isPowerOfTwo(size) || size < Venti.BLOOM_HEAD_SIZE || size > Venti.MAX_BLOOM_SIZE) {
-      throw FormatException.at(file, 12, "bad bloom filter size " + Integer.toUnsignedString(size)
-          + " (a power of two, 16 to 2^29)");
+      throw FormatException.at(
+          file,
+          12,
+          "bad bloom filter size "
+              + Integer.toUnsignedString(size)
+              + " (a power of two, 16 to 2^29)");
     }
     return new BloomHeader(nhash, size);
   }

@@ -15,7 +15,9 @@ public final class Bytes {
   }
 
   public static int u32(byte[] b, int off) {
-    return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8)
+    return ((b[off] & 0xFF) << 24)
+        | ((b[off + 1] & 0xFF) << 16)
+        | ((b[off + 2] & 0xFF) << 8)
         | (b[off + 3] & 0xFF);
   }
 
@@ -45,8 +47,8 @@ public final class Bytes {
   }
 
   /**
-   * Reads a NUL-padded name field of {@code size} bytes as C's {@code namecp} does: at most
-   * {@code size - 1} bytes, so that a name read back is the name a writer would write.
+   * Reads a NUL-padded name field of {@code size} bytes as C's {@code namecp} does: at most {@code
+   * size - 1} bytes, so that a name read back is the name a writer would write.
    */
   public static String name(byte[] b, int off, int size) {
     int end = off;

@@ -8,8 +8,8 @@ package ventispark.format;
  * block := entry{clumpmax} zero[bs mod 25]      clumpmax = floor(bs / 25)
  * </pre>
  *
- * Directory block k of an arena lies at {@code stop - (k + 2) * bs}: blocks run backwards from
- * the trailer, entries forwards inside a block.
+ * Directory block k of an arena lies at {@code stop - (k + 2) * bs}: blocks run backwards from the
+ * trailer, entries forwards inside a block.
  */
 public final class ClumpInfo {
   private ClumpInfo() {}
@@ -30,7 +30,8 @@ public final class ClumpInfo {
     return off + 5;
   }
 
-  public static void encode(byte[] b, int off, int type, int size, int uncsize, byte[] score, int scoreOff) {
+  public static void encode(
+      byte[] b, int off, int type, int size, int uncsize, byte[] score, int scoreOff) {
     b[off] = (byte) type;
     Bytes.put16(b, off + 1, size);
     Bytes.put16(b, off + 3, uncsize);

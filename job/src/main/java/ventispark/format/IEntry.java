@@ -17,7 +17,8 @@ public final class IEntry {
   public static final int BLOCKS_OFF = 37;
 
   /** Packs an entry at {@code off}; the wtime and train bytes are written as zero. */
-  public static void pack(byte[] dst, int off, byte[] score, int scoreOff, long addr, int size, int type, int blocks) {
+  public static void pack(
+      byte[] dst, int off, byte[] score, int scoreOff, long addr, int size, int type, int blocks) {
     System.arraycopy(score, scoreOff, dst, off, Venti.SCORE_SIZE);
     for (int i = 20; i < ADDR_OFF; i++) {
       dst[off + i] = 0;
@@ -54,7 +55,9 @@ public final class IEntry {
    * type code ascending, address descending. A total order, so sorting is deterministic.
    */
   public static int compare(byte[] a, int ao, byte[] b, int bo) {
-    int c = java.util.Arrays.compareUnsigned(a, ao, ao + Venti.SCORE_SIZE, b, bo, bo + Venti.SCORE_SIZE);
+    int c =
+        java.util.Arrays.compareUnsigned(
+            a, ao, ao + Venti.SCORE_SIZE, b, bo, bo + Venti.SCORE_SIZE);
     if (c != 0) {
       return c;
     }

@@ -13,32 +13,66 @@ import java.util.Locale;
  * Buckets {@code [start, stop)} of the global bucket space live at {@code blockbase + (b - start) *
  * blocksize}. The index config text lies at {@code [tabbase, blockbase)}.
  */
-public record ISectHeader(int version, String name, String index, int blockSize, long blockBase,
-    long blocks, long start, long stop, int bucketMagic) implements java.io.Serializable {
+public record ISectHeader(
+    int version,
+    String name,
+    String index,
+    int blockSize,
+    long blockBase,
+    long blocks,
+    long start,
+    long stop,
+    int bucketMagic)
+    implements java.io.Serializable {
 
   public static ISectHeader decode(String file, byte[] b) {
     long at = Venti.PART_BLANK;
     if (Bytes.u32(b, 0) != Venti.ISECT_MAGIC) {
-      throw FormatException.at(file, at, String.format(Locale.ROOT, "bad index section magic 0x%08x (want 0x%08x)",
-          Bytes.u32(b, 0), Venti.ISECT_MAGIC));
+      throw FormatException.at(
+          file,
+          at,
+          String.format(
+              Locale.ROOT,
+              "bad index section magic 0x%08x (want 0x%08x)",
+              Bytes.u32(b, 0),
+              Venti.ISECT_MAGIC));
     }
     int version = Bytes.u32(b, 4);
     if (version != 1 && version != 2) {
-      throw FormatException.at(file, at + 4, "unknown index section version " + version + " (want 1 or 2)");
+      throw FormatException.at(
+          file, at + 4, "unknown index section version " + version + " (want 1 or 2)");
     }
     int bs = Bytes.u32(b, 136);
     if (!Venti.isPowerOfTwo(bs) || bs < 512 || bs > Venti.MAX_DISK_BLOCK) {
-      throw FormatException.at(file, at + 136, "bad index section block size " + Integer.toUnsignedString(bs));
+      throw FormatException.at(
+          file, at + 136, "bad index section block size " + Integer.toUnsignedString(bs));
     }
-    ISectHeader h = new ISectHeader(version, Bytes.name(b, 8, Venti.A_NAME_SIZE), Bytes.name(b, 72, Venti.A_NAME_SIZE),
-        bs, Bytes.u32L(b, 140), Bytes.u32L(b, 144), Bytes.u32L(b, 148), Bytes.u32L(b, 152),
-        version == 2 ? Bytes.u32(b, 156) : 0);
+    ISectHeader h =
+        new ISectHeader(
+            version,
+            Bytes.name(b, 8, Venti.A_NAME_SIZE),
+            Bytes.name(b, 72, Venti.A_NAME_SIZE),
+            bs,
+            Bytes.u32L(b, 140),
+            Bytes.u32L(b, 144),
+            Bytes.u32L(b, 148),
+            Bytes.u32L(b, 152),
+            version == 2 ? Bytes.u32(b, 156) : 0);
     if (h.tableBase() >= h.blockBase()) {
-      throw FormatException.at(file, at + 140, "block base " + h.blockBase() + " leaves no room for the index config");
+      throw FormatException.at(
+          file, at + 140, "block base " + h.blockBase() + " leaves no room for the index config");
     }
     if (h.start() > h.stop() || h.stop() - h.start() > h.blocks()) {
-      throw FormatException.at(file, at + 148, "bucket range [" + h.start() + ", " + h.stop()
-          + ") does not fit the section's " + h.blocks() + " blocks");
+      throw FormatException.at(
+          file,
+          at + 148,
+          "bucket range ["
+              + h.start()
+              + ", "
+              + h.stop()
+              + ") does not fit the section's "
+              + h.blocks()
+              + " blocks");
     }
     return h;
   }
@@ -74,6 +108,7 @@ public record ISectHeader(int version, String name, String index, int blockSize,
   }
 
   public ISectHeader withIndex(String indexName, long newStart, long newStop) {
-    return new ISectHeader(version, name, indexName, blockSize, blockBase, blocks, newStart, newStop, bucketMagic);
+    return new ISectHeader(
+        version, name, indexName, blockSize, blockBase, blocks, newStart, newStop, bucketMagic);
   }
 }

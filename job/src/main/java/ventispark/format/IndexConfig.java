@@ -10,10 +10,14 @@ import java.util.List;
  * text := "venti index configuration\n" VERSION "\n" NAME "\n" BLOCKSIZE "\n" smap amap
  * </pre>
  *
- * smap: section name → global bucket range; amap: arena name → index-address range (both
- * {@link MapTable}s).
+ * smap: section name → global bucket range; amap: arena name → index-address range (both {@link
+ * MapTable}s).
  */
-public record IndexConfig(int version, String name, int blockSize, List<MapTable.Entry> sections,
+public record IndexConfig(
+    int version,
+    String name,
+    int blockSize,
+    List<MapTable.Entry> sections,
     List<MapTable.Entry> arenas) {
 
   public static final String MAGIC = "venti index configuration";
@@ -22,8 +26,14 @@ public record IndexConfig(int version, String name, int blockSize, List<MapTable
     MapTable.Cursor c = new MapTable.Cursor(source, text);
     ConfigLines.Line first = c.line("the index configuration magic");
     if (!first.text().equals(MAGIC)) {
-      throw FormatException.atLine(source, first.number(), "bad index configuration magic '" + first.text()
-          + "' (want '" + MAGIC + "'; was the index formatted with fmtindex?)");
+      throw FormatException.atLine(
+          source,
+          first.number(),
+          "bad index configuration magic '"
+              + first.text()
+              + "' (want '"
+              + MAGIC
+              + "'; was the index formatted with fmtindex?)");
     }
     long version = c.number("index config version");
     if (version != Venti.INDEX_CONFIG_VERSION) {
@@ -41,8 +51,14 @@ public record IndexConfig(int version, String name, int blockSize, List<MapTable
 
   public String format() {
     StringBuilder sb = new StringBuilder();
-    sb.append(MAGIC).append('\n').append(version).append('\n').append(name).append('\n')
-        .append(blockSize).append('\n');
+    sb.append(MAGIC)
+        .append('\n')
+        .append(version)
+        .append('\n')
+        .append(name)
+        .append('\n')
+        .append(blockSize)
+        .append('\n');
     MapTable.write(sb, sections);
     MapTable.write(sb, arenas);
     return sb.toString();

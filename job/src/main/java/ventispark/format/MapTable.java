@@ -13,8 +13,8 @@ import java.util.List;
  * entry := NAME "\t" START "\t" STOP "\n"          -- decimal numbers
  * </pre>
  *
- * Read with {@link ConfigLines}' rules. The C reader accepts any leading digits of a number;
- * we insist on whole decimal numbers, which every Venti writer produces.
+ * Read with {@link ConfigLines}' rules. The C reader accepts any leading digits of a number; we
+ * insist on whole decimal numbers, which every Venti writer produces.
  */
 public final class MapTable {
   private MapTable() {}
@@ -59,7 +59,8 @@ public final class MapTable {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw FormatException.atLine(source, lineNo, "bad " + what + " '" + s + "' (want a decimal number)");
+      throw FormatException.atLine(
+          source, lineNo, "bad " + what + " '" + s + "' (want a decimal number)");
     }
   }
 
@@ -67,15 +68,18 @@ public final class MapTable {
   public static List<Entry> read(Cursor c, String what) {
     long count = c.number(what + " count");
     if (count > Venti.MAX_AMAP) {
-      throw new FormatException(c.source() + ": " + what + " has " + count + " entries (at most " + Venti.MAX_AMAP + ")");
+      throw new FormatException(
+          c.source() + ": " + what + " has " + count + " entries (at most " + Venti.MAX_AMAP + ")");
     }
     List<Entry> out = new ArrayList<>((int) count);
     for (int i = 0; i < count; i++) {
       ConfigLines.Line l = c.line(what + " entry " + i);
       String[] f = l.text().split("\t", -1);
       if (f.length != 3) {
-        throw FormatException.atLine(c.source(), l.number(), "bad " + what + " entry '" + l.text()
-            + "' (want NAME<tab>START<tab>STOP)");
+        throw FormatException.atLine(
+            c.source(),
+            l.number(),
+            "bad " + what + " entry '" + l.text() + "' (want NAME<tab>START<tab>STOP)");
       }
       if (!Bytes.isValidName(f[0])) {
         throw FormatException.atLine(c.source(), l.number(), "bad name '" + f[0] + "' in " + what);
@@ -83,8 +87,10 @@ public final class MapTable {
       long start = c.parseNumber(f[1].trim(), l.number(), what + " start");
       long stop = c.parseNumber(f[2].trim(), l.number(), what + " stop");
       if (Long.compareUnsigned(stop, start) < 0) {
-        throw FormatException.atLine(c.source(), l.number(), what + " entry " + f[0] + " stops at " + stop
-            + ", before its start " + start);
+        throw FormatException.atLine(
+            c.source(),
+            l.number(),
+            what + " entry " + f[0] + " stops at " + stop + ", before its start " + start);
       }
       out.add(new Entry(f[0], start, stop));
     }

@@ -1,10 +1,10 @@
 package ventispark.format;
 
 /**
- * The SIZE syntax of venti.conf and buildindex -M (FORMAT.md 1.3): a C {@code strtoul} number
- * with base detection ({@code 0x} hex, leading {@code 0} octal, else decimal) and one optional
- * suffix k, m, g or t (powers of 1024). Unlike the C parser, anything else is an error rather than a
- * silent all-ones value, and {@code t} means 2^40 (the C parser's is broken: FORMAT.md 1.3).
+ * The SIZE syntax of venti.conf and buildindex -M (FORMAT.md 1.3): a C {@code strtoul} number with
+ * base detection ({@code 0x} hex, leading {@code 0} octal, else decimal) and one optional suffix k,
+ * m, g or t (powers of 1024). Unlike the C parser, anything else is an error rather than a silent
+ * all-ones value, and {@code t} means 2^40 (the C parser's is broken: FORMAT.md 1.3).
  */
 public final class SizeParser {
   private SizeParser() {}
@@ -15,16 +15,20 @@ public final class SizeParser {
     long mult = 1;
     if (!s.isEmpty()) {
       switch (s.charAt(s.length() - 1)) {
-        case 'k': case 'K':
+        case 'k':
+        case 'K':
           mult = 1L << 10;
           break;
-        case 'm': case 'M':
+        case 'm':
+        case 'M':
           mult = 1L << 20;
           break;
-        case 'g': case 'G':
+        case 'g':
+        case 'G':
           mult = 1L << 30;
           break;
-        case 't': case 'T':
+        case 't':
+        case 'T':
           mult = 1L << 40;
           break;
         default:
@@ -51,6 +55,7 @@ public final class SizeParser {
     } catch (NumberFormatException e) {
       // fall through to the readable message
     }
-    throw new NumberFormatException("bad size '" + original + "' (want a number with an optional k, m, g or t suffix)");
+    throw new NumberFormatException(
+        "bad size '" + original + "' (want a number with an optional k, m, g or t suffix)");
   }
 }

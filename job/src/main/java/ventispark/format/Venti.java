@@ -8,16 +8,22 @@ public final class Venti {
 
   /** Untouched area at the start of arena partitions and index sections. */
   public static final int PART_BLANK = 262144;
+
   /** Size of the header block at {@link #PART_BLANK}. */
   public static final int HEAD_SIZE = 512;
+
   /** Largest config text, and the slot for a config stored inside a partition. */
   public static final int MAX_CONFIG = 8192;
+
   /** Offset of a stored config: the 8 KiB just below {@link #PART_BLANK}. */
   public static final int CONFIG_OFFSET = PART_BLANK - MAX_CONFIG;
+
   public static final int A_NAME_SIZE = 64;
   public static final int SCORE_SIZE = 20;
+
   /** Index address of the first arena. */
   public static final long INDEX_BASE = 1048576;
+
   public static final int MAX_AMAP = 31 * 1024;
   public static final int CLUMP_SIZE = 38;
   public static final int CLUMP_INFO_SIZE = 25;
@@ -27,6 +33,7 @@ public final class Venti {
   public static final int BLOOM_HEAD_SIZE = 16;
   public static final int MAX_BLOOM_SIZE = 1 << 29;
   public static final int MAX_DISK_BLOCK = 65536;
+
   /** Most buckets one index has: the bucket divisor may not fall below 100 (FORMAT.md 6.2, 6.4). */
   public static final long MAX_BUCKETS = 0xFFFFFFFFL / 100 + 1;
 
@@ -35,9 +42,14 @@ public final class Venti {
    * buckets, and what to change.
    */
   public static String beyondMaxBuckets(long buckets) {
-    return String.format(Locale.ROOT, "%,d buckets, more than the %,d one Venti index can have (its bucket divisor may not fall"
-        + " below 100); fit it with larger buckets (up to 64k), fewer or smaller sections", buckets, MAX_BUCKETS);
+    return String.format(
+        Locale.ROOT,
+        "%,d buckets, more than the %,d one Venti index can have (its bucket divisor may not fall"
+            + " below 100); fit it with larger buckets (up to 64k), fewer or smaller sections",
+        buckets,
+        MAX_BUCKETS);
   }
+
   /** Size of the text table fmtarenas and fmtisect reserve. */
   public static final int DEFAULT_TABLE_SIZE = 524288;
 
@@ -46,6 +58,7 @@ public final class Venti {
   public static final int ARENA_MAGIC = 0xF2A14EAD;
   public static final int ISECT_MAGIC = 0xD15C5EC7;
   public static final int BLOOM_MAGIC = 0xB1004EAD;
+
   /** Clump magic of every version-4 arena. */
   public static final int OLD_CLUMP_MAGIC = 0xD15CB10C;
 

@@ -20,7 +20,9 @@ import java.util.List;
 public final class VentiConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The magic line that starts a config stored inside a partition at {@link Venti#CONFIG_OFFSET}. */
+  /**
+   * The magic line that starts a config stored inside a partition at {@link Venti#CONFIG_OFFSET}.
+   */
   public static final String STORED_MAGIC = "venti config\n";
 
   private final String source;
@@ -29,7 +31,8 @@ public final class VentiConfig implements Serializable {
   private final List<String> indexSections;
   private final String bloom;
 
-  private VentiConfig(String source, String indexName, List<String> arenas, List<String> isects, String bloom) {
+  private VentiConfig(
+      String source, String indexName, List<String> arenas, List<String> isects, String bloom) {
     this.source = source;
     this.indexName = indexName;
     this.arenaPartitions = List.copyOf(arenas);
@@ -63,7 +66,8 @@ public final class VentiConfig implements Serializable {
 
   /**
    * Whether a config source of {@code size} bytes is a partition holding a stored config (the
-   * {@link Venti#MAX_CONFIG} bytes at {@link Venti#CONFIG_OFFSET}) rather than a config file read whole.
+   * {@link Venti#MAX_CONFIG} bytes at {@link Venti#CONFIG_OFFSET}) rather than a config file read
+   * whole.
    */
   public static boolean isStored(long size) {
     return size > Venti.PART_BLANK;
@@ -79,13 +83,15 @@ public final class VentiConfig implements Serializable {
    * @param size the (range-limited) partition size
    * @param reader reads {@code len} bytes at a partition offset
    */
-  public static String textOf(String source, long size, java.util.function.BiFunction<Long, Integer, byte[]> reader) {
+  public static String textOf(
+      String source, long size, java.util.function.BiFunction<Long, Integer, byte[]> reader) {
     if (isStored(size)) {
       byte[] block = reader.apply((long) Venti.CONFIG_OFFSET, Venti.MAX_CONFIG);
       byte[] magic = STORED_MAGIC.getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < magic.length; i++) {
         if (block[i] != magic[i]) {
-          throw FormatException.at(source, Venti.CONFIG_OFFSET, "bad venti config magic (no stored config)");
+          throw FormatException.at(
+              source, Venti.CONFIG_OFFSET, "bad venti config magic (no stored config)");
         }
       }
       int end = magic.length;
@@ -95,8 +101,13 @@ public final class VentiConfig implements Serializable {
       return new String(block, magic.length, end - magic.length, StandardCharsets.UTF_8);
     }
     if (size > Venti.MAX_CONFIG) {
-      throw new FormatException(source + ": config file is too large (" + size + " bytes; at most "
-          + Venti.MAX_CONFIG + ", or a partition with a stored config)");
+      throw new FormatException(
+          source
+              + ": config file is too large ("
+              + size
+              + " bytes; at most "
+              + Venti.MAX_CONFIG
+              + ", or a partition with a stored config)");
     }
     return new String(reader.apply(0L, (int) size), StandardCharsets.UTF_8);
   }
@@ -118,8 +129,12 @@ public final class VentiConfig implements Serializable {
           throw FormatException.atLine(source, line.number(), "duplicate index line");
         }
         if (!Bytes.isValidName(t.get(1))) {
-          throw FormatException.atLine(source, line.number(), "bad index name " + FormatException.quote(t.get(1))
-              + " (printable ASCII, at most 64 characters)");
+          throw FormatException.atLine(
+              source,
+              line.number(),
+              "bad index name "
+                  + FormatException.quote(t.get(1))
+                  + " (printable ASCII, at most 64 characters)");
         }
         index = t.get(1);
       } else if (d.equals("arenas") && n == 2) {
@@ -137,7 +152,8 @@ public final class VentiConfig implements Serializable {
           throw FormatException.atLine(source, line.number(), "duplicate " + d + " line");
         }
         if (t.get(1).isEmpty() || !Character.isDigit(t.get(1).charAt(0))) {
-          throw FormatException.atLine(source, line.number(), "bad size " + FormatException.quote(t.get(1)) + " for " + d);
+          throw FormatException.atLine(
+              source, line.number(), "bad size " + FormatException.quote(t.get(1)) + " for " + d);
         }
         mem |= d.equals("mem");
         bcmem |= d.equals("bcmem");
@@ -147,7 +163,8 @@ public final class VentiConfig implements Serializable {
           || d.equals("mgr")) {
         continue;
       } else {
-        throw FormatException.atLine(source, line.number(), "illegal line " + FormatException.quote(line.text()));
+        throw FormatException.atLine(
+            source, line.number(), "illegal line " + FormatException.quote(line.text()));
       }
     }
     if (index == null) {
@@ -157,7 +174,8 @@ public final class VentiConfig implements Serializable {
       throw new FormatException(source + ": no 'arenas FILE' line");
     }
     if (isects.isEmpty()) {
-      throw new FormatException(source + ": no 'isect FILE' line (a last line without a newline is ignored)");
+      throw new FormatException(
+          source + ": no 'isect FILE' line (a last line without a newline is ignored)");
     }
     return new VentiConfig(source, index, arenas, isects, bloom);
   }

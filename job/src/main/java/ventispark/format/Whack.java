@@ -38,8 +38,10 @@ import java.util.Objects;
  */
 public final class Whack {
   static final int MIN_MATCH = 3;
+
   /** Longest match emitted; whack.c's limit, so lengths need at most 18 extension bits. */
   static final int MAX_MATCH = 2051;
+
   /** Largest distance the offset code can express (WhackMaxOff). */
   static final int MAX_DISTANCE = 1 << 14;
 
@@ -48,10 +50,13 @@ public final class Whack {
     0x0000, 0x0020, 0x0040, 0x0060, 0x0080, 0x00c0, 0x0100, 0x0180,
     0x0200, 0x0300, 0x0400, 0x0600, 0x0800, 0x0c00, 0x1000, 0x2000
   };
+
   /** Offset class of distance-1 = x, indexed by x >> 5 (every class base is a multiple of 32). */
   private static final byte[] OFF_CLASS = new byte[MAX_DISTANCE >> 5];
+
   /** Length code bits, right-aligned, and their count, indexed by match length 3..MAX_MATCH. */
   private static final int[] LEN_CODE = new int[MAX_MATCH + 1];
+
   private static final byte[] LEN_BITS = new byte[MAX_MATCH + 1];
 
   static {
@@ -93,24 +98,29 @@ public final class Whack {
   // Compression
 
   private static final int HASH_LOG = 14;
+
   /** Candidates examined per position; whack.c's default level examines 48. */
   private static final int MAX_CHAIN = 48;
+
   /** A match this long ends the search. */
   private static final int NICE_MATCH = 64;
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Per-thread tables, so the static API allocates nothing per call. */
   private static final ThreadLocal<Whack> ENCODER = ThreadLocal.withInitial(Whack::new);
 
   /**
-   * Most recent position per hash and, per position, the previous one with the same hash.
-   * Positions are "times" that keep increasing from call to call, so entries left by earlier
-   * blocks are recognised as older than the current block instead of being cleared each call.
+   * Most recent position per hash and, per position, the previous one with the same hash. Positions
+   * are "times" that keep increasing from call to call, so entries left by earlier blocks are
+   * recognised as older than the current block instead of being cleared each call.
    */
   private final int[] head = new int[1 << HASH_LOG];
+
   private final int[] prev = new int[MAX_DISTANCE];
   private int clock = 1;
+
   /** Time of the current block's first byte; older entries belong to earlier blocks. */
   private int start;
 
@@ -123,8 +133,8 @@ public final class Whack {
   /**
    * Compresses {@code src[srcOff, srcOff + srcLen)} into {@code dst} at {@code dstOff}. Returns the
    * compressed length, or -1 when the result would not be strictly smaller than the input (Venti
-   * then stores the block uncompressed). At most {@code srcLen - 1} bytes of {@code dst} are written,
-   * also when -1 is returned. Thread-safe: each thread uses its own tables.
+   * then stores the block uncompressed). At most {@code srcLen - 1} bytes of {@code dst} are
+   * written, also when -1 is returned. Thread-safe: each thread uses its own tables.
    */
   public static int compress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff) {
     Objects.checkFromIndexSize(srcOff, srcLen, src.length);
@@ -164,7 +174,8 @@ public final class Whack {
         int x = matchDist - 1;
         int cls = OFF_CLASS[x >> 5];
         int offBits = 4 + OFF_BITS[cls];
-        code = ((long) LEN_CODE[len] << offBits) | ((long) cls << OFF_BITS[cls]) | (x - OFF_BASE[cls]);
+        code =
+            ((long) LEN_CODE[len] << offBits) | ((long) cls << OFF_BITS[cls]) | (x - OFF_BASE[cls]);
         count = LEN_BITS[len] + offBits;
         for (int q = p + 1; q < p + len; q++) {
           insert(src, q, end, base);
@@ -255,7 +266,10 @@ public final class Whack {
     matchDist = bestDist;
   }
 
-  /** Length of the common prefix of src[c..] and src[p..] (c &lt; p), up to limit; 2 are known equal. */
+  /**
+   * Length of the common prefix of src[c..] and src[p..] (c &lt; p), up to limit; 2 are known
+   * equal.
+   */
   private static int commonLength(byte[] src, int c, int p, int limit) {
     int len = 2;
     while (len + 8 <= limit) {
@@ -276,12 +290,13 @@ public final class Whack {
 
   /**
    * Decompresses the whack stream {@code src[srcOff, srcOff + srcLen)} into at most {@code dstLen}
-   * bytes at {@code dst[dstOff]}, accepting exactly the streams unwhack.c accepts. Returns the number
-   * of bytes produced (a Venti clump is intact only if that equals its uncompressed size).
+   * bytes at {@code dst[dstOff]}, accepting exactly the streams unwhack.c accepts. Returns the
+   * number of bytes produced (a Venti clump is intact only if that equals its uncompressed size).
    *
    * @throws IllegalArgumentException if the stream is malformed
    */
-  public static int decompress(byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen) {
+  public static int decompress(
+      byte[] src, int srcOff, int srcLen, byte[] dst, int dstOff, int dstLen) {
     Objects.checkFromIndexSize(srcOff, srcLen, src.length);
     Objects.checkFromIndexSize(dstOff, dstLen, dst.length);
     final long totalBits = 8L * srcLen;
@@ -296,8 +311,8 @@ public final class Whack {
       long pos = 8 * loaded - n; // bits consumed so far
       if (totalBits - pos < 8) {
         if (pos > totalBits) {
-          throw new IllegalArgumentException("whack: stream ends inside a token (" + (pos - totalBits)
-              + " bits short)");
+          throw new IllegalArgumentException(
+              "whack: stream ends inside a token (" + (pos - totalBits) + " bits short)");
         }
         return d;
       }
@@ -366,11 +381,18 @@ public final class Whack {
       n -= OFF_BITS[cls];
       int dist = OFF_BASE[cls] + ((int) (buf >>> n) & ((1 << OFF_BITS[cls]) - 1)) + 1;
       if (dist > d) {
-        throw new IllegalArgumentException("whack: match distance " + dist + " reaches before the start, at output byte " + d);
+        throw new IllegalArgumentException(
+            "whack: match distance " + dist + " reaches before the start, at output byte " + d);
       }
       if (len > dstLen - d) {
-        throw new IllegalArgumentException("whack: match of " + len + " bytes at output byte " + d
-            + " exceeds " + dstLen + " bytes");
+        throw new IllegalArgumentException(
+            "whack: match of "
+                + len
+                + " bytes at output byte "
+                + d
+                + " exceeds "
+                + dstLen
+                + " bytes");
       }
       int to = dstOff + d;
       if (dist >= len) {

@@ -10,15 +10,15 @@ import java.util.stream.Stream;
 import ventispark.format.FormatException;
 
 /**
- * Where the bytes of a local file or device really are, on Linux, through sysfs
- * ({@code /sys/dev/block/MAJ:MIN}): a regular file is its own home (device and inode), and lies
- * somewhere in the disk range of the device its filesystem is on; a partition is a range of its
- * whole disk ({@code start} and {@code size}, in 512-byte sectors); a loop device is a range of
- * its backing file ({@code loop/backing_file}, {@code loop/offset}, {@code loop/sizelimit}),
- * resolved again; a device-mapper or md device may reach any byte of each of its {@code slaves}
- * (its table is not read); any other disk is its own home. A network block device (nbd, rbd,
- * drbd), a character device, a loop device whose backing file was deleted or a device sysfs does
- * not know cannot be resolved: the gate refuses to write it.
+ * Where the bytes of a local file or device really are, on Linux, through sysfs ({@code
+ * /sys/dev/block/MAJ:MIN}): a regular file is its own home (device and inode), and lies somewhere
+ * in the disk range of the device its filesystem is on; a partition is a range of its whole disk
+ * ({@code start} and {@code size}, in 512-byte sectors); a loop device is a range of its backing
+ * file ({@code loop/backing_file}, {@code loop/offset}, {@code loop/sizelimit}), resolved again; a
+ * device-mapper or md device may reach any byte of each of its {@code slaves} (its table is not
+ * read); any other disk is its own home. A network block device (nbd, rbd, drbd), a character
+ * device, a loop device whose backing file was deleted or a device sysfs does not know cannot be
+ * resolved: the gate refuses to write it.
  */
 public final class DeviceMap {
   static final Path SYS_BLOCK = Path.of("/sys/dev/block");
@@ -35,7 +35,8 @@ public final class DeviceMap {
   }
 
   /** The extents of bytes {@code [lo, hi)} of a file whose stat is {@code st}. */
-  public static List<Extent> ofStat(String display, String path, Map<String, Object> st, long lo, long hi, int depth) {
+  public static List<Extent> ofStat(
+      String display, String path, Map<String, Object> st, long lo, long hi, int depth) {
     if (depth > MAX_DEPTH) {
       throw unresolved(display, "devices stacked more than " + MAX_DEPTH + " deep");
     }
@@ -43,7 +44,9 @@ public final class DeviceMap {
     if (type == S_IFREG) {
       long dev = (Long) st.get("dev");
       List<Extent> out = new ArrayList<>();
-      out.add(new Extent("file " + major(dev) + ":" + minor(dev) + ":" + st.get("ino"), path, lo, hi, false));
+      out.add(
+          new Extent(
+              "file " + major(dev) + ":" + minor(dev) + ":" + st.get("ino"), path, lo, hi, false));
       out.addAll(container(dev, depth));
       return out;
     }
@@ -54,28 +57,42 @@ public final class DeviceMap {
     throw unresolved(display, "neither a regular file nor a block device");
   }
 
-  /** Where a file of the filesystem on device {@code dev} may lie; nothing when the filesystem has no disk. */
+  /**
+   * Where a file of the filesystem on device {@code dev} may lie; nothing when the filesystem has
+   * no disk.
+   */
   private static List<Extent> container(long dev, int depth) {
     if (!Files.isDirectory(SYS_BLOCK.resolve(major(dev) + ":" + minor(dev)))) {
-      return List.of(); // tmpfs, overlay, btrfs subvolumes, NFS: no block device of this host holds its bytes
+      return List
+          .of(); // tmpfs, overlay, btrfs subvolumes, NFS: no block device of this host holds its
+      // bytes
     }
     try {
-      return block("device " + major(dev) + ":" + minor(dev), major(dev), minor(dev), 0, Long.MAX_VALUE, true,
+      return block(
+          "device " + major(dev) + ":" + minor(dev),
+          major(dev),
+          minor(dev),
+          0,
+          Long.MAX_VALUE,
+          true,
           depth + 1);
     } catch (FormatException e) {
-      return List.of(); // a filesystem on a device it cannot resolve: writing that device is refused anyway
+      return List
+          .of(); // a filesystem on a device it cannot resolve: writing that device is refused
+      // anyway
     }
   }
 
-  private static List<Extent> block(String display, long major, long minor, long lo, long hi, boolean somewhere,
-      int depth) {
+  private static List<Extent> block(
+      String display, long major, long minor, long lo, long hi, boolean somewhere, int depth) {
     if (depth > MAX_DEPTH) {
       throw unresolved(display, "devices stacked more than " + MAX_DEPTH + " deep");
     }
     Path sys = SYS_BLOCK.resolve(major + ":" + minor);
     try {
       if (!Files.isDirectory(sys)) {
-        throw unresolved(display, "block device " + major + ":" + minor + " is not in " + SYS_BLOCK);
+        throw unresolved(
+            display, "block device " + major + ":" + minor + " is not in " + SYS_BLOCK);
       }
       Path real = sys.toRealPath();
       String name = real.getFileName().toString();
@@ -96,28 +113,45 @@ public final class DeviceMap {
         if (limit > 0) {
           stop = Math.min(stop, offset + limit);
         }
-        List<Extent> out = ofStat(display, backing, stat(display, Path.of(backing)), offset + lo, stop, depth + 1);
+        List<Extent> out =
+            ofStat(display, backing, stat(display, Path.of(backing)), offset + lo, stop, depth + 1);
         return somewhere ? out.stream().map(DeviceMap::somewhere).toList() : out;
       }
       if (Files.exists(real.resolve("partition"))) {
         long start = number(real.resolve("start")) * 512;
         String[] mm = Files.readString(real.getParent().resolve("dev")).strip().split(":");
         long stop = end == Long.MAX_VALUE ? start + size : start + end;
-        return block(display, Long.parseLong(mm[0]), Long.parseLong(mm[1]), start + lo, stop, somewhere, depth + 1);
+        return block(
+            display,
+            Long.parseLong(mm[0]),
+            Long.parseLong(mm[1]),
+            start + lo,
+            stop,
+            somewhere,
+            depth + 1);
       }
       List<Path> slaves = slaves(real);
       if (!slaves.isEmpty()) {
-        // device-mapper or md: its table is not read, so it may reach any byte of every device under it
+        // device-mapper or md: its table is not read, so it may reach any byte of every device
+        // under it
         List<Extent> out = new ArrayList<>();
         for (Path s : slaves) {
           String[] mm = Files.readString(s.resolve("dev")).strip().split(":");
-          out.addAll(block(display, Long.parseLong(mm[0]), Long.parseLong(mm[1]), 0, Long.MAX_VALUE, somewhere,
-              depth + 1));
+          out.addAll(
+              block(
+                  display,
+                  Long.parseLong(mm[0]),
+                  Long.parseLong(mm[1]),
+                  0,
+                  Long.MAX_VALUE,
+                  somewhere,
+                  depth + 1));
         }
         return out;
       }
       if (name.matches("(nbd|rbd|drbd|loop)\\d+.*")) {
-        throw unresolved(display, "/dev/" + name + " is a network or unbound device whose bytes live elsewhere");
+        throw unresolved(
+            display, "/dev/" + name + " is a network or unbound device whose bytes live elsewhere");
       }
       return List.of(new Extent("disk " + major + ":" + minor, "/dev/" + name, lo, end, somewhere));
     } catch (IOException | RuntimeException e) {
@@ -138,13 +172,16 @@ public final class DeviceMap {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> {
-        try {
-          return p.toRealPath();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).sorted().toList();
+      return s.map(
+              p -> {
+                try {
+                  return p.toRealPath();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .sorted()
+          .toList();
     }
   }
 
@@ -152,7 +189,8 @@ public final class DeviceMap {
     try {
       return Files.readAttributes(file, "unix:dev,ino,rdev,mode,nlink,uid");
     } catch (IOException e) {
-      throw new FormatException(display + ": cannot tell which file it is: " + e.getMessage() + "; nothing was written",
+      throw new FormatException(
+          display + ": cannot tell which file it is: " + e.getMessage() + "; nothing was written",
           e);
     }
   }
@@ -170,7 +208,11 @@ public final class DeviceMap {
   }
 
   private static FormatException unresolved(String display, String why) {
-    return new FormatException(display + ": cannot tell which bytes it reaches (" + why + "), so it may hold arena"
-        + " data; nothing was written");
+    return new FormatException(
+        display
+            + ": cannot tell which bytes it reaches ("
+            + why
+            + "), so it may hold arena"
+            + " data; nothing was written");
   }
 }

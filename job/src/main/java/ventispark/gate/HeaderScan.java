@@ -19,11 +19,11 @@ import ventispark.format.Venti;
 
 /**
  * The protected bytes of a command without a config ({@code format isect|bloom}): every arena
- * partition, index section or bloom filter whose header lies in a backing home of the target
- * before the target's first byte, at the home's start or at the start of one of a disk's
- * partitions, as far as that structure reaches (an arena partition to its last arena's end, or the
- * end of the home when its map cannot be read). A structure that starts where the target starts is
- * the target's own, which {@code --force} may overwrite.
+ * partition, index section or bloom filter whose header lies in a backing home of the target before
+ * the target's first byte, at the home's start or at the start of one of a disk's partitions, as
+ * far as that structure reaches (an arena partition to its last arena's end, or the end of the home
+ * when its map cannot be read). A structure that starts where the target starts is the target's
+ * own, which {@code --force} may overwrite.
  */
 public final class HeaderScan {
   private HeaderScan() {}
@@ -43,8 +43,11 @@ public final class HeaderScan {
         try (FileChannel ch = FileChannel.open(home)) {
           Found f = at(ch, s);
           if (f != null && f.stop > t.lo()) {
-            out.add(new Gate.Guarded(f.what, t.display() + " at byte " + s,
-                List.of(new Extent(t.home(), t.display(), s, f.stop, false))));
+            out.add(
+                new Gate.Guarded(
+                    f.what,
+                    t.display() + " at byte " + s,
+                    List.of(new Extent(t.home(), t.display(), s, f.stop, false))));
           }
         } catch (IOException | RuntimeException e) {
           // unreadable: the home's start holds nothing this scan can name
@@ -78,14 +81,17 @@ public final class HeaderScan {
     byte[] head = read(ch, s + Venti.PART_BLANK, Venti.HEAD_SIZE);
     if (head != null && Bytes.u32(head, 0) == Venti.ISECT_MAGIC) {
       ISectHeader h = ISectHeader.decode("scan", head);
-      return new Found("index section " + h.name(), s + h.blockBase() + (long) h.blocks() * h.blockSize());
+      return new Found(
+          "index section " + h.name(), s + h.blockBase() + (long) h.blocks() * h.blockSize());
     }
     if (head != null && Bytes.u32(head, 0) == Venti.ARENA_PART_MAGIC) {
-      return new Found("arena partition", s + arenasEnd(ch, s, ArenaPartitionHeader.decode("scan", head)));
+      return new Found(
+          "arena partition", s + arenasEnd(ch, s, ArenaPartitionHeader.decode("scan", head)));
     }
     byte[] bloom = read(ch, s, Venti.BLOOM_HEAD_SIZE);
     if (bloom != null && Bytes.u32(bloom, 0) == Venti.BLOOM_MAGIC) {
-      return new Found("bloom filter", s + (BloomHeader.decode("scan", bloom).size() & 0xFFFFFFFFL));
+      return new Found(
+          "bloom filter", s + (BloomHeader.decode("scan", bloom).size() & 0xFFFFFFFFL));
     }
     return null;
   }
@@ -96,8 +102,9 @@ public final class HeaderScan {
       byte[] t = read(ch, s + h.tableBase(), h.tableSize());
       String text = new String(t, StandardCharsets.ISO_8859_1);
       int nul = text.indexOf(0);
-      List<MapTable.Entry> map = MapTable.read(new MapTable.Cursor("scan", nul < 0 ? text : text.substring(0, nul)),
-          "arena map");
+      List<MapTable.Entry> map =
+          MapTable.read(
+              new MapTable.Cursor("scan", nul < 0 ? text : text.substring(0, nul)), "arena map");
       return map.isEmpty() ? h.tableBase() + h.tableSize() : map.get(map.size() - 1).stop();
     } catch (IOException | RuntimeException e) {
       return Long.MAX_VALUE / 2;

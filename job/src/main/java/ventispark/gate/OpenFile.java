@@ -11,11 +11,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * What a descriptor has open, not what a name points to: the stat of {@code /proc/self/fd/N},
- * whose magic link follows the open file even after a rename. A file is opened read-only first,
- * checked through its descriptor, and only then opened for writing through that same link, so a
- * name swapped between the check and the open can never make the run write another file, and a
- * file that fails the check is never opened for writing.
+ * What a descriptor has open, not what a name points to: the stat of {@code /proc/self/fd/N}, whose
+ * magic link follows the open file even after a rename. A file is opened read-only first, checked
+ * through its descriptor, and only then opened for writing through that same link, so a name
+ * swapped between the check and the open can never make the run write another file, and a file that
+ * fails the check is never opened for writing.
  */
 public final class OpenFile {
   private OpenFile() {}
@@ -30,8 +30,12 @@ public final class OpenFile {
       n.setAccessible(true);
       return n.getInt(d);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("cannot see which file a channel has open (" + e + "); start the JVM with the"
-          + " options of conf/java-module-options", e);
+      throw new IllegalStateException(
+          "cannot see which file a channel has open ("
+              + e
+              + "); start the JVM with the"
+              + " options of conf/java-module-options",
+          e);
     }
   }
 
@@ -45,10 +49,14 @@ public final class OpenFile {
     return DeviceMap.stat(display, link(ch));
   }
 
-  /** Opens {@code path} read-only; with {@code noFollow}, a symbolic link is refused by the kernel. */
+  /**
+   * Opens {@code path} read-only; with {@code noFollow}, a symbolic link is refused by the kernel.
+   */
   public static FileChannel openReadOnly(Path path, boolean noFollow) throws IOException {
-    OpenOption[] o = noFollow ? new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS}
-        : new OpenOption[] {StandardOpenOption.READ};
+    OpenOption[] o =
+        noFollow
+            ? new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS}
+            : new OpenOption[] {StandardOpenOption.READ};
     return FileChannel.open(path, o);
   }
 
@@ -59,7 +67,9 @@ public final class OpenFile {
 
   /** Whether two stats are of the same file or device. */
   public static boolean same(Map<String, Object> a, Map<String, Object> b) {
-    return a.get("dev").equals(b.get("dev")) && a.get("ino").equals(b.get("ino"))
-        && a.get("rdev").equals(b.get("rdev")) && a.get("mode").equals(b.get("mode"));
+    return a.get("dev").equals(b.get("dev"))
+        && a.get("ino").equals(b.get("ino"))
+        && a.get("rdev").equals(b.get("rdev"))
+        && a.get("mode").equals(b.get("mode"));
   }
 }

@@ -31,18 +31,18 @@ import ventispark.write.BloomMarks;
 import ventispark.write.BloomSlicing;
 
 /**
- * The entries of a plan, shuffled to their write tasks: each split's entries
- * ({@link ClumpEntries}) sorted and batched per bucket range ({@link EntryBatches}), keyed by range
- * and moved to the write task that builds the range ({@link WriteTaskPartitioner}). Partition
- * {@code t} of {@link #batches()} holds every entry of the ranges of write task {@code t} as
- * {@code (range, batch)}, sorted by range (Spark's reduce-side sort, which spills to disk rather
- * than run out of memory), so the task builds its ranges one after another ({@link TaskRanges}).
- * Jobs over it reuse one map output: the arenas are read once however many jobs follow. The same
- * shuffle carries the map tasks' bucket fill counts ({@link FillCounts}) in partitions of their
- * own, after the write tasks' (keys after the ranges'), so the fill check reads the counts alone,
- * not the entries. With a {@link BloomSlicing}, the map tasks also mark the bloom filter as they
- * read ({@link BloomMarks}), and its slices follow in partitions of their own, after the fill
- * counts': the filter costs no second read of the arenas.
+ * The entries of a plan, shuffled to their write tasks: each split's entries ({@link ClumpEntries})
+ * sorted and batched per bucket range ({@link EntryBatches}), keyed by range and moved to the write
+ * task that builds the range ({@link WriteTaskPartitioner}). Partition {@code t} of {@link
+ * #batches()} holds every entry of the ranges of write task {@code t} as {@code (range, batch)},
+ * sorted by range (Spark's reduce-side sort, which spills to disk rather than run out of memory),
+ * so the task builds its ranges one after another ({@link TaskRanges}). Jobs over it reuse one map
+ * output: the arenas are read once however many jobs follow. The same shuffle carries the map
+ * tasks' bucket fill counts ({@link FillCounts}) in partitions of their own, after the write tasks'
+ * (keys after the ranges'), so the fill check reads the counts alone, not the entries. With a
+ * {@link BloomSlicing}, the map tasks also mark the bloom filter as they read ({@link BloomMarks}),
+ * and its slices follow in partitions of their own, after the fill counts': the filter costs no
+ * second read of the arenas.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -61,7 +61,10 @@ public final class EntryShuffle {
     this(sc, plan, conf, null);
   }
 
-  /** The shuffle of {@code plan}'s entries, and of the bloom filter's slices unless {@code bloom} is null. */
+  /**
+   * The shuffle of {@code plan}'s entries, and of the bloom filter's slices unless {@code bloom} is
+   * null.
+   */
   public EntryShuffle(JavaSparkContext sc, RebuildPlan plan, HadoopConf conf, BloomSlicing bloom) {
     this.sc = sc;
     this.plan = plan;
@@ -76,16 +79,21 @@ public final class EntryShuffle {
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
-    this.shuffled = splitIds
-        .flatMapToPair(id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
-        // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so each
-        // task's ranges come in order.
-        .repartitionAndSortWithinPartitions(new WriteTaskPartitioner(partitioner, fillParts + bloomParts),
-            ByKey.INSTANCE);
+    this.shuffled =
+        splitIds
+            .flatMapToPair(
+                id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
+            // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so
+            // each
+            // task's ranges come in order.
+            .repartitionAndSortWithinPartitions(
+                new WriteTaskPartitioner(partitioner, fillParts + bloomParts), ByKey.INSTANCE);
     this.batches = partitions(shuffled.rdd().toJavaRDD(), 0, tasks);
     this.fillRecords = partitions(shuffled.values(), tasks, tasks + fillParts);
-    this.bloomRecords = bloom == null ? null
-        : partitions(shuffled.values(), tasks + fillParts, tasks + fillParts + bloomParts);
+    this.bloomRecords =
+        bloom == null
+            ? null
+            : partitions(shuffled.values(), tasks + fillParts, tasks + fillParts + bloomParts);
   }
 
   /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
@@ -118,7 +126,10 @@ public final class EntryShuffle {
     return (int) ((long) p * fillParts / ranges);
   }
 
-  /** The first range whose fill counts go to fill partition {@code f}; {@code fillParts} gives the end. */
+  /**
+   * The first range whose fill counts go to fill partition {@code f}; {@code fillParts} gives the
+   * end.
+   */
   private static int firstRangeOfFill(BucketRangePartitioner part, int fillParts, int f) {
     int ranges = part.numPartitions();
     int p = (int) Math.min(ranges, (long) f * ranges / fillParts);
@@ -153,14 +164,24 @@ public final class EntryShuffle {
     }
   }
 
-  /** One partition per split, preferring the hosts that hold the split's bytes ({@link SplitLocations}). */
-  private static JavaRDD<Integer> splitIds(JavaSparkContext sc, List<ArenaSplit> splits, HadoopConf conf) {
-    SplitLocations where = new SplitLocations(conf.get(), sc.getConf().get(SplitLocations.ARENA_HOSTS, null));
-    List<Tuple2<Integer, scala.collection.immutable.Seq<String>>> located = IntStream.range(0, splits.size())
-        .mapToObj(i -> new Tuple2<Integer, scala.collection.immutable.Seq<String>>(i,
-            CollectionConverters.asScala(where.hosts(splits.get(i))).toList())).toList();
+  /**
+   * One partition per split, preferring the hosts that hold the split's bytes ({@link
+   * SplitLocations}).
+   */
+  private static JavaRDD<Integer> splitIds(
+      JavaSparkContext sc, List<ArenaSplit> splits, HadoopConf conf) {
+    SplitLocations where =
+        new SplitLocations(conf.get(), sc.getConf().get(SplitLocations.ARENA_HOSTS, null));
+    List<Tuple2<Integer, scala.collection.immutable.Seq<String>>> located =
+        IntStream.range(0, splits.size())
+            .mapToObj(
+                i ->
+                    new Tuple2<Integer, scala.collection.immutable.Seq<String>>(
+                        i, CollectionConverters.asScala(where.hosts(splits.get(i))).toList()))
+            .toList();
     scala.reflect.ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
-    return JavaRDD.fromRDD(sc.sc().makeRDD(CollectionConverters.asScala(located).toList(), tag), tag);
+    return JavaRDD.fromRDD(
+        sc.sc().makeRDD(CollectionConverters.asScala(located).toList(), tag), tag);
   }
 
   /**
@@ -168,17 +189,21 @@ public final class EntryShuffle {
    * output; returns the shuffle bytes written, entries and fill counts.
    */
   public long read() {
-    ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
+    ShuffleDependency<?, ?, ?> dep =
+        (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
     try {
       MapOutputStatistics stats = sc.sc().submitMapStage(dep).get();
       long[] bytes = stats.bytesByPartitionId();
       int tasks = plan.partitioner().tasks();
       int bloomParts = bloom == null ? 0 : bloom.slices();
-      long fillBytes = LongStream.of(bytes).skip(tasks).limit(bytes.length - tasks - bloomParts).sum();
-      LOG.debug("shuffle: {} bytes of entries, {} bytes of fill counts, {} bytes of bloom filter bits",
+      long fillBytes =
+          LongStream.of(bytes).skip(tasks).limit(bytes.length - tasks - bloomParts).sum();
+      LOG.debug(
+          "shuffle: {} bytes of entries, {} bytes of fill counts, {} bytes of bloom filter bits",
           String.format(Locale.ROOT, "%,d", LongStream.of(bytes).limit(tasks).sum()),
           String.format(Locale.ROOT, "%,d", fillBytes),
-          String.format(Locale.ROOT, "%,d", LongStream.of(bytes).skip(bytes.length - bloomParts).sum()));
+          String.format(
+              Locale.ROOT, "%,d", LongStream.of(bytes).skip(bytes.length - bloomParts).sum()));
       return LongStream.of(bytes).sum();
     } catch (SparkException e) {
       throw new IllegalStateException(e.getMessage(), e);
@@ -199,7 +224,10 @@ public final class EntryShuffle {
     return bloom;
   }
 
-  /** Partition {@code s}: the records of the bloom filter's slice {@code s} ({@link BloomMarks}); null without a filter. */
+  /**
+   * Partition {@code s}: the records of the bloom filter's slice {@code s} ({@link BloomMarks});
+   * null without a filter.
+   */
   public JavaRDD<byte[]> bloomRecords() {
     return bloomRecords;
   }
@@ -216,24 +244,44 @@ public final class EntryShuffle {
   public FillReport fill() {
     RebuildPlan p = plan;
     BucketRangePartitioner part = p.partitioner();
-    int[] capacity = p.archive().sections().stream().mapToInt(s -> s.header().bucketCapacity()).toArray();
+    int[] capacity =
+        p.archive().sections().stream().mapToInt(s -> s.header().bucketCapacity()).toArray();
     int fillParts = fillRecords.getNumPartitions();
-    List<BucketFill> fills = fillRecords.mapPartitionsWithIndex((f, it) -> FillCounts.merge(part, capacity,
-        firstRangeOfFill(part, fillParts, f), firstRangeOfFill(part, fillParts, f + 1), it).iterator(), true)
-        .collect();
+    List<BucketFill> fills =
+        fillRecords
+            .mapPartitionsWithIndex(
+                (f, it) ->
+                    FillCounts.merge(
+                            part,
+                            capacity,
+                            firstRangeOfFill(part, fillParts, f),
+                            firstRangeOfFill(part, fillParts, f + 1),
+                            it)
+                        .iterator(),
+                true)
+            .collect();
     return FillReport.of(p.archive(), p.sections(), fills);
   }
 
-  private static Iterator<Tuple2<Integer, byte[]>> batchesOf(ArenaSplit split, HadoopConf conf,
-      BucketRangePartitioner partitioner, int fillParts, BloomSlicing bloom, SplitCountsAccumulator counts) {
+  private static Iterator<Tuple2<Integer, byte[]>> batchesOf(
+      ArenaSplit split,
+      HadoopConf conf,
+      BucketRangePartitioner partitioner,
+      int fillParts,
+      BloomSlicing bloom,
+      SplitCountsAccumulator counts) {
     int ranges = partitioner.numPartitions();
     ArrayDeque<Tuple2<Integer, byte[]>> marked = new ArrayDeque<>();
-    BloomMarks marks = bloom == null ? null
-        : new BloomMarks(bloom, (s, record) -> marked.addLast(new Tuple2<>(ranges + fillParts + s, record)));
-    ClumpEntries entries = new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, marks);
+    BloomMarks marks =
+        bloom == null
+            ? null
+            : new BloomMarks(
+                bloom, (s, record) -> marked.addLast(new Tuple2<>(ranges + fillParts + s, record)));
+    ClumpEntries entries =
+        new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, marks);
     entries.visitCorrupt(bloom != null && bloom.withCorrupt());
-    EntryBatches batches = new EntryBatches(entries, partitioner,
-        p -> ranges + fillOfRange(p, ranges, fillParts));
+    EntryBatches batches =
+        new EntryBatches(entries, partitioner, p -> ranges + fillOfRange(p, ranges, fillParts));
     return new Iterator<>() {
       private boolean ended;
 

@@ -17,13 +17,20 @@ public final class PartlyWrittenException extends RuntimeException {
   }
 
   /**
-   * @param staleBloom the bloom filter that failed after the sections were rewritten, or null:
-   *     it no longer matches them
+   * @param staleBloom the bloom filter that failed after the sections were rewritten, or null: it
+   *     no longer matches them
    */
   public PartlyWrittenException(List<String> files, String staleBloom, Throwable cause) {
-    super("may be partly rewritten: " + String.join(", ", files) + (staleBloom == null ? "" : "; the bloom filter "
-        + staleBloom + " is stale: a Venti server consults it before the index, so it would report a block the"
-        + " filter lacks as missing although the block is there"), cause);
+    super(
+        "may be partly rewritten: "
+            + String.join(", ", files)
+            + (staleBloom == null
+                ? ""
+                : "; the bloom filter "
+                    + staleBloom
+                    + " is stale: a Venti server consults it before the index, so it would report a block the"
+                    + " filter lacks as missing although the block is there"),
+        cause);
     this.files = List.copyOf(files);
     this.staleBloom = staleBloom;
   }

@@ -31,7 +31,12 @@ public final class PlanIndex {
   private Phases phases;
 
   /** The archive, read and checked: what {@code plan} reports and the rebuild writes from. */
-  public record Checked(RebuildPlan plan, HadoopConf conf, EntryShuffle shuffle, FillReport fill, long shuffleBytes,
+  public record Checked(
+      RebuildPlan plan,
+      HadoopConf conf,
+      EntryShuffle shuffle,
+      FillReport fill,
+      long shuffleBytes,
       Phases phases) {
 
     public SplitCountsAccumulator counts() {
@@ -40,14 +45,23 @@ public final class PlanIndex {
   }
 
   /** What {@code plan} prints: the fill report and the C counters. */
-  public record Summary(FillReport fill, long arenaEntries, long indexed, long skipped, long shuffleBytes,
-      Map<String, Long> phaseMillis, long millis) {}
+  public record Summary(
+      FillReport fill,
+      long arenaEntries,
+      long indexed,
+      long skipped,
+      long shuffleBytes,
+      Map<String, Long> phaseMillis,
+      long millis) {}
 
   public PlanIndex(JavaSparkContext sc, BuildIndexOptions options) {
     this(sc, options, List.of());
   }
 
-  /** A dry run that writes {@code outputs} (a report), checked in its write plan: nothing it reads may be replaced. */
+  /**
+   * A dry run that writes {@code outputs} (a report), checked in its write plan: nothing it reads
+   * may be replaced.
+   */
   public PlanIndex(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs) {
     this.sc = sc;
     this.options = options;
@@ -55,17 +69,26 @@ public final class PlanIndex {
     this.outputs = List.copyOf(outputs);
   }
 
-  /** Runs {@code plan}: reports the fill whatever it is; the caller decides what an overflow means. */
+  /**
+   * Runs {@code plan}: reports the fill whatever it is; the caller decides what an overflow means.
+   */
   public Summary run(String config) {
     RebuildPlan plan = plan(config);
     WritePlan.of(plan.archive(), List.of(), false, outputs, List.of(), conf.get()).probe();
     Checked c;
-    try (IndexLocks locks = IndexLocks.acquireShared(plan.writtenFiles())) { // not during a rebuild of them
+    try (IndexLocks locks =
+        IndexLocks.acquireShared(plan.writtenFiles())) { // not during a rebuild of them
       c = check(plan, null); // a dry run leaves the bloom filter out
     }
     sc.setJobDescription(null);
-    return new Summary(c.fill(), c.counts().arenaEntries(), c.counts().indexed(), c.counts().skipped(),
-        c.shuffleBytes(), c.phases().millis(), c.phases().total());
+    return new Summary(
+        c.fill(),
+        c.counts().arenaEntries(),
+        c.counts().indexed(),
+        c.counts().skipped(),
+        c.shuffleBytes(),
+        c.phases().millis(),
+        c.phases().total());
   }
 
   /** Loads and validates the archive and plans the work (driver only). */
@@ -84,7 +107,8 @@ public final class PlanIndex {
   /** How a rebuild of {@code plan} slices the bloom filter; null when the plan leaves it out. */
   BloomSlicing bloomSlicing(RebuildPlan plan) {
     return plan.bloom()
-        ? BloomSlicing.of(plan.archive().bloomHeader(), options.partitionBytes(), sc.defaultParallelism(), false)
+        ? BloomSlicing.of(
+            plan.archive().bloomHeader(), options.partitionBytes(), sc.defaultParallelism(), false)
         : null;
   }
 
@@ -110,9 +134,17 @@ public final class PlanIndex {
   /** Logs the plan's size and partitions (INFO). */
   public static void log(RebuildPlan plan) {
     Archive a = plan.archive();
-    LOG.info("{} clumps, {} buckets in {} sections, {} arenas in {} partitions", String.format(Locale.ROOT, "%,d", a.clumps()),
-        String.format(Locale.ROOT, "%,d", a.buckets()), a.sections().size(), a.arenas().size(), a.partitions().size());
-    LOG.info("plan: {} map splits, {} bucket ranges in {} write tasks", plan.splits().size(),
-        plan.partitioner().numPartitions(), plan.partitioner().tasks());
+    LOG.info(
+        "{} clumps, {} buckets in {} sections, {} arenas in {} partitions",
+        String.format(Locale.ROOT, "%,d", a.clumps()),
+        String.format(Locale.ROOT, "%,d", a.buckets()),
+        a.sections().size(),
+        a.arenas().size(),
+        a.partitions().size());
+    LOG.info(
+        "plan: {} map splits, {} bucket ranges in {} write tasks",
+        plan.splits().size(),
+        plan.partitioner().numPartitions(),
+        plan.partitioner().tasks());
   }
 }

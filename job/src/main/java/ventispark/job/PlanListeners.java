@@ -11,7 +11,8 @@ import org.apache.spark.SparkContext;
  * plan. Keyed by context, so two contexts (tests, notebooks) do not see each other's plans.
  */
 public final class PlanListeners {
-  private static final Map<SparkContext, Consumer<RebuildPlan>> LISTENERS = new ConcurrentHashMap<>();
+  private static final Map<SparkContext, Consumer<RebuildPlan>> LISTENERS =
+      new ConcurrentHashMap<>();
 
   private PlanListeners() {}
 

@@ -15,13 +15,18 @@ import ventispark.read.PartitionRef;
 import ventispark.reverse.IndexChecksum;
 
 /**
- * What a run over an archive will do, decided on the driver from the options and the loaded
- * archive alone: the sections to rebuild (or check), whether the bloom filter is included, the
- * map-side splits and the reduce-side bucket ranges. Shared by {@code buildindex}, {@code plan}
- * and {@code checkindex}, so all three read and route entries the same way.
+ * What a run over an archive will do, decided on the driver from the options and the loaded archive
+ * alone: the sections to rebuild (or check), whether the bloom filter is included, the map-side
+ * splits and the reduce-side bucket ranges. Shared by {@code buildindex}, {@code plan} and {@code
+ * checkindex}, so all three read and route entries the same way.
  */
-public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom, List<ArenaSplit> splits,
-    BucketRangePartitioner partitioner) implements Serializable {
+public record RebuildPlan(
+    Archive archive,
+    List<Integer> sections,
+    boolean bloom,
+    List<ArenaSplit> splits,
+    BucketRangePartitioner partitioner)
+    implements Serializable {
 
   /** Default splits hold at least this many clumps: a task costs ~15 ms to schedule and start. */
   static final long MIN_SPLIT_CLUMPS = 250_000;
@@ -29,25 +34,43 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
   public static RebuildPlan make(Archive archive, BuildIndexOptions options, int cores) {
     List<Integer> sections = selectSections(archive, options.sections());
     boolean bloom = bloomEnabled(archive, options);
-    long splitClumps = options.splitClumps() > 0 ? options.splitClumps()
-        : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
+    long splitClumps =
+        options.splitClumps() > 0
+            ? options.splitClumps()
+            : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
-    BucketRangePartitioner partitioner = PartitionPlanner.plan(archive, sections, options.partitionBytes(), cores,
-        options.partitions(), options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS);
+    BucketRangePartitioner partitioner =
+        PartitionPlanner.plan(
+            archive,
+            sections,
+            options.partitionBytes(),
+            cores,
+            options.partitions(),
+            options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS);
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
   }
 
   /** For Spark's UI and logs: {@code 20 arenas of arenas0.img, arenas1.img in 20 read tasks}. */
   public String describeRead() {
-    String parts = archive.partitions().stream().map(p -> p.ref().display()).distinct()
-        .collect(java.util.stream.Collectors.joining(", "));
-    return String.format(Locale.ROOT, "%d arenas of %s in %d read tasks", archive.arenas().size(), parts, splits.size());
+    String parts =
+        archive.partitions().stream()
+            .map(p -> p.ref().display())
+            .distinct()
+            .collect(java.util.stream.Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "%d arenas of %s in %d read tasks",
+        archive.arenas().size(),
+        parts,
+        splits.size());
   }
 
   /** For Spark's UI and logs: {@code isect0.img, isect1.img in 10 bucket ranges}. */
   public String describeSections() {
-    String names = sections.stream().map(s -> archive.sections().get(s).ref().display())
-        .collect(java.util.stream.Collectors.joining(", "));
+    String names =
+        sections.stream()
+            .map(s -> archive.sections().get(s).ref().display())
+            .collect(java.util.stream.Collectors.joining(", "));
     return names + " in " + partitioner.numPartitions() + " bucket ranges";
   }
 
@@ -71,8 +94,14 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
         }
       }
       if (found < 0) {
-        throw new FormatException("-i " + name + ": no index section of that name in " + archive.config()
-            + " (sections: " + archive.sections().stream().map(IndexSection::name).toList() + ")");
+        throw new FormatException(
+            "-i "
+                + name
+                + ": no index section of that name in "
+                + archive.config()
+                + " (sections: "
+                + archive.sections().stream().map(IndexSection::name).toList()
+                + ")");
       }
       if (!out.contains(found)) {
         out.add(found);
@@ -89,7 +118,8 @@ public record RebuildPlan(Archive archive, List<Integer> sections, boolean bloom
 
   private static boolean bloomEnabled(Archive archive, BuildIndexOptions options) {
     if (options.bloom() && archive.bloom() == null) {
-      throw new FormatException("-b: " + archive.config() + " names no bloom filter (add a 'bloom FILE' line)");
+      throw new FormatException(
+          "-b: " + archive.config() + " names no bloom filter (add a 'bloom FILE' line)");
     }
     return archive.bloom() != null && (options.sections().isEmpty() || options.bloom());
   }

@@ -7,11 +7,12 @@ import ventispark.read.SplitCounts;
 
 /**
  * Collects the per-split C counters. Keyed by split id, so a split counted twice (a retried or
- * speculative task, a recomputed stage) still counts once: the counters stay exact. The value is
- * an immutable snapshot, replaced whole under the lock: Spark's status listener reads it on its
- * own thread while tasks' updates are merged.
+ * speculative task, a recomputed stage) still counts once: the counters stay exact. The value is an
+ * immutable snapshot, replaced whole under the lock: Spark's status listener reads it on its own
+ * thread while tasks' updates are merged.
  */
-public final class SplitCountsAccumulator extends AccumulatorV2<SplitCounts, Map<Integer, SplitCounts>> {
+public final class SplitCountsAccumulator
+    extends AccumulatorV2<SplitCounts, Map<Integer, SplitCounts>> {
   private static final long serialVersionUID = 1L;
 
   private Map<Integer, SplitCounts> counts = Map.of();

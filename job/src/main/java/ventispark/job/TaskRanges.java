@@ -9,8 +9,8 @@ import ventispark.plan.BucketRangePartitioner;
 /**
  * A write task's bucket ranges, one after another, each with its batches, from the task's share of
  * the entry shuffle, which comes sorted by range ({@link EntryShuffle#batches()}): one range is in
- * memory at a time, however many the task builds. Every range of the task is visited, an empty
- * one too (its buckets are written empty).
+ * memory at a time, however many the task builds. Every range of the task is visited, an empty one
+ * too (its buckets are written empty).
  */
 public final class TaskRanges {
   private TaskRanges() {}
@@ -20,8 +20,12 @@ public final class TaskRanges {
     T apply(int range, Iterator<byte[]> batches);
   }
 
-  /** The results of {@code work} on each range of write task {@code task}, computed as they are asked for. */
-  public static <T> Iterator<T> map(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted, RangeWork<T> work) {
+  /**
+   * The results of {@code work} on each range of write task {@code task}, computed as they are
+   * asked for.
+   */
+  public static <T> Iterator<T> map(
+      RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted, RangeWork<T> work) {
     BucketRangePartitioner part = plan.partitioner();
     Peeking in = new Peeking(sorted);
     return new Iterator<>() {
@@ -47,16 +51,26 @@ public final class TaskRanges {
           batches.next();
         }
         if (!hasNext() && in.hasNext()) {
-          throw new IllegalStateException("write task " + task + " got entries of range " + in.peek()._1()
-              + ", which is not one of its ranges");
+          throw new IllegalStateException(
+              "write task "
+                  + task
+                  + " got entries of range "
+                  + in.peek()._1()
+                  + ", which is not one of its ranges");
         }
         return out;
       }
     };
   }
 
-  /** The concatenated results of {@code work} on each range of write task {@code task}, a range at a time. */
-  public static <T> Iterator<T> flatMap(RebuildPlan plan, int task, Iterator<Tuple2<Integer, byte[]>> sorted,
+  /**
+   * The concatenated results of {@code work} on each range of write task {@code task}, a range at a
+   * time.
+   */
+  public static <T> Iterator<T> flatMap(
+      RebuildPlan plan,
+      int task,
+      Iterator<Tuple2<Integer, byte[]>> sorted,
       RangeWork<Iterator<T>> work) {
     Iterator<Iterator<T>> each = map(plan, task, sorted, work);
     return new Iterator<>() {
@@ -97,7 +111,8 @@ public final class TaskRanges {
       }
       int k = in.peek()._1();
       if (k < range) {
-        throw new IllegalStateException("entries of range " + k + " after range " + range + "'s: not sorted");
+        throw new IllegalStateException(
+            "entries of range " + k + " after range " + range + "'s: not sorted");
       }
       return k == range;
     }

@@ -1,10 +1,10 @@
 package ventispark.job;
 
-import ventispark.job.spark.SparkSettings;
 import java.util.Locale;
 import java.util.OptionalInt;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import ventispark.job.spark.SparkSettings;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.read.Archive;
 import ventispark.write.BloomSlicing;
@@ -12,16 +12,15 @@ import ventispark.write.BloomSlicing;
 /**
  * Refuses, before anything is read, a plan whose write tasks cannot hold their bucket ranges: each
  * builds its ranges in memory one at a time, so an executor needs its concurrent tasks' largest
- * range each at once.
- * They may take the share of the heap Spark keeps for execution ({@code spark.memory.fraction} of
- * the heap above Spark's 300 MiB reserve, 60% by default), which the write stage leaves unused:
- * its shuffle read sorts the task's entries by range, but spills them to disk to make room for the
- * image ({@link ImageMemory}). Beyond that the write tasks die of an
+ * range each at once. They may take the share of the heap Spark keeps for execution ({@code
+ * spark.memory.fraction} of the heap above Spark's 300 MiB reserve, 60% by default), which the
+ * write stage leaves unused: its shuffle read sorts the task's entries by range, but spills them to
+ * disk to make room for the image ({@link ImageMemory}). Beyond that the write tasks die of an
  * out-of-memory error after the map stage, with the index maybe partly rewritten (100M clumps in
  * ranges of 340 MiB, two at a time in a 1 GiB heap, did; two of 207 MiB did not). The executors'
- * heap and task slots: in local mode this JVM's heap and threads; on a cluster
- * {@code spark.executor.memory} and {@code spark.executor.cores / spark.task.cpus} (1 when unset,
- * as on a standalone worker that gives an executor all its cores: then only one range is counted).
+ * heap and task slots: in local mode this JVM's heap and threads; on a cluster {@code
+ * spark.executor.memory} and {@code spark.executor.cores / spark.task.cpus} (1 when unset, as on a
+ * standalone worker that gives an executor all its cores: then only one range is counted).
  */
 public final class WriteMemory {
   /** Spark's reserved memory (its {@code RESERVED_SYSTEM_MEMORY_BYTES}). */
@@ -31,7 +30,12 @@ public final class WriteMemory {
 
   static void check(RebuildPlan plan, JavaSparkContext sc) {
     Executors e = Executors.of(sc.master(), sc.getConf());
-    check(plan, e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks(), e.memoryOption());
+    check(
+        plan,
+        e.heap(),
+        sc.getConf().getDouble("spark.memory.fraction", 0.6),
+        e.tasks(),
+        e.memoryOption());
   }
 
   /** An executor's heap and task slots, and the option that sets its memory. */
@@ -39,12 +43,15 @@ public final class WriteMemory {
     static Executors of(String master, SparkConf conf) {
       OptionalInt threads = SparkSettings.localThreads(master);
       if (threads.isPresent()) {
-        return new Executors(Runtime.getRuntime().maxMemory(), threads.getAsInt(),
+        return new Executors(
+            Runtime.getRuntime().maxMemory(),
+            threads.getAsInt(),
             "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g");
       }
       // As Spark reads it: a number without a unit is MiB.
       long heap = conf.getSizeAsMb("spark.executor.memory", "1g") << 20;
-      int tasks = Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
+      int tasks =
+          Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
       return new Executors(heap, tasks, "spark.executor.memory");
     }
   }
@@ -55,10 +62,18 @@ public final class WriteMemory {
     long need = range * atOnce;
     long usable = (long) ((heap - SPARK_RESERVED) * fraction);
     if (need > usable) {
-      throw new WriteMemoryException(String.format(Locale.ROOT, "write tasks build bucket ranges of up to %s in memory, %d at a"
-          + " time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it above Spark's"
-          + " 300 MiB); lower -M or raise --partitions (or give the executors more memory: %s)", mib(range), atOnce,
-          mib(need), mib(usable), mib(heap), memoryOption));
+      throw new WriteMemoryException(
+          String.format(
+              Locale.ROOT,
+              "write tasks build bucket ranges of up to %s in memory, %d at a"
+                  + " time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it above Spark's"
+                  + " 300 MiB); lower -M or raise --partitions (or give the executors more memory: %s)",
+              mib(range),
+              atOnce,
+              mib(need),
+              mib(usable),
+              mib(heap),
+              memoryOption));
     }
   }
 
@@ -73,20 +88,36 @@ public final class WriteMemory {
       return;
     }
     Executors e = Executors.of(sc.master(), sc.getConf());
-    checkBloom(bloom, copies, e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks(),
+    checkBloom(
+        bloom,
+        copies,
+        e.heap(),
+        sc.getConf().getDouble("spark.memory.fraction", 0.6),
+        e.tasks(),
         e.memoryOption());
   }
 
-  static void checkBloom(BloomSlicing bloom, int copies, long heap, double fraction, int tasks, String memoryOption) {
+  static void checkBloom(
+      BloomSlicing bloom, int copies, long heap, double fraction, int tasks, String memoryOption) {
     long slice = (long) bloom.sliceBytes() * copies;
     int atOnce = Math.min(tasks, bloom.slices());
     long need = slice * atOnce;
     long usable = (long) ((heap - SPARK_RESERVED) * fraction);
     if (need > usable) {
-      throw new WriteMemoryException(String.format(Locale.ROOT, "bloom filter tasks hold up to %s each in memory (slices of %s"
-          + " of the %s filter, and their bits), %d at a time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it"
-          + " above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors more memory: %s)",
-          mib(slice), mib(bloom.sliceBytes()), mib(bloom.header().size()), atOnce, mib(need), mib(usable), mib(heap), memoryOption));
+      throw new WriteMemoryException(
+          String.format(
+              Locale.ROOT,
+              "bloom filter tasks hold up to %s each in memory (slices of %s"
+                  + " of the %s filter, and their bits), %d at a time: %s, more than the %s they may use of the %s heap (spark.memory.fraction of it"
+                  + " above Spark's 300 MiB); lower -M, which bounds a slice (or give the executors more memory: %s)",
+              mib(slice),
+              mib(bloom.sliceBytes()),
+              mib(bloom.header().size()),
+              atOnce,
+              mib(need),
+              mib(usable),
+              mib(heap),
+              memoryOption));
     }
   }
 
@@ -104,7 +135,8 @@ public final class WriteMemory {
   /** Bytes of range {@code p}'s image. */
   static long rangeBytes(RebuildPlan plan, int p) {
     BucketRangePartitioner part = plan.partitioner();
-    return (part.stop(p) - part.start(p)) * plan.archive().sections().get(part.section(p)).header().blockSize();
+    return (part.stop(p) - part.start(p))
+        * plan.archive().sections().get(part.section(p)).header().blockSize();
   }
 
   private static String mib(long bytes) {

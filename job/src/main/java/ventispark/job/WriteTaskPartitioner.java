@@ -37,7 +37,9 @@ final class WriteTaskPartitioner extends Partitioner {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WriteTaskPartitioner other && extra == other.extra && ranges.equals(other.ranges);
+    return o instanceof WriteTaskPartitioner other
+        && extra == other.extra
+        && ranges.equals(other.ranges);
   }
 
   @Override

@@ -12,12 +12,23 @@ import java.util.List;
  * @param overflows up to {@link #MAX_LISTED} overflowing buckets as {bucket, fill} pairs
  * @param overflowCount all overflowing buckets
  */
-public record BucketFill(int partition, int section, long entries, long nonEmpty, int maxFill, long maxFillBucket,
-    List<long[]> overflows, long overflowCount) implements Serializable {
+public record BucketFill(
+    int partition,
+    int section,
+    long entries,
+    long nonEmpty,
+    int maxFill,
+    long maxFillBucket,
+    List<long[]> overflows,
+    long overflowCount)
+    implements Serializable {
 
   public static final int MAX_LISTED = 10;
 
-  /** The fill of the range starting at bucket {@code start} whose buckets hold {@code count} entries. */
+  /**
+   * The fill of the range starting at bucket {@code start} whose buckets hold {@code count}
+   * entries.
+   */
   public static BucketFill of(int partition, int section, int capacity, long start, int[] count) {
     Builder fill = new Builder(partition, section, capacity);
     for (int i = 0; i < count.length; i++) {
@@ -62,7 +73,14 @@ public record BucketFill(int partition, int section, long entries, long nonEmpty
     }
 
     public BucketFill build() {
-      return new BucketFill(partition, section, entries, nonEmpty, maxFill, maxFillBucket, List.copyOf(overflows),
+      return new BucketFill(
+          partition,
+          section,
+          entries,
+          nonEmpty,
+          maxFill,
+          maxFillBucket,
+          List.copyOf(overflows),
           overflowCount);
     }
   }

@@ -9,9 +9,9 @@ import org.apache.spark.Partitioner;
  * and cover exactly the sections being rebuilt. Deterministic: it depends only on the index
  * geometry and the plan's counts, never on the data.
  *
- * <p>The ranges are grouped into write tasks: task {@code t} builds ranges
- * {@code [firstRange(t), firstRange(t + 1))} one after another, so the number of Spark reduce
- * partitions follows the cores, not the index's size over {@code -M}.
+ * <p>The ranges are grouped into write tasks: task {@code t} builds ranges {@code [firstRange(t),
+ * firstRange(t + 1))} one after another, so the number of Spark reduce partitions follows the
+ * cores, not the index's size over {@code -M}.
  */
 public final class BucketRangePartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
@@ -20,15 +20,20 @@ public final class BucketRangePartitioner extends Partitioner {
   private final long[] start;
   private final long[] stop;
   private final int[] section;
+
   /**
-   * The routing table: {@code first[b >>> shift]} is the first range that may hold bucket
-   * {@code b}, so a lookup is one load and a step or two instead of a binary search per entry.
+   * The routing table: {@code first[b >>> shift]} is the first range that may hold bucket {@code
+   * b}, so a lookup is one load and a step or two instead of a binary search per entry.
    */
   private final int[] first;
+
   private final int shift;
+
   /** The ranges' buckets as few spans as they make: {@code [spanStart[i], spanStop[i])}. */
   private final long[] spanStart;
+
   private final long[] spanStop;
+
   /** Task {@code t} builds ranges {@code [taskFirst[t], taskFirst[t + 1])}. */
   private final int[] taskFirst;
 
@@ -37,7 +42,10 @@ public final class BucketRangePartitioner extends Partitioner {
     this(div, start, stop, section, start.length);
   }
 
-  /** Ranges grouped into {@code tasks} write tasks of consecutive ranges, as many ranges each as can be. */
+  /**
+   * Ranges grouped into {@code tasks} write tasks of consecutive ranges, as many ranges each as can
+   * be.
+   */
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section, int tasks) {
     if (start.length > 0 && (tasks < 1 || tasks > start.length)) {
       throw new IllegalArgumentException(tasks + " write tasks for " + start.length + " ranges");
@@ -111,7 +119,9 @@ public final class BucketRangePartitioner extends Partitioner {
     return taskFirst.length - 1;
   }
 
-  /** The first range of write task {@code t}; {@code firstRange(tasks())} is the number of ranges. */
+  /**
+   * The first range of write task {@code t}; {@code firstRange(tasks())} is the number of ranges.
+   */
   public int firstRange(int t) {
     return taskFirst[t];
   }
@@ -158,8 +168,11 @@ public final class BucketRangePartitioner extends Partitioner {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BucketRangePartitioner other && div == other.div && Arrays.equals(start, other.start)
-        && Arrays.equals(stop, other.stop) && Arrays.equals(section, other.section)
+    return o instanceof BucketRangePartitioner other
+        && div == other.div
+        && Arrays.equals(start, other.start)
+        && Arrays.equals(stop, other.stop)
+        && Arrays.equals(section, other.section)
         && Arrays.equals(taskFirst, other.taskFirst);
   }
 

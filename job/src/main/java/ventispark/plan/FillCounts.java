@@ -13,12 +13,12 @@ import org.apache.spark.util.collection.unsafe.sort.RadixSort;
  * bucket ({@link ventispark.sort.EntryBatches}), so the counts are the run lengths of its entries,
  * and emits them as small records ({@link Runs}), one per buffer and fill partition, in the same
  * shuffle; the check then reads only those, never the entries. Counts add up, so a bucket may be
- * counted in a record per map task and buffer. A map task holds no count array: its memory and
- * work do not grow with the number of ranges or buckets (dense arrays per range, reopened for
- * nearly every batch, were most of the map side's time at 40,000 ranges).
+ * counted in a record per map task and buffer. A map task holds no count array: its memory and work
+ * do not grow with the number of ranges or buckets (dense arrays per range, reopened for nearly
+ * every batch, were most of the map side's time at 40,000 ranges).
  *
- * <p>A record is varint pairs (gap, count) for the non-empty buckets alone, in ascending order,
- * the gap from the previous bucket (from -1 for the first): a count per bucket and per record is
+ * <p>A record is varint pairs (gap, count) for the non-empty buckets alone, in ascending order, the
+ * gap from the previous bucket (from -1 for the first): a count per bucket and per record is
  * usually below 128, one byte.
  */
 public final class FillCounts {
@@ -57,11 +57,16 @@ public final class FillCounts {
    * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
    * order) {@code records} holds, one per run of consecutive ranges of a section (numbered by its
    * first range): a few, not one per range, for the driver to collect. Per section, the same fills
-   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). The counts are added up in a count per bucket of those ranges, or,
-   * when the records name far fewer buckets than the ranges hold (a large index, few entries), by
-   * sorting the (bucket, count) pairs: the work and memory follow the smaller of the two.
+   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). The counts are added
+   * up in a count per bucket of those ranges, or, when the records name far fewer buckets than the
+   * ranges hold (a large index, few entries), by sorting the (bucket, count) pairs: the work and
+   * memory follow the smaller of the two.
    */
-  public static List<BucketFill> merge(BucketRangePartitioner part, int[] capacityOfSection, int from, int to,
+  public static List<BucketFill> merge(
+      BucketRangePartitioner part,
+      int[] capacityOfSection,
+      int from,
+      int to,
       Iterator<byte[]> records) {
     long[] base = new long[to - from + 1];
     for (int p = from; p < to; p++) {
@@ -88,7 +93,11 @@ public final class FillCounts {
           pairs[n++] = bucket << 32 | varint(r, at);
         }
       }
-      int i = n == 0 ? 0 : RadixSort.sort(new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
+      int i =
+          n == 0
+              ? 0
+              : RadixSort.sort(
+                  new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
       for (int end = i + n; i < end; ) {
         long bucket = pairs[i] >>> 32;
         long sum = 0;
@@ -111,7 +120,8 @@ public final class FillCounts {
           p++;
         }
         if (p == to || bucket < part.start(p)) {
-          throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
+          throw new IllegalStateException(
+              "fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
         }
         c[(int) (base[p - from] + bucket - part.start(p))] += n;
       }
@@ -126,7 +136,10 @@ public final class FillCounts {
     return fills.done();
   }
 
-  /** The fills of consecutive ranges, one per section they cover, from their non-empty buckets in ascending order. */
+  /**
+   * The fills of consecutive ranges, one per section they cover, from their non-empty buckets in
+   * ascending order.
+   */
   private static final class Fills {
     private final BucketRangePartitioner part;
     private final int[] capacityOfSection;
@@ -144,7 +157,9 @@ public final class FillCounts {
     }
 
     private BucketFill.Builder builder(int range) {
-      return range < to ? new BucketFill.Builder(range, part.section(range), capacityOfSection[part.section(range)])
+      return range < to
+          ? new BucketFill.Builder(
+              range, part.section(range), capacityOfSection[part.section(range)])
           : null;
     }
 
@@ -162,7 +177,8 @@ public final class FillCounts {
         nextRange();
       }
       if (p == to || bucket < part.start(p)) {
-        throw new IllegalStateException("fill count of bucket " + bucket + ", not in ranges of this fill task");
+        throw new IllegalStateException(
+            "fill count of bucket " + bucket + ", not in ranges of this fill task");
       }
       fill.bucket(bucket, count);
     }

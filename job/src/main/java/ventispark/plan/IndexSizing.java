@@ -1,8 +1,8 @@
 package ventispark.plan;
 
 import java.util.Locale;
-import ventispark.format.ISectLayout;
 import ventispark.format.Bucket;
+import ventispark.format.ISectLayout;
 import ventispark.format.Venti;
 
 /**
@@ -11,11 +11,11 @@ import ventispark.format.Venti;
  * holds ({@code (blocksize − 6) / 38}, FORMAT.md 7.3), so the question for new disks is not the
  * mean fill but the fullest of many buckets.
  *
- * <p>Model. Scores are SHA-1 hashes, so their top 32 bits are uniform. A geometry is what
- * fmtisect and fmtindex make of {@code sections} equal sections (FORMAT.md 7.2, 6.2): {@code B}
- * buckets and divisor {@code div}; every bucket but the last covers {@code div} of the 2^32 hash
- * values, the last covers the rest (FORMAT.md 6.4). A bucket's fill is Binomial(n, share),
- * approximated by Poisson(λ = n·share). Buckets are taken as independent, so
+ * <p>Model. Scores are SHA-1 hashes, so their top 32 bits are uniform. A geometry is what fmtisect
+ * and fmtindex make of {@code sections} equal sections (FORMAT.md 7.2, 6.2): {@code B} buckets and
+ * divisor {@code div}; every bucket but the last covers {@code div} of the 2^32 hash values, the
+ * last covers the rest (FORMAT.md 6.4). A bucket's fill is Binomial(n, share), approximated by
+ * Poisson(λ = n·share). Buckets are taken as independent, so
  *
  * <pre>
  * P(any bucket overflows) = 1 − Π_b (1 − P(X_b > capacity))
@@ -35,12 +35,16 @@ public final class IndexSizing {
 
   /** Bucket size of a new index when none is asked for (fmtisect's). */
   public static final int DEFAULT_BLOCK_SIZE = ISectLayout.DEFAULT_BLOCK_SIZE;
+
   /** Sections of a new index when none is asked for. */
   public static final int DEFAULT_SECTIONS = 1;
+
   /** Accepted probability that some bucket overflows when the index is rebuilt. */
   public static final double DEFAULT_MAX_OVERFLOW = 1e-6;
+
   /** Headroom for clumps the arenas will gain: entries planned = clumps × growth. */
   public static final double DEFAULT_GROWTH = 1.0;
+
   /** Most buckets any index has: fmtindex never uses a divisor below 100 (FORMAT.md 6.2). */
   public static final long MAX_BUCKETS = Venti.MAX_BUCKETS;
 
@@ -54,7 +58,8 @@ public final class IndexSizing {
    * @param buckets buckets the index uses ({@code ub} of FORMAT.md 6.2, at most the blocks)
    * @param div the bucket divisor; every bucket but the last covers {@code div} hash values
    */
-  public record Geometry(int blockSize, int sections, long blocksPerSection, long buckets, long div) {
+  public record Geometry(
+      int blockSize, int sections, long blocksPerSection, long buckets, long div) {
     /** Bytes of each section: header area, config table and bucket blocks. */
     public long sectionSize() {
       return ISectLayout.sizeFor(blocksPerSection, blockSize);
@@ -74,13 +79,22 @@ public final class IndexSizing {
   public static Geometry ofSectionSize(int blockSize, int sections, long sectionSize) {
     long blocks = ISectLayout.blocks(sectionSize, blockSize);
     if (blocks <= 0) {
-      throw new IllegalArgumentException("a section of " + sectionSize + " bytes holds no buckets of " + blockSize
-          + " bytes (at least " + ISectLayout.sizeFor(1, blockSize) + " bytes)");
+      throw new IllegalArgumentException(
+          "a section of "
+              + sectionSize
+              + " bytes holds no buckets of "
+              + blockSize
+              + " bytes (at least "
+              + ISectLayout.sizeFor(1, blockSize)
+              + " bytes)");
     }
     return ofBlocks(blockSize, sections, blocks);
   }
 
-  /** The geometry fmtindex makes of {@code sections} sections of {@code blocksPerSection} blocks (6.2 steps 2–4). */
+  /**
+   * The geometry fmtindex makes of {@code sections} sections of {@code blocksPerSection} blocks
+   * (6.2 steps 2–4).
+   */
   public static Geometry ofBlocks(int blockSize, int sections, long blocksPerSection) {
     if (sections < 1 || blocksPerSection < 1) {
       throw new IllegalArgumentException("an index needs at least one section and one bucket");
@@ -97,7 +111,8 @@ public final class IndexSizing {
    * @param expectedMax expected entries in the fullest bucket, E[max_b X_b]
    * @param log10Overflow log10 of P(any bucket overflows); −Infinity when no entries
    */
-  public record Fill(long entries, Geometry geometry, double meanFill, double expectedMax, double log10Overflow) {
+  public record Fill(
+      long entries, Geometry geometry, double meanFill, double expectedMax, double log10Overflow) {
     public int capacity() {
       return geometry.capacity();
     }
@@ -117,14 +132,20 @@ public final class IndexSizing {
     double lambda = entries * (g.div() / TWO32);
     double lambdaLast = entries * (g.lastBucketShare() / TWO32);
     long others = g.buckets() - 1;
-    double lnAny = lnAnyExceeds(others, lnPoissonTail(lambda, g.capacity()), lnPoissonTail(lambdaLast, g.capacity()));
-    return new Fill(entries, g, (double) entries / g.buckets(), expectedMax(others, lambda, lambdaLast),
+    double lnAny =
+        lnAnyExceeds(
+            others, lnPoissonTail(lambda, g.capacity()), lnPoissonTail(lambdaLast, g.capacity()));
+    return new Fill(
+        entries,
+        g,
+        (double) entries / g.buckets(),
+        expectedMax(others, lambda, lambdaLast),
         lnAny / LN10);
   }
 
   /**
-   * The smallest sections (whole blocks, equal for every section) whose index holds {@code
-   * entries} with P(any bucket overflows) ≤ {@code maxOverflow}.
+   * The smallest sections (whole blocks, equal for every section) whose index holds {@code entries}
+   * with P(any bucket overflows) ≤ {@code maxOverflow}.
    *
    * @throws IllegalArgumentException if not even the largest index of this bucket size does
    */
@@ -132,8 +153,16 @@ public final class IndexSizing {
     double lnTarget = Math.log(maxOverflow);
     long hi = MAX_BUCKETS / sections;
     if (lnOverflow(entries, ofBlocks(blockSize, sections, hi)) > lnTarget) {
-      throw new IllegalArgumentException("even the largest index (" + MAX_BUCKETS + " buckets of " + blockSize
-          + " bytes) overflows with probability above " + maxOverflow + " for " + entries + " entries");
+      throw new IllegalArgumentException(
+          "even the largest index ("
+              + MAX_BUCKETS
+              + " buckets of "
+              + blockSize
+              + " bytes) overflows with probability above "
+              + maxOverflow
+              + " for "
+              + entries
+              + " entries");
     }
     long lo = 1;
     while (lo < hi) {
@@ -149,7 +178,8 @@ public final class IndexSizing {
 
   /**
    * The most entries the largest index of {@code blockSize} buckets ({@link #MAX_BUCKETS}) holds
-   * with P(any bucket overflows) ≤ {@code maxOverflow}: an archive with more needs more than one index.
+   * with P(any bucket overflows) ≤ {@code maxOverflow}: an archive with more needs more than one
+   * index.
    */
   public static long maxEntries(int blockSize, double maxOverflow) {
     Geometry largest = ofBlocks(blockSize, 1, MAX_BUCKETS);
@@ -171,7 +201,10 @@ public final class IndexSizing {
   static double lnOverflow(long entries, Geometry g) {
     double lambda = entries * (g.div() / TWO32);
     double lambdaLast = entries * (g.lastBucketShare() / TWO32);
-    return lnAnyExceeds(g.buckets() - 1, lnPoissonTail(lambda, g.capacity()), lnPoissonTail(lambdaLast, g.capacity()));
+    return lnAnyExceeds(
+        g.buckets() - 1,
+        lnPoissonTail(lambda, g.capacity()),
+        lnPoissonTail(lambdaLast, g.capacity()));
   }
 
   /**
@@ -226,13 +259,15 @@ public final class IndexSizing {
     double x = n;
     double inv = 1 / x;
     double inv2 = inv * inv;
-    return x * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI * x)
+    return x * Math.log(x)
+        - x
+        + 0.5 * Math.log(2 * Math.PI * x)
         + inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 / 1680)));
   }
 
   /**
-   * ln P(any of {@code m} buckets with tail {@code q}, or one more with tail {@code qLast}, exceeds)
-   * = ln(1 − (1 − q)^m (1 − qLast)). When that is below 1e−13 it equals the union bound
+   * ln P(any of {@code m} buckets with tail {@code q}, or one more with tail {@code qLast},
+   * exceeds) = ln(1 − (1 − q)^m (1 − qLast)). When that is below 1e−13 it equals the union bound
    * {@code m·q + qLast} to double precision, which is kept in log space.
    */
   static double lnAnyExceeds(long m, double lnQ, double lnQLast) {
@@ -253,9 +288,9 @@ public final class IndexSizing {
   }
 
   /**
-   * E[fullest bucket] = Σ_{k≥0} P(max > k) for {@code m} buckets of mean λ and one of mean
-   * λ_last. Walks k down from where P(max > k) is negligible (< 1e−17), carrying the tails as
-   * running sums of the pmf, until P(max > k) is 1 to double precision; every smaller k adds 1.
+   * E[fullest bucket] = Σ_{k≥0} P(max > k) for {@code m} buckets of mean λ and one of mean λ_last.
+   * Walks k down from where P(max > k) is negligible (< 1e−17), carrying the tails as running sums
+   * of the pmf, until P(max > k) is 1 to double precision; every smaller k adds 1.
    */
   static double expectedMax(long m, double lambda, double lambdaLast) {
     if (lambda <= 0 && lambdaLast <= 0) {
@@ -264,7 +299,8 @@ public final class IndexSizing {
     double lnNegligible = Math.log(1e-17);
     long step = Math.max(1, (long) Math.sqrt(Math.max(lambda, lambdaLast)) / 4);
     long top = (long) Math.ceil(Math.max(lambda, lambdaLast));
-    while (lnAnyExceeds(m, lnPoissonTail(lambda, top), lnPoissonTail(lambdaLast, top)) > lnNegligible) {
+    while (lnAnyExceeds(m, lnPoissonTail(lambda, top), lnPoissonTail(lambdaLast, top))
+        > lnNegligible) {
       top += step;
     }
     double tail = Math.exp(lnPoissonTail(lambda, top));
@@ -273,7 +309,8 @@ public final class IndexSizing {
     for (long k = top - 1; k >= 0; k--) {
       tail += lambda > 0 ? Math.exp(lnPoissonPmf(lambda, k + 1)) : 0;
       tailLast += lambdaLast > 0 ? Math.exp(lnPoissonPmf(lambdaLast, k + 1)) : 0;
-      double pMax = -Math.expm1(m * Math.log1p(-Math.min(1, tail)) + Math.log1p(-Math.min(1, tailLast)));
+      double pMax =
+          -Math.expm1(m * Math.log1p(-Math.min(1, tail)) + Math.log1p(-Math.min(1, tailLast)));
       if (pMax >= 1 - 1e-16) {
         return sum + k + 1;
       }
@@ -296,6 +333,7 @@ public final class IndexSizing {
       mantissa = 1;
       exponent += 1;
     }
-    return String.format(Locale.ROOT, "%.1fe%s%02d", mantissa, exponent < 0 ? "-" : "+", (long) Math.abs(exponent));
+    return String.format(
+        Locale.ROOT, "%.1fe%s%02d", mantissa, exponent < 0 ? "-" : "+", (long) Math.abs(exponent));
   }
 }

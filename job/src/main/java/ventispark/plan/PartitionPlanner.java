@@ -9,16 +9,15 @@ import ventispark.read.IndexSection;
  * Sizes the reduce side from the index geometry alone, without sampling. A write task builds its
  * bucket ranges in memory one after another ({@link ventispark.sort.BucketImage}), so each rebuilt
  * section is cut into equal bucket ranges of at most {@code maxRangeBytes}; SHA-1 scores spread
- * evenly over the buckets, so equal ranges mean equal work. There are at least
- * {@code minPartitions} ranges in all (to use every core), or at least a fixed total split in
- * proportion to the sections' bucket counts; always at least one per section and at most one per
- * bucket.
+ * evenly over the buckets, so equal ranges mean equal work. There are at least {@code
+ * minPartitions} ranges in all (to use every core), or at least a fixed total split in proportion
+ * to the sections' bucket counts; always at least one per section and at most one per bucket.
  *
  * <p>The ranges then go to write tasks, consecutive ranges each: exactly the fixed count when one
  * is given, else {@link #TASKS_PER_CORE} per core. The write tasks are the shuffle's reduce
- * partitions, so their number follows the cluster, not the index's size over
- * {@code maxRangeBytes}: at 40,000 ranges one task per range cost more in shuffle blocks and task
- * starts than the entries themselves.
+ * partitions, so their number follows the cluster, not the index's size over {@code maxRangeBytes}:
+ * at 40,000 ranges one task per range cost more in shuffle blocks and task starts than the entries
+ * themselves.
  */
 public final class PartitionPlanner {
   private PartitionPlanner() {}
@@ -31,11 +30,15 @@ public final class PartitionPlanner {
 
   /**
    * @param sections indices of the sections being rebuilt, ascending
-   * @param fixedPartitions an exact write task total, or 0 for {@link #TASKS_PER_CORE} per
-   *     {@code minPartitions}
+   * @param fixedPartitions an exact write task total, or 0 for {@link #TASKS_PER_CORE} per {@code
+   *     minPartitions}
    */
-  public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
-      int minPartitions, int fixedPartitions) {
+  public static BucketRangePartitioner plan(
+      Archive archive,
+      List<Integer> sections,
+      long maxRangeBytes,
+      int minPartitions,
+      int fixedPartitions) {
     return plan(archive, sections, maxRangeBytes, minPartitions, fixedPartitions, 1);
   }
 
@@ -43,8 +46,13 @@ public final class PartitionPlanner {
    * As above, with every range starting at a multiple of {@code align} buckets from its section's
    * start (ranges that would be empty are dropped).
    */
-  public static BucketRangePartitioner plan(Archive archive, List<Integer> sections, long maxRangeBytes,
-      int minPartitions, int fixedPartitions, long align) {
+  public static BucketRangePartitioner plan(
+      Archive archive,
+      List<Integer> sections,
+      long maxRangeBytes,
+      int minPartitions,
+      int fixedPartitions,
+      long align) {
     long rebuiltBuckets = 0;
     for (int s : sections) {
       rebuiltBuckets += archive.sections().get(s).buckets();
@@ -59,14 +67,19 @@ public final class PartitionPlanner {
       }
       long bytes = n * sec.header().blockSize();
       long parts;
-      long wanted = fixedPartitions > 0 ? Math.max(1, Math.round((double) fixedPartitions * n / rebuiltBuckets))
-          : ceilDiv((long) minPartitions * n, rebuiltBuckets);
+      long wanted =
+          fixedPartitions > 0
+              ? Math.max(1, Math.round((double) fixedPartitions * n / rebuiltBuckets))
+              : ceilDiv((long) minPartitions * n, rebuiltBuckets);
       parts = Math.max(ceilDiv(bytes, maxRangeBytes), wanted);
       parts = Math.min(Math.max(parts, ceilDiv(bytes, MAX_RANGE_BYTES)), n);
       long first = sec.header().start();
       long from = first;
       for (long i = 1; i <= parts; i++) {
-        long to = i == parts ? first + n : Math.min(first + n, first + (n * i / parts + align / 2) / align * align);
+        long to =
+            i == parts
+                ? first + n
+                : Math.min(first + n, first + (n * i / parts + align / 2) / align * align);
         if (to > from) {
           ranges.add(new long[] {from, to});
           owners.add(s);
@@ -82,8 +95,13 @@ public final class PartitionPlanner {
       stop[i] = ranges.get(i)[1];
       owner[i] = owners.get(i);
     }
-    long tasks = fixedPartitions > 0 ? fixedPartitions : (long) TASKS_PER_CORE * Math.max(1, minPartitions);
-    return new BucketRangePartitioner(archive.div(), start, stop, owner,
+    long tasks =
+        fixedPartitions > 0 ? fixedPartitions : (long) TASKS_PER_CORE * Math.max(1, minPartitions);
+    return new BucketRangePartitioner(
+        archive.div(),
+        start,
+        stop,
+        owner,
         (int) Math.max(Math.min(tasks, start.length), Math.min(1, start.length)));
   }
 

@@ -2,15 +2,15 @@ package ventispark.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import ventispark.read.Archive;
 import ventispark.read.Arena;
 import ventispark.read.ArenaSplit;
-import ventispark.read.Archive;
 import ventispark.read.PartitionRef;
 
 /**
  * Cuts the indexed arenas into map-side splits: each split is a contiguous run of arenas of one
- * partition holding at most about {@code targetClumps} clumps (an arena is never cut: its
- * addresses are counted back from its end). Empty arenas cost one trailer read and ride along.
+ * partition holding at most about {@code targetClumps} clumps (an arena is never cut: its addresses
+ * are counted back from its end). Empty arenas cost one trailer read and ride along.
  */
 public final class SplitPlanner {
   private SplitPlanner() {}
@@ -36,7 +36,8 @@ public final class SplitPlanner {
     return out;
   }
 
-  private static void flush(Archive archive, List<ArenaSplit> out, List<Arena> run, long clumps, int partition) {
+  private static void flush(
+      Archive archive, List<ArenaSplit> out, List<Arena> run, long clumps, int partition) {
     if (!run.isEmpty()) {
       PartitionRef ref = archive.partitions().get(partition).ref();
       out.add(new ArenaSplit(out.size(), ref, List.copyOf(run), clumps));

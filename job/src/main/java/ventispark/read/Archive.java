@@ -14,9 +14,18 @@ import ventispark.format.BloomHeader;
  * @param div the bucket divisor, ceil(2^32 / buckets)
  * @param bloom the bloom partition, or null
  */
-public record Archive(String config, String indexName, List<ArenaPartition> partitions, List<Arena> arenas,
-    List<IndexSection> sections, int blockSize, long buckets, long div, PartitionRef bloom,
-    BloomHeader bloomHeader) implements Serializable {
+public record Archive(
+    String config,
+    String indexName,
+    List<ArenaPartition> partitions,
+    List<Arena> arenas,
+    List<IndexSection> sections,
+    int blockSize,
+    long buckets,
+    long div,
+    PartitionRef bloom,
+    BloomHeader bloomHeader)
+    implements Serializable {
 
   /** Σ memstats.clumps over the indexed arenas: the directory entries a rebuild reads. */
   public long clumps() {

@@ -13,8 +13,8 @@ import ventispark.format.ArenaPartitionHeader;
 import ventispark.format.ArenaStats;
 import ventispark.format.ArenaTrailer;
 import ventispark.format.BloomHeader;
-import ventispark.format.Bytes;
 import ventispark.format.Bucket;
+import ventispark.format.Bytes;
 import ventispark.format.FormatException;
 import ventispark.format.ISectHeader;
 import ventispark.format.IndexConfig;
@@ -48,36 +48,63 @@ public final class ArchiveLoader {
     checkIndex(config, ic, sections);
     long buckets = sections.get(sections.size() - 1).header().stop();
     if (buckets == 0) {
-      throw new FormatException(sections.get(0).ref().display() + ": the index has no buckets (was fmtindex run?)");
+      throw new FormatException(
+          sections.get(0).ref().display() + ": the index has no buckets (was fmtindex run?)");
     }
     long div = Bucket.divisor(buckets);
     if ((0xFFFFFFFFL / div) + 1 != buckets) {
-      throw new FormatException(sections.get(0).ref().display() + ": inconsistent math for divisor " + div
-          + " and " + buckets + " buckets");
+      throw new FormatException(
+          sections.get(0).ref().display()
+              + ": inconsistent math for divisor "
+              + div
+              + " and "
+              + buckets
+              + " buckets");
     }
     List<Arena> indexed = resolveArenaMap(ic, byName, partitions, sections.get(0));
-    PartitionRef bloom = config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
+    PartitionRef bloom =
+        config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
     BloomHeader bloomHeader = bloom == null ? null : bloomHeaderOf(bloom);
-    return new Archive(configLocation, config.indexName(), List.copyOf(partitions), List.copyOf(indexed),
-        List.copyOf(sections), ic.blockSize(), buckets, div, bloom, bloomHeader);
+    return new Archive(
+        configLocation,
+        config.indexName(),
+        List.copyOf(partitions),
+        List.copyOf(indexed),
+        List.copyOf(sections),
+        ic.blockSize(),
+        buckets,
+        div,
+        bloom,
+        bloomHeader);
   }
 
   /**
    * Only the index of a config: its sections, checked against each other and the index config as
-   * {@link #load} checks them, the index config text, and the bloom filter header. Arena
-   * partitions are neither read nor required to exist: this is what writing a staged rebuild into
-   * the index on the host that owns its disks needs.
+   * {@link #load} checks them, the index config text, and the bloom filter header. Arena partitions
+   * are neither read nor required to exist: this is what writing a staged rebuild into the index on
+   * the host that owns its disks needs.
    */
   public IndexLayout loadIndex(String location) {
     String configLocation = PartitionRef.absolute(location);
     VentiConfig config = readConfig(configLocation);
     List<IndexSection> sections = sectionsOf(config, configLocation);
     String text = indexConfigText(sections.get(0));
-    checkIndex(config, IndexConfig.parse(sections.get(0).ref().display() + " index config", text), sections);
-    PartitionRef bloom = config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
-    return new IndexLayout(configLocation, config.indexName(), List.copyOf(sections), text, bloom,
+    checkIndex(
+        config,
+        IndexConfig.parse(sections.get(0).ref().display() + " index config", text),
+        sections);
+    PartitionRef bloom =
+        config.bloom() == null ? null : PartitionRef.resolve(config.bloom(), configLocation);
+    return new IndexLayout(
+        configLocation,
+        config.indexName(),
+        List.copyOf(sections),
+        text,
+        bloom,
         bloom == null ? null : bloomHeaderOf(bloom),
-        config.arenaPartitions().stream().map(a -> PartitionRef.resolve(a, configLocation)).toList());
+        config.arenaPartitions().stream()
+            .map(a -> PartitionRef.resolve(a, configLocation))
+            .toList());
   }
 
   private List<IndexSection> sectionsOf(VentiConfig config, String configLocation) {
@@ -92,8 +119,14 @@ public final class ArchiveLoader {
     try (PartitionReader r = PartitionReader.open(bloom, hadoop)) {
       BloomHeader h = BloomHeader.decode(bloom.display(), r.read(0, Venti.BLOOM_HEAD_SIZE));
       if (r.size() < (h.size() & 0xFFFFFFFFL)) {
-        throw FormatException.at(bloom.display(), 12, "bloom filter size " + h.size()
-            + " is larger than the partition (" + r.size() + " bytes)");
+        throw FormatException.at(
+            bloom.display(),
+            12,
+            "bloom filter size "
+                + h.size()
+                + " is larger than the partition ("
+                + r.size()
+                + " bytes)");
       }
       return h;
     }
@@ -115,12 +148,18 @@ public final class ArchiveLoader {
     List<ArenaPartition> partitions = new ArrayList<>();
     Map<String, ArenaPartition> byName = new HashMap<>();
     for (String name : config.arenaPartitions()) {
-      ArenaPartition p = loadPartition(PartitionRef.resolve(name, configLocation), partitions.size());
+      ArenaPartition p =
+          loadPartition(PartitionRef.resolve(name, configLocation), partitions.size());
       for (Arena a : p.arenas()) {
         ArenaPartition dup = byName.putIfAbsent(a.name(), p);
         if (dup != null) {
-          throw new FormatException(p.ref().display() + ": arena name " + a.name() + " is also used in "
-              + dup.ref().display() + " (arena names must be unique)");
+          throw new FormatException(
+              p.ref().display()
+                  + ": arena name "
+                  + a.name()
+                  + " is also used in "
+                  + dup.ref().display()
+                  + " (arena names must be unique)");
         }
       }
       partitions.add(p);
@@ -139,48 +178,91 @@ public final class ArchiveLoader {
   ArenaPartition loadPartition(PartitionRef ref, int index) {
     try (PartitionReader r = PartitionReader.open(ref, hadoop)) {
       String file = ref.display();
-      ArenaPartitionHeader h = ArenaPartitionHeader.decode(file, r.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
+      ArenaPartitionHeader h =
+          ArenaPartitionHeader.decode(file, r.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
       long usable = r.size() & -(long) h.blockSize();
       if (h.arenaBase() > usable) {
-        throw FormatException.at(file, Venti.PART_BLANK + 12, "arena base " + h.arenaBase()
-            + " is beyond the end of the partition (" + r.size() + " bytes): truncated partition?");
+        throw FormatException.at(
+            file,
+            Venti.PART_BLANK + 12,
+            "arena base "
+                + h.arenaBase()
+                + " is beyond the end of the partition ("
+                + r.size()
+                + " bytes): truncated partition?");
       }
       String text = nulTerminated(r.read(h.tableBase(), h.tableSize()));
-      List<MapTable.Entry> map = MapTable.read(new MapTable.Cursor(file + " arena map", text), "arena map");
+      List<MapTable.Entry> map =
+          MapTable.read(new MapTable.Cursor(file + " arena map", text), "arena map");
       long prevStop = h.arenaBase();
       for (MapTable.Entry e : map) {
         if (e.start() < prevStop || e.stop() < e.start() + 3L * h.blockSize()) {
-          throw FormatException.at(file, h.tableBase(), "arena map entry " + e.name() + " [" + e.start() + ", "
-              + e.stop() + ") overlaps the previous arena or the map, or is too small");
+          throw FormatException.at(
+              file,
+              h.tableBase(),
+              "arena map entry "
+                  + e.name()
+                  + " ["
+                  + e.start()
+                  + ", "
+                  + e.stop()
+                  + ") overlaps the previous arena or the map, or is too small");
         }
         if (e.stop() > usable) {
-          throw FormatException.at(file, h.tableBase(), "arena map entry " + e.name() + " ends at " + e.stop()
-              + ", beyond the partition's usable size " + usable + ": truncated partition?");
+          throw FormatException.at(
+              file,
+              h.tableBase(),
+              "arena map entry "
+                  + e.name()
+                  + " ends at "
+                  + e.stop()
+                  + ", beyond the partition's usable size "
+                  + usable
+                  + ": truncated partition?");
         }
         prevStop = e.stop();
       }
-      List<Arena> arenas = ref.isLocal() ? map.stream().map(e -> loadArena(r, h, e, index)).toList()
-          : DriverReads.map(map, e -> loadArena(r, h, e, index)); // remote: round trips, several at once
+      List<Arena> arenas =
+          ref.isLocal()
+              ? map.stream().map(e -> loadArena(r, h, e, index)).toList()
+              : DriverReads.map(
+                  map, e -> loadArena(r, h, e, index)); // remote: round trips, several at once
       return new ArenaPartition(ref, r.size(), h.blockSize(), h.arenaBase(), List.copyOf(arenas));
     }
   }
 
   private Arena loadArena(PartitionReader r, ArenaPartitionHeader h, MapTable.Entry e, int index) {
     long at = e.stop() - h.blockSize();
-    ArenaTrailer t = ArenaTrailer.decode(r.display(), at, r.read(at, Math.min(h.blockSize(), 512)), 0);
+    ArenaTrailer t =
+        ArenaTrailer.decode(r.display(), at, r.read(at, Math.min(h.blockSize(), 512)), 0);
     if (!t.name().equals(e.name())) {
-      throw FormatException.at(r.display(), at + 8, "arena trailer names '" + t.name() + "' where the arena map says '"
-          + e.name() + "'");
+      throw FormatException.at(
+          r.display(),
+          at + 8,
+          "arena trailer names '" + t.name() + "' where the arena map says '" + e.name() + "'");
     }
     checkHead(r, h, e, t);
-    Arena a = new Arena(e.name(), index, t.version(), h.blockSize(), e.start(), e.stop(), t.diskStats(),
-        t.memStats(), t.clumpMagic(), -1);
+    Arena a =
+        new Arena(
+            e.name(),
+            index,
+            t.version(),
+            h.blockSize(),
+            e.start(),
+            e.stop(),
+            t.diskStats(),
+            t.memStats(),
+            t.clumpMagic(),
+            -1);
     checkStats(r.display(), at, a, a.diskStats(), "diskstats");
     checkStats(r.display(), at, a, a.memStats(), "memstats");
     return a;
   }
 
-  /** Set to true to index arenas whose header block disagrees with their trailer, as the C tool does. */
+  /**
+   * Set to true to index arenas whose header block disagrees with their trailer, as the C tool
+   * does.
+   */
   public static final String IGNORE_ARENA_HEADS = "venti.ignoreArenaHeads";
 
   /**
@@ -188,31 +270,60 @@ public final class ArchiveLoader {
    * and the C tools only log a disagreement, but a damaged header means a damaged arena, so it is
    * refused unless the user says otherwise ({@link #IGNORE_ARENA_HEADS}).
    */
-  private static void checkHead(PartitionReader r, ArenaPartitionHeader h, MapTable.Entry e, ArenaTrailer t) {
+  private static void checkHead(
+      PartitionReader r, ArenaPartitionHeader h, MapTable.Entry e, ArenaTrailer t) {
     if (Boolean.getBoolean(IGNORE_ARENA_HEADS)) {
       return;
     }
     byte[] b = r.read(e.start(), 512);
     String problem = null;
     if (!ArenaHead.hasMagic(b, 0)) {
-      problem = String.format(Locale.ROOT, "bad arena header magic 0x%08x (want 0x%08x)", Bytes.u32(b, 0), Venti.ARENA_HEAD_MAGIC);
+      problem =
+          String.format(
+              Locale.ROOT,
+              "bad arena header magic 0x%08x (want 0x%08x)",
+              Bytes.u32(b, 0),
+              Venti.ARENA_HEAD_MAGIC);
     } else {
       ArenaHead head = ArenaHead.decode(b, 0);
-      ArenaHead want = new ArenaHead(t.version(), t.name(), h.blockSize(), e.stop() - e.start(), t.clumpMagic());
+      ArenaHead want =
+          new ArenaHead(t.version(), t.name(), h.blockSize(), e.stop() - e.start(), t.clumpMagic());
       if (!head.equals(want)) {
         problem = "arena header " + head + " disagrees with the trailer and map " + want;
       }
     }
     if (problem != null) {
-      throw FormatException.at(r.display(), e.start(), problem + " (arena " + e.name() + "; the trailer is intact: run"
-          + " with -D" + IGNORE_ARENA_HEADS + "=true to index it anyway, as the C tool does)");
+      throw FormatException.at(
+          r.display(),
+          e.start(),
+          problem
+              + " (arena "
+              + e.name()
+              + "; the trailer is intact: run"
+              + " with -D"
+              + IGNORE_ARENA_HEADS
+              + "=true to index it anyway, as the C tool does)");
     }
   }
 
   private static void checkStats(String file, long at, Arena a, ArenaStats s, String what) {
-    if (s.clumps() < 0 || s.used() < 0 || s.used() + a.directorySize(s.clumpCount()) > a.dataSize()) {
-      throw FormatException.at(file, at + 72, "arena " + a.name() + ": " + what + " (" + s.clumpCount() + " clumps, used "
-          + s.used() + ") do not fit the arena's " + a.dataSize() + "-byte data area");
+    if (s.clumps() < 0
+        || s.used() < 0
+        || s.used() + a.directorySize(s.clumpCount()) > a.dataSize()) {
+      throw FormatException.at(
+          file,
+          at + 72,
+          "arena "
+              + a.name()
+              + ": "
+              + what
+              + " ("
+              + s.clumpCount()
+              + " clumps, used "
+              + s.used()
+              + ") do not fit the arena's "
+              + a.dataSize()
+              + "-byte data area");
     }
   }
 
@@ -221,8 +332,16 @@ public final class ArchiveLoader {
       ISectHeader h = ISectHeader.decode(ref.display(), r.read(Venti.PART_BLANK, Venti.HEAD_SIZE));
       long need = h.blockBase() + (h.stop() - h.start()) * h.blockSize();
       if (r.size() < need) {
-        throw new FormatException(ref.display() + ": index section too small: its " + (h.stop() - h.start())
-            + " buckets of " + h.blockSize() + " bytes need " + need + " bytes, the partition has " + r.size());
+        throw new FormatException(
+            ref.display()
+                + ": index section too small: its "
+                + (h.stop() - h.start())
+                + " buckets of "
+                + h.blockSize()
+                + " bytes need "
+                + need
+                + " bytes, the partition has "
+                + r.size());
       }
       return new IndexSection(ref, r.size(), h);
     }
@@ -239,12 +358,26 @@ public final class ArchiveLoader {
   private static void checkIndex(VentiConfig config, IndexConfig ic, List<IndexSection> sections) {
     String first = sections.get(0).ref().display();
     if (!ic.name().equals(config.indexName())) {
-      throw new FormatException(first + ": index config names index '" + ic.name() + "', " + config.source()
-          + " says '" + config.indexName() + "' (mismatched index name)");
+      throw new FormatException(
+          first
+              + ": index config names index '"
+              + ic.name()
+              + "', "
+              + config.source()
+              + " says '"
+              + config.indexName()
+              + "' (mismatched index name)");
     }
     if (ic.sections().size() != sections.size()) {
-      throw new FormatException(first + ": index config lists " + ic.sections().size() + " sections, "
-          + config.source() + " has " + sections.size() + " isect lines");
+      throw new FormatException(
+          first
+              + ": index config lists "
+              + ic.sections().size()
+              + " sections, "
+              + config.source()
+              + " has "
+              + sections.size()
+              + " isect lines");
     }
     long prev = 0;
     for (int i = 0; i < sections.size(); i++) {
@@ -260,11 +393,25 @@ public final class ArchiveLoader {
       } else if (h.tableSize() != sections.get(0).header().tableSize()) {
         why = "index config table size differs from " + first + "'s";
       } else if (!h.name().equals(m.name())) {
-        why = "is section '" + h.name() + "' but the index config expects '" + m.name() + "' at position " + i
-            + " (isect lines must follow the index's section order)";
+        why =
+            "is section '"
+                + h.name()
+                + "' but the index config expects '"
+                + m.name()
+                + "' at position "
+                + i
+                + " (isect lines must follow the index's section order)";
       } else if (h.start() != m.start() || h.stop() != m.stop()) {
-        why = "bucket range [" + h.start() + ", " + h.stop() + ") differs from the index config's [" + m.start()
-            + ", " + m.stop() + ")";
+        why =
+            "bucket range ["
+                + h.start()
+                + ", "
+                + h.stop()
+                + ") differs from the index config's ["
+                + m.start()
+                + ", "
+                + m.stop()
+                + ")";
       } else if (h.start() != prev) {
         why = "starts at bucket " + h.start() + ", the previous section ends at " + prev;
       }
@@ -275,19 +422,27 @@ public final class ArchiveLoader {
     }
   }
 
-  private static List<Arena> resolveArenaMap(IndexConfig ic, Map<String, Arena> byName, List<ArenaPartition> parts,
-      IndexSection first) {
+  private static List<Arena> resolveArenaMap(
+      IndexConfig ic, Map<String, Arena> byName, List<ArenaPartition> parts, IndexSection first) {
     List<Arena> out = new ArrayList<>(ic.arenas().size());
     Map<String, Boolean> inMap = new HashMap<>();
     MapTable.Entry prev = null;
     for (MapTable.Entry e : ic.arenas()) {
       Arena a = byName.get(e.name());
       if (a == null) {
-        throw new FormatException(first.ref().display() + ": can't find arena '" + e.name() + "' of the index's arena map"
-            + " in any arena partition of the config");
+        throw new FormatException(
+            first.ref().display()
+                + ": can't find arena '"
+                + e.name()
+                + "' of the index's arena map"
+                + " in any arena partition of the config");
       }
       if (inMap.put(e.name(), true) != null) {
-        throw new FormatException(first.ref().display() + ": arena '" + e.name() + "' appears twice in the index's arena map");
+        throw new FormatException(
+            first.ref().display()
+                + ": arena '"
+                + e.name()
+                + "' appears twice in the index's arena map");
       }
       checkAddressRange(first, e, a, parts.get(a.partition()).ref().display(), prev);
       prev = e;
@@ -296,8 +451,12 @@ public final class ArchiveLoader {
     for (ArenaPartition p : parts) {
       for (Arena a : p.arenas()) {
         if (!inMap.containsKey(a.name())) {
-          throw new FormatException(p.ref().display() + ": arena '" + a.name() + "' is not in the index's arena map, so "
-              + "its clumps would not be indexed (the C buildindex skips it silently); add it with fmtindex -a");
+          throw new FormatException(
+              p.ref().display()
+                  + ": arena '"
+                  + a.name()
+                  + "' is not in the index's arena map, so "
+                  + "its clumps would not be indexed (the C buildindex skips it silently); add it with fmtindex -a");
         }
       }
     }
@@ -310,20 +469,42 @@ public final class ArchiveLoader {
    * arena's would give clumps of two arenas the same index addresses; one of another length means
    * the map was made for a different arena under this name.
    */
-  private static void checkAddressRange(IndexSection first, MapTable.Entry e, Arena a, String partition,
-      MapTable.Entry prev) {
+  private static void checkAddressRange(
+      IndexSection first, MapTable.Entry e, Arena a, String partition, MapTable.Entry prev) {
     String why = null;
     if (e.start() < Venti.INDEX_BASE) {
       why = "starts below the index address space's base " + Venti.INDEX_BASE;
     } else if (prev != null && e.start() < prev.stop()) {
-      why = "overlaps or precedes arena '" + prev.name() + "' at [" + prev.start() + ", " + prev.stop() + ")";
+      why =
+          "overlaps or precedes arena '"
+              + prev.name()
+              + "' at ["
+              + prev.start()
+              + ", "
+              + prev.stop()
+              + ")";
     } else if (e.stop() - e.start() != a.dataSize()) {
-      why = "is " + (e.stop() - e.start()) + " bytes long, but the arena of that name in "
-          + partition + " has a " + a.dataSize() + "-byte data area";
+      why =
+          "is "
+              + (e.stop() - e.start())
+              + " bytes long, but the arena of that name in "
+              + partition
+              + " has a "
+              + a.dataSize()
+              + "-byte data area";
     }
     if (why != null) {
-      throw new FormatException(first.ref().display() + ": index arena map entry '" + e.name() + "' [" + e.start() + ", "
-          + e.stop() + ") " + why + " (each arena's range must be its data-area size, ascending, disjoint)");
+      throw new FormatException(
+          first.ref().display()
+              + ": index arena map entry '"
+              + e.name()
+              + "' ["
+              + e.start()
+              + ", "
+              + e.stop()
+              + ") "
+              + why
+              + " (each arena's range must be its data-area size, ascending, disjoint)");
     }
   }
 

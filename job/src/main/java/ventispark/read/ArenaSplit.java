@@ -10,7 +10,8 @@ import java.util.List;
  * @param id position in the plan, used to count each split exactly once
  * @param clumps Σ memstats.clumps of its arenas
  */
-public record ArenaSplit(int id, PartitionRef partition, List<Arena> arenas, long clumps) implements Serializable {
+public record ArenaSplit(int id, PartitionRef partition, List<Arena> arenas, long clumps)
+    implements Serializable {
 
   public String describe() {
     String first = arenas.get(0).name();

@@ -19,8 +19,10 @@ public final class ClumpDirectory {
   private final byte[] chunk;
   private long chunkFirstBlock = -1;
   private long chunkLastBlock = -2;
+
   /** The entry last located, its index in its block and its offset in the buffer. */
   private long last = -2;
+
   private int lastInBlock;
   private int lastOff;
 

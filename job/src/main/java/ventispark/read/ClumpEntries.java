@@ -15,9 +15,8 @@ import ventispark.format.Venti;
  * memstats.used}; a corrupt-type entry is skipped after its space is subtracted. The current entry
  * is its fields, read in place from the directory buffer (the score stays there): a split of any
  * size allocates nothing per entry, and a consumer packs only the form it needs ({@link #entry()}
- * for a packed {@link IEntry}).
- * Each entry is routed to the reduce partition of its bucket; entries with none (sections not
- * being rebuilt) are counted and dropped.
+ * for a packed {@link IEntry}). Each entry is routed to the reduce partition of its bucket; entries
+ * with none (sections not being rebuilt) are counted and dropped.
  */
 public final class ClumpEntries implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClumpEntries.class);
@@ -53,7 +52,12 @@ public final class ClumpEntries implements AutoCloseable {
    * @param router the reduce partition of a global bucket, or −1 when its section is not rebuilt
    * @param visitor sees every non-corrupt entry, routed or not, or null
    */
-  public ClumpEntries(ArenaSplit split, Configuration conf, long div, LongToIntFunction router, EntryVisitor visitor) {
+  public ClumpEntries(
+      ArenaSplit split,
+      Configuration conf,
+      long div,
+      LongToIntFunction router,
+      EntryVisitor visitor) {
     this.split = split;
     this.reader = PartitionReader.open(split.partition(), conf);
     this.div = div;
@@ -72,7 +76,10 @@ public final class ClumpEntries implements AutoCloseable {
     return entry;
   }
 
-  /** The buffer holding the current entry's score, at {@link #scoreOffset()}; valid until the next {@link #advance()}. */
+  /**
+   * The buffer holding the current entry's score, at {@link #scoreOffset()}; valid until the next
+   * {@link #advance()}.
+   */
   public byte[] score() {
     // Not kept in a field: a reference store per entry costs a GC write barrier.
     return directory.buffer();
@@ -181,10 +188,16 @@ public final class ClumpEntries implements AutoCloseable {
   }
 
   private ventispark.format.FormatException miscalculation() {
-    return new ventispark.format.FormatException(split.partition().display() + ": arena " + arena.name()
-        + ": clump miscalculation: the directory's clump sizes " + (addr < arena.indexStart() ? "exceed" : "add up to")
-        + " " + (arena.memStats().used() - (addr - arena.indexStart())) + " bytes, memstats.used says "
-        + arena.memStats().used());
+    return new ventispark.format.FormatException(
+        split.partition().display()
+            + ": arena "
+            + arena.name()
+            + ": clump miscalculation: the directory's clump sizes "
+            + (addr < arena.indexStart() ? "exceed" : "add up to")
+            + " "
+            + (arena.memStats().used() - (addr - arena.indexStart()))
+            + " bytes, memstats.used says "
+            + arena.memStats().used());
   }
 
   @Override

@@ -21,7 +21,8 @@ import org.apache.hadoop.fs.FileSystem;
  * @param inode st_ino of a local file; -1 for a device (the whole device)
  * @param path the real path or qualified URI (for messages)
  */
-public record FileIdentity(String scheme, long device, long inode, String path) implements Serializable {
+public record FileIdentity(String scheme, long device, long inode, String path)
+    implements Serializable {
 
   static final String LOCAL = "local";
 
@@ -32,7 +33,8 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
       Map<String, Object> a = Files.readAttributes(real, "unix:dev,ino,rdev,mode");
       int type = ((Integer) a.get("mode")) & 0170000;
       boolean device = type == 0060000 || type == 0020000; // S_IFBLK, S_IFCHR
-      return device ? new FileIdentity(LOCAL, (Long) a.get("rdev"), -1, real.toString())
+      return device
+          ? new FileIdentity(LOCAL, (Long) a.get("rdev"), -1, real.toString())
           : new FileIdentity(LOCAL, (Long) a.get("dev"), (Long) a.get("ino"), real.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": cannot tell which file it is: " + e.getMessage(), e);
@@ -46,11 +48,14 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
   public static FileIdentity ofStat(Map<String, Object> a, String real) {
     int type = ((Integer) a.get("mode")) & 0170000;
     boolean device = type == 0060000 || type == 0020000; // S_IFBLK, S_IFCHR
-    return device ? new FileIdentity(LOCAL, (Long) a.get("rdev"), -1, real)
+    return device
+        ? new FileIdentity(LOCAL, (Long) a.get("rdev"), -1, real)
         : new FileIdentity(LOCAL, (Long) a.get("dev"), (Long) a.get("ino"), real);
   }
 
-  /** The identity of a partition's file: local files by device and inode, others by qualified URI. */
+  /**
+   * The identity of a partition's file: local files by device and inode, others by qualified URI.
+   */
   public static FileIdentity of(PartitionRef ref, Configuration hadoop) {
     if (ref.isLocal()) {
       return ofLocal(ref.localPath());
@@ -59,9 +64,11 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(URI.create(ref.location()));
       FileSystem fs = p.getFileSystem(hadoop);
       org.apache.hadoop.fs.Path q = fs.resolvePath(fs.makeQualified(p));
-      return new FileIdentity(q.toUri().getScheme() + "://" + q.toUri().getAuthority(), 0, 0, q.toString());
+      return new FileIdentity(
+          q.toUri().getScheme() + "://" + q.toUri().getAuthority(), 0, 0, q.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException(ref.display() + ": cannot tell which file it is: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          ref.display() + ": cannot tell which file it is: " + e.getMessage(), e);
     }
   }
 
@@ -71,8 +78,8 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
   }
 
   /**
-   * Whether bytes of this file may be bytes of {@code other}: the same file, or a device and a
-   * file on a filesystem of that device (where in the device the file lies is not known).
+   * Whether bytes of this file may be bytes of {@code other}: the same file, or a device and a file
+   * on a filesystem of that device (where in the device the file lies is not known).
    */
   public boolean mayShareBytes(FileIdentity other) {
     if (!scheme.equals(other.scheme)) {
@@ -89,7 +96,9 @@ public record FileIdentity(String scheme, long device, long inode, String path) 
 
   /** Whether byte ranges of the two may be compared offset for offset (the same file or device). */
   public boolean sameFile(FileIdentity other) {
-    return scheme.equals(other.scheme) && device == other.device && inode == other.inode
+    return scheme.equals(other.scheme)
+        && device == other.device
+        && inode == other.inode
         && (scheme.equals(LOCAL) || path.equals(other.path));
   }
 }

@@ -6,7 +6,10 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** Ships the driver's Hadoop configuration to executors (Configuration is Writable, not Serializable). */
+/**
+ * Ships the driver's Hadoop configuration to executors (Configuration is Writable, not
+ * Serializable).
+ */
 public final class HadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
 

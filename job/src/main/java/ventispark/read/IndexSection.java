@@ -4,7 +4,8 @@ import java.io.Serializable;
 import ventispark.format.ISectHeader;
 
 /** A loaded index section: its location, size and header (bucket range, geometry, magic). */
-public record IndexSection(PartitionRef ref, long size, ISectHeader header) implements Serializable {
+public record IndexSection(PartitionRef ref, long size, ISectHeader header)
+    implements Serializable {
 
   public String name() {
     return header.name();

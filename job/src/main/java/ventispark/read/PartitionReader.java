@@ -28,7 +28,8 @@ public final class PartitionReader implements Closeable {
   private final FileChannel channel;
   private final FSDataInputStream stream;
 
-  private PartitionReader(PartitionRef ref, long size, FileChannel channel, FSDataInputStream stream) {
+  private PartitionReader(
+      PartitionRef ref, long size, FileChannel channel, FSDataInputStream stream) {
     this.ref = ref;
     this.size = size;
     this.channel = channel;
@@ -42,7 +43,8 @@ public final class PartitionReader implements Closeable {
         Path p = ref.localPath();
         String kind = kind(p);
         if (kind != null) {
-          throw new FormatException(pn.display() + ": is " + kind + ", not a file or device (" + ref.location() + ")");
+          throw new FormatException(
+              pn.display() + ": is " + kind + ", not a file or device (" + ref.location() + ")");
         }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         try {
@@ -61,7 +63,8 @@ public final class PartitionReader implements Closeable {
     } catch (java.nio.file.AccessDeniedException e) {
       throw new FormatException(pn.display() + ": permission denied (" + ref.location() + ")");
     } catch (IOException e) {
-      throw new FormatException(pn.display() + ": cannot open " + ref.location() + ": " + e.getMessage(), e);
+      throw new FormatException(
+          pn.display() + ": cannot open " + ref.location() + ": " + e.getMessage(), e);
     }
   }
 
@@ -102,8 +105,14 @@ public final class PartitionReader implements Closeable {
   /** Reads exactly {@code len} bytes at partition offset {@code off}. */
   public void readFully(long off, byte[] b, int bOff, int len) {
     if (off < 0 || len < 0 || off + len > size) {
-      throw FormatException.at(display(), off, "read of " + len + " bytes is beyond the end of the partition (size 0x"
-          + Long.toHexString(size) + "): truncated partition?");
+      throw FormatException.at(
+          display(),
+          off,
+          "read of "
+              + len
+              + " bytes is beyond the end of the partition (size 0x"
+              + Long.toHexString(size)
+              + "): truncated partition?");
     }
     long pos = ref.name().lo() + off;
     try {
@@ -119,7 +128,9 @@ public final class PartitionReader implements Closeable {
         stream.readFully(pos, b, bOff, len);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(display() + " at offset 0x" + Long.toHexString(off) + ": read error: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          display() + " at offset 0x" + Long.toHexString(off) + ": read error: " + e.getMessage(),
+          e);
     }
   }
 

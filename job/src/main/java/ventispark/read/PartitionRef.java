@@ -7,8 +7,8 @@ import ventispark.format.PartitionName;
 
 /**
  * A partition named in venti.conf, resolved to a location. Relative names resolve against the
- * directory of the config file (so a config and its partitions can move together); a name without
- * a URI scheme is a local file or device.
+ * directory of the config file (so a config and its partitions can move together); a name without a
+ * URI scheme is a local file or device.
  *
  * @param name the parsed partition name (display string, file, byte range)
  * @param location an absolute local path, or a URI with a scheme
@@ -22,7 +22,9 @@ public record PartitionRef(PartitionName name, String location) implements Seria
 
   /** A config location made independent of the working directory (URIs are already). */
   public static String absolute(String location) {
-    return hasScheme(location) ? location : Path.of(location).toAbsolutePath().normalize().toString();
+    return hasScheme(location)
+        ? location
+        : Path.of(location).toAbsolutePath().normalize().toString();
   }
 
   static String resolveFile(String file, String configLocation) {

@@ -7,4 +7,5 @@ import java.io.Serializable;
  * {@code indexed} entries routed to a section being rebuilt, {@code skipped} corrupt-type entries
  * ("nskip").
  */
-public record SplitCounts(int split, long arenaEntries, long indexed, long skipped) implements Serializable {}
+public record SplitCounts(int split, long arenaEntries, long indexed, long skipped)
+    implements Serializable {}

@@ -14,11 +14,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where a read task should run: the hosts that hold its split's bytes. For arenas on a
- * distributed filesystem (hdfs://), the hosts storing the blocks of the split's byte range, those
- * holding at least half as many of its bytes as the best one; for local files, the host
- * configured for the arena partition ({@link #ARENA_HOSTS}), since only the user knows which
- * machine's disk a local path is on. An empty list lets Spark run the task anywhere.
+ * Where a read task should run: the hosts that hold its split's bytes. For arenas on a distributed
+ * filesystem (hdfs://), the hosts storing the blocks of the split's byte range, those holding at
+ * least half as many of its bytes as the best one; for local files, the host configured for the
+ * arena partition ({@link #ARENA_HOSTS}), since only the user knows which machine's disk a local
+ * path is on. An empty list lets Spark run the task anywhere.
  */
 public final class SplitLocations {
   /**
@@ -30,7 +30,11 @@ public final class SplitLocations {
 
   private final Configuration conf;
   private final Map<String, String> localHosts;
-  /** Each remote file's blocks, asked for once: one call per split took 7 s for 10,000 splits on HDFS here. */
+
+  /**
+   * Each remote file's blocks, asked for once: one call per split took 7 s for 10,000 splits on
+   * HDFS here.
+   */
   private final Map<String, BlockLocation[]> blocks = new HashMap<>();
 
   public SplitLocations(Configuration conf, String arenaHosts) {
@@ -47,7 +51,8 @@ public final class SplitLocations {
     for (String pair : arenaHosts.split(",")) {
       int eq = pair.lastIndexOf('=');
       if (eq <= 0 || eq == pair.length() - 1) {
-        throw new IllegalArgumentException(ARENA_HOSTS + ": '" + pair.trim() + "' is not FILE=HOST");
+        throw new IllegalArgumentException(
+            ARENA_HOSTS + ": '" + pair.trim() + "' is not FILE=HOST");
       }
       out.put(PartitionRef.absolute(pair.substring(0, eq).trim()), pair.substring(eq + 1).trim());
     }
@@ -84,7 +89,10 @@ public final class SplitLocations {
     return b;
   }
 
-  /** The hosts holding at least half as many bytes of {@code [start, stop)} as the host holding most, most first. */
+  /**
+   * The hosts holding at least half as many bytes of {@code [start, stop)} as the host holding
+   * most, most first.
+   */
   static List<String> holders(BlockLocation[] blocks, long start, long stop) {
     Map<String, Long> bytes = new LinkedHashMap<>();
     for (BlockLocation b : blocks) {
@@ -98,8 +106,10 @@ public final class SplitLocations {
     }
     long most = bytes.values().stream().mapToLong(Long::longValue).max().orElse(0);
     List<String> out = new ArrayList<>();
-    bytes.entrySet().stream().filter(e -> e.getValue() * 2 >= most)
-        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e -> out.add(e.getKey()));
+    bytes.entrySet().stream()
+        .filter(e -> e.getValue() * 2 >= most)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(e -> out.add(e.getKey()));
     return out;
   }
 

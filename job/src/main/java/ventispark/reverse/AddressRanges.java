@@ -2,13 +2,13 @@ package ventispark.reverse;
 
 import org.apache.spark.Partitioner;
 import ventispark.format.Venti;
-import ventispark.read.Arena;
 import ventispark.read.Archive;
+import ventispark.read.Arena;
 
 /**
  * Equal slices of the index address space (the log), one reduce partition of the reverse index
- * each, so that the parts written in partition order are in log order. The shuffle key is the
- * slice number, computed by {@link #of}.
+ * each, so that the parts written in partition order are in log order. The shuffle key is the slice
+ * number, computed by {@link #of}.
  */
 public final class AddressRanges extends Partitioner {
   private static final long serialVersionUID = 1L;

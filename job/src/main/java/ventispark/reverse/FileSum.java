@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 
 /**
- * The file checksum of a reverse index ({@code REVERSE-INDEX.md}): SHA-256 over the
- * {@link Fingerprint} of every {@link #BLOCK}-byte block of the bytes before it (the last block
- * may be shorter), in file order. Fixed blocks make it independent of how the bytes are read.
+ * The file checksum of a reverse index ({@code REVERSE-INDEX.md}): SHA-256 over the {@link
+ * Fingerprint} of every {@link #BLOCK}-byte block of the bytes before it (the last block may be
+ * shorter), in file order. Fixed blocks make it independent of how the bytes are read.
  */
 public final class FileSum {
   public static final int BLOCK = 1 << 20;

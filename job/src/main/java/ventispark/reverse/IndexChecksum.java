@@ -12,21 +12,25 @@ import ventispark.format.Venti;
 /**
  * The index checksum of {@code REVERSE-INDEX.md}: SHA-256 over the bucket count and the digests of
  * fixed chunks of {@link #CHUNK_BUCKETS} buckets of each section (the last chunk of a section may
- * be shorter), in section order, each a SHA-256 over its buckets' entry counts and the
- * {@link Fingerprint}s of their entries. Fixed chunks make it independent of how a job splits the
- * index; chunks never span two sections, so a task writing a chunk-aligned range of one section
- * can digest it.
+ * be shorter), in section order, each a SHA-256 over its buckets' entry counts and the {@link
+ * Fingerprint}s of their entries. Fixed chunks make it independent of how a job splits the index;
+ * chunks never span two sections, so a task writing a chunk-aligned range of one section can digest
+ * it.
  */
 public final class IndexChecksum {
   public static final int CHUNK_BUCKETS = 4096;
   public static final int SIZE = 32;
-  private static final byte[] DOMAIN = "venti-index-checksum-v2".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DOMAIN =
+      "venti-index-checksum-v2".getBytes(StandardCharsets.US_ASCII);
 
   private final MessageDigest sha = sha256();
   private final Fingerprint print = new Fingerprint();
   private final byte[] bucket = new byte[2 + Fingerprint.SIZE];
 
-  /** Adds one bucket block (as stored, at {@code off}) to the current chunk; returns its entry count. */
+  /**
+   * Adds one bucket block (as stored, at {@code off}) to the current chunk; returns its entry
+   * count.
+   */
   public int bucket(byte[] block, int off, int blockSize, int bucketMagic) {
     int n = entries(block, off, blockSize, bucketMagic);
     Bytes.put16(bucket, 0, n);

@@ -9,20 +9,24 @@ import ventispark.format.IEntry;
 import ventispark.format.Venti;
 
 /**
- * Reverse-index records of a bucket range, batched per address range: the map side of the
- * reverse index's shuffle. Also digests the range's chunks for the index checksum.
+ * Reverse-index records of a bucket range, batched per address range: the map side of the reverse
+ * index's shuffle. Also digests the range's chunks for the index checksum.
  */
 public final class RecordBatches {
   private final AddressRanges ranges;
+
   /** Per address range, its records so far as longs: address, then bucket, slot and zero. */
   private final long[][] out;
+
   private final int[] fill;
   private final IndexChecksum sum = new IndexChecksum();
   private final java.util.Map<Long, byte[]> chunkSums = new java.util.HashMap<>();
 
   private final int firstCapacity;
 
-  /** @param expectedRecords about how many records will be added (sizes the buffers; 0 if unknown) */
+  /**
+   * @param expectedRecords about how many records will be added (sizes the buffers; 0 if unknown)
+   */
   public RecordBatches(AddressRanges ranges, long expectedRecords) {
     this.ranges = ranges;
     this.out = new long[ranges.numPartitions()][];
@@ -32,12 +36,19 @@ public final class RecordBatches {
   }
 
   /**
-   * Adds buckets {@code [from, to)} of one section, whose blocks start at {@code blocks[0]};
-   * {@code from} must start a chunk of the section.
+   * Adds buckets {@code [from, to)} of one section, whose blocks start at {@code blocks[0]}; {@code
+   * from} must start a chunk of the section.
    *
    * @param firstChunk the ordinal of the section's first chunk
    */
-  public void add(byte[] blocks, int blockSize, int magic, long from, long to, long sectionStart, long sectionStop,
+  public void add(
+      byte[] blocks,
+      int blockSize,
+      int magic,
+      long from,
+      long to,
+      long sectionStart,
+      long sectionStop,
       long firstChunk) {
     for (long bucket = from; bucket < to; bucket++) {
       int off = (int) ((bucket - from) * blockSize);
@@ -46,14 +57,16 @@ public final class RecordBatches {
         long addr = IEntry.addr(blocks, off + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE);
         int p = ranges.of(addr);
         if (out[p] == null || fill[p] == out[p].length) {
-          out[p] = out[p] == null ? new long[firstCapacity] : Arrays.copyOf(out[p], out[p].length * 2);
+          out[p] =
+              out[p] == null ? new long[firstCapacity] : Arrays.copyOf(out[p], out[p].length * 2);
         }
         out[p][fill[p]] = addr;
         out[p][fill[p] + 1] = ReverseIndexFile.recordTail(bucket, slot);
         fill[p] += 2;
       }
       if (IndexChecksum.endsChunk(bucket, sectionStart, sectionStop)) {
-        chunkSums.put(firstChunk + (bucket - sectionStart) / IndexChecksum.CHUNK_BUCKETS, sum.chunk());
+        chunkSums.put(
+            firstChunk + (bucket - sectionStart) / IndexChecksum.CHUNK_BUCKETS, sum.chunk());
       }
     }
   }

@@ -4,13 +4,12 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Sorts the reverse-index records of one address range (16 bytes: a big-endian address, then
- * bucket and slot) by address. The records are copied in bulk into a long array (address, rest,
- * address, rest...) and LSD-radix-sorted on {@code address − lowest address}, in as few passes of
- * at most 11 bits as that span needs (an address range of a few MiB of records usually needs
- * three); all digit counts come from one pass. Linear time, two arrays of longs, no objects.
- * Addresses must be distinct, as every clump has its own: a repeated one is an error, never a
- * silently ordered tie.
+ * Sorts the reverse-index records of one address range (16 bytes: a big-endian address, then bucket
+ * and slot) by address. The records are copied in bulk into a long array (address, rest, address,
+ * rest...) and LSD-radix-sorted on {@code address − lowest address}, in as few passes of at most 11
+ * bits as that span needs (an address range of a few MiB of records usually needs three); all digit
+ * counts come from one pass. Linear time, two arrays of longs, no objects. Addresses must be
+ * distinct, as every clump has its own: a repeated one is an error, never a silently ordered tie.
  */
 public final class RecordSort {
   private RecordSort() {}
@@ -51,7 +50,8 @@ public final class RecordSort {
     }
     for (int i = 2; i < kv.length; i += 2) {
       if (Long.compareUnsigned(kv[i - 2], kv[i]) >= 0) {
-        throw new IllegalStateException("two reverse-index records for address 0x" + Long.toHexString(kv[i]));
+        throw new IllegalStateException(
+            "two reverse-index records for address 0x" + Long.toHexString(kv[i]));
       }
     }
     ByteBuffer.wrap(out).asLongBuffer().put(kv);

@@ -44,13 +44,16 @@ public final class ReverseIndexFile implements AutoCloseable {
 
   /**
    * {@code <index>-<checksum hex>.vrev}. The index name comes from the archive (the sections'
-   * headers), so it is refused (exit 3) unless it is a plain file name: letters, digits and
-   * {@code . _ + -}, not starting with a dot, so the file lands in the directory the user named.
+   * headers), so it is refused (exit 3) unless it is a plain file name: letters, digits and {@code
+   * . _ + -}, not starting with a dot, so the file lands in the directory the user named.
    */
   public static String name(String index, byte[] indexSum) {
     if (!index.matches("[A-Za-z0-9_+-][A-Za-z0-9._+-]*")) {
-      throw new ventispark.format.FormatException("index name '" + index + "' (from the index sections' headers) cannot"
-          + " name a reverse index file (letters, digits and . _ + - only, no leading dot); nothing was written");
+      throw new ventispark.format.FormatException(
+          "index name '"
+              + index
+              + "' (from the index sections' headers) cannot"
+              + " name a reverse index file (letters, digits and . _ + - only, no leading dot); nothing was written");
     }
     return index + "-" + HexFormat.of().formatHex(indexSum) + SUFFIX;
   }
@@ -61,10 +64,16 @@ public final class ReverseIndexFile implements AutoCloseable {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> {
-        String n = f.getFileName().toString();
-        return n.startsWith(index + "-") && n.endsWith(SUFFIX) && n.length() == index.length() + 1 + 64 + SUFFIX.length();
-      }).sorted().toList();
+      return files
+          .filter(
+              f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(index + "-")
+                    && n.endsWith(SUFFIX)
+                    && n.length() == index.length() + 1 + 64 + SUFFIX.length();
+              })
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,25 +107,43 @@ public final class ReverseIndexFile implements AutoCloseable {
       this.ch = FileChannel.open(file, StandardOpenOption.READ);
       long size = ch.size();
       if (size < HEADER_SIZE + TRAILER_SIZE) {
-        throw FormatException.at(file.toString(), 0, "too short for a reverse index (" + size + " bytes)");
+        throw FormatException.at(
+            file.toString(), 0, "too short for a reverse index (" + size + " bytes)");
       }
       byte[] h = read(0, HEADER_SIZE);
       if (Bytes.u32(h, 0) != MAGIC) {
-        throw FormatException.at(file.toString(), 0, String.format(Locale.ROOT, "bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
+        throw FormatException.at(
+            file.toString(),
+            0,
+            String.format(Locale.ROOT, "bad reverse index magic 0x%08x", Bytes.u32(h, 0)));
       }
       if (Bytes.u32(h, 4) < VERSION) {
-        throw FormatException.at(file.toString(), 4, "reverse index version " + Bytes.u32(h, 4)
-            + " of an earlier venti-spark, whose checksums this one does not compute: make it anew with"
-            + " venti-spark reverse build");
+        throw FormatException.at(
+            file.toString(),
+            4,
+            "reverse index version "
+                + Bytes.u32(h, 4)
+                + " of an earlier venti-spark, whose checksums this one does not compute: make it anew with"
+                + " venti-spark reverse build");
       }
-      if (Bytes.u32(h, 4) != VERSION || Bytes.u32(h, 8) != HASH_SHA1 || Bytes.u32(h, 12) != RECORD_SIZE) {
-        throw FormatException.at(file.toString(), 4, "unknown reverse index version " + Bytes.u32(h, 4) + ", hash "
-            + Bytes.u32(h, 8) + " or record size " + Bytes.u32(h, 12));
+      if (Bytes.u32(h, 4) != VERSION
+          || Bytes.u32(h, 8) != HASH_SHA1
+          || Bytes.u32(h, 12) != RECORD_SIZE) {
+        throw FormatException.at(
+            file.toString(),
+            4,
+            "unknown reverse index version "
+                + Bytes.u32(h, 4)
+                + ", hash "
+                + Bytes.u32(h, 8)
+                + " or record size "
+                + Bytes.u32(h, 12));
       }
       entries = Bytes.u64(h, 16);
       buckets = Bytes.u64(h, 24);
       if (entries < 0 || HEADER_SIZE + entries * RECORD_SIZE + TRAILER_SIZE != size) {
-        throw FormatException.at(file.toString(), 16, entries + " records do not fit the file's " + size + " bytes");
+        throw FormatException.at(
+            file.toString(), 16, entries + " records do not fit the file's " + size + " bytes");
       }
       byte[] t = read(size - TRAILER_SIZE, TRAILER_SIZE);
       indexSum = java.util.Arrays.copyOfRange(t, 0, 32);
@@ -195,7 +222,9 @@ public final class ReverseIndexFile implements AutoCloseable {
     return b;
   }
 
-  /** Fills {@code bb} (from its position) with the bytes at {@code pos}; a short file is an error. */
+  /**
+   * Fills {@code bb} (from its position) with the bytes at {@code pos}; a short file is an error.
+   */
   private void readFully(ByteBuffer bb, long pos) {
     int start = bb.position();
     try {

@@ -8,12 +8,12 @@ import ventispark.format.Venti;
 
 /**
  * The reduce side of the shuffle: the exact bytes of a contiguous range of buckets, built in
- * memory. Entries arrive in batches in any order and are placed straight into their bucket's
- * block; {@link #seal()} then sorts each bucket in the C order ({@link IEntry#compare}: score,
- * type code, address descending) and writes the bucket headers. Every byte of every block is
- * determined by the entries alone (the tails stay zero), so the image, and the section written
- * from it, are the same whatever the batching, partitioning or task attempt. Memory is the
- * range's bytes, which the plan bounds.
+ * memory. Entries arrive in batches in any order and are placed straight into their bucket's block;
+ * {@link #seal()} then sorts each bucket in the C order ({@link IEntry#compare}: score, type code,
+ * address descending) and writes the bucket headers. Every byte of every block is determined by the
+ * entries alone (the tails stay zero), so the image, and the section written from it, are the same
+ * whatever the batching, partitioning or task attempt. Memory is the range's bytes, which the plan
+ * bounds.
  */
 public final class BucketImage {
   private final long start;
@@ -29,8 +29,14 @@ public final class BucketImage {
   public BucketImage(long start, long stop, long div, int blockSize) {
     long bytes = (stop - start) * blockSize;
     if (bytes > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("bucket range [" + start + ", " + stop + ") of " + bytes
-          + " bytes is too large for one task: lower -M");
+      throw new IllegalArgumentException(
+          "bucket range ["
+              + start
+              + ", "
+              + stop
+              + ") of "
+              + bytes
+              + " bytes is too large for one task: lower -M");
     }
     this.start = start;
     this.stop = stop;
@@ -52,7 +58,8 @@ public final class BucketImage {
     for (int off = 0; off < batch.length; off += ShuffleEntry.SIZE) {
       long b = ShuffleEntry.hash32(batch, off) / div;
       if (b < start || b >= stop) {
-        throw new IllegalStateException("entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
+        throw new IllegalStateException(
+            "entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
       }
       int i = (int) (b - start);
       int n = count[i];
@@ -61,7 +68,8 @@ public final class BucketImage {
         throw new IllegalStateException("bucket " + b + " overflows its " + capacity + " entries");
       }
       // A fresh slot: its wtime and train bytes are still zero.
-      ShuffleEntry.toZeroedEntry(batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE);
+      ShuffleEntry.toZeroedEntry(
+          batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE);
       count[i] = n + 1;
     }
     entries += batch.length / ShuffleEntry.SIZE;
@@ -73,9 +81,9 @@ public final class BucketImage {
   }
 
   /**
-   * Sorts every bucket and writes its header. With {@code dropDuplicates}, only the first entry
-   * of each run of equal score and type stays: in the C order, the copy with the highest address
-   * (the multi-pack-index rule, and what the C checkindex expects); the bytes freed are zeroed.
+   * Sorts every bucket and writes its header. With {@code dropDuplicates}, only the first entry of
+   * each run of equal score and type stays: in the C order, the copy with the highest address (the
+   * multi-pack-index rule, and what the C checkindex expects); the bytes freed are zeroed.
    */
   public void seal(int bucketMagic, boolean dropDuplicates) {
     EntrySort sort = new EntrySort(capacity);

@@ -13,25 +13,30 @@ import ventispark.plan.FillCounts;
 import ventispark.read.ClumpEntries;
 
 /**
- * The map side of the shuffle, as Hadoop's map-side spill does it: a split's entries
- * ({@link ShuffleEntry}) go into a bounded buffer, which is sorted by score prefix (so by bucket,
- * so by range) when full and at the end, and emitted as runs: each batch {@code (range, bytes)}
- * holds entries of one range back to back, at most {@link #MAX_BATCH} bytes, and the run lengths
- * per bucket become fill counts ({@link FillCounts.Runs}), a record per buffer and fill key (the
+ * The map side of the shuffle, as Hadoop's map-side spill does it: a split's entries ({@link
+ * ShuffleEntry}) go into a bounded buffer, which is sorted by score prefix (so by bucket, so by
+ * range) when full and at the end, and emitted as runs: each batch {@code (range, bytes)} holds
+ * entries of one range back to back, at most {@link #MAX_BATCH} bytes, and the run lengths per
+ * bucket become fill counts ({@link FillCounts.Runs}), a record per buffer and fill key (the
  * caller's key of each range). The shuffle moves a few large byte arrays instead of one record per
  * entry.
  *
- * <p>Nothing here grows with the number of ranges or buckets: the buffer and its sort keys are
- * the task's memory, and the work per entry is a copy in, a sort and a copy out, whatever the
- * index's geometry. (Open batches and count arrays per range, the former design, cost five times
- * as much per entry at 40,000 ranges as at 4.)
+ * <p>Nothing here grows with the number of ranges or buckets: the buffer and its sort keys are the
+ * task's memory, and the work per entry is a copy in, a sort and a copy out, whatever the index's
+ * geometry. (Open batches and count arrays per range, the former design, cost five times as much
+ * per entry at 40,000 ranges as at 4.)
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** Entries one buffer holds: 16 MiB of entries and 4 MiB of keys. */
   static final int BUFFER_ENTRIES = 1 << 19;
-  /** Bits of a sort key below the score prefix: the entry's place in the buffer, in 3 whole bytes. */
+
+  /**
+   * Bits of a sort key below the score prefix: the entry's place in the buffer, in 3 whole bytes.
+   */
   private static final int INDEX_BITS = 24;
+
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
   /** A full batch: a whole number of entries, about 1 MiB. */
   static final int MAX_BATCH = (1 << 20) / ShuffleEntry.SIZE * ShuffleEntry.SIZE;
 
@@ -40,16 +45,20 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final IntUnaryOperator fillKey;
   private final long div;
   private final byte[] buffer;
+
   /**
-   * The sort keys: score prefix (32 bits, which choose the bucket) above the entry's place;
-   * {@code keys[sorted, held)} once sorted, the rest the radix sort's room.
+   * The sort keys: score prefix (32 bits, which choose the bucket) above the entry's place; {@code
+   * keys[sorted, held)} once sorted, the rest the radix sort's room.
    */
   private final long[] keys;
+
   private final LongArray radix;
   private int sorted;
   private int held;
+
   /** The next key to emit, and the end of the current range's run of keys. */
   private int next;
+
   private int runEnd;
   private int range;
   private final FillCounts.Runs runs = new FillCounts.Runs();
@@ -57,12 +66,19 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final ArrayDeque<Tuple2<Integer, byte[]>> ready = new ArrayDeque<>();
   private boolean ended;
 
-  /** Batches for the ranges of {@code part}; with {@code fillKey}, fill records keyed {@code fillKey(range)}. */
+  /**
+   * Batches for the ranges of {@code part}; with {@code fillKey}, fill records keyed {@code
+   * fillKey(range)}.
+   */
   public EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey) {
     this(entries, part, fillKey, BUFFER_ENTRIES);
   }
 
-  EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey, int bufferEntries) {
+  EntryBatches(
+      ClumpEntries entries,
+      BucketRangePartitioner part,
+      IntUnaryOperator fillKey,
+      int bufferEntries) {
     if (bufferEntries < 1 || bufferEntries > BUFFER_ENTRIES) {
       throw new IllegalArgumentException("a buffer of " + bufferEntries + " entries");
     }
@@ -105,8 +121,15 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     int room = keys.length / 2;
     while (n < room && entries.advance()) {
       int at = n * ShuffleEntry.SIZE;
-      ShuffleEntry.pack(buffer, at, entries.score(), entries.scoreOffset(), entries.addr(), entries.uncsize(),
-          entries.type(), entries.blocks());
+      ShuffleEntry.pack(
+          buffer,
+          at,
+          entries.score(),
+          entries.scoreOffset(),
+          entries.addr(),
+          entries.uncsize(),
+          entries.type(),
+          entries.blocks());
       keys[n] = ShuffleEntry.hash32(buffer, at) << INDEX_BITS | n;
       n++;
     }
@@ -118,7 +141,10 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     runEnd = sorted;
   }
 
-  /** Emits the next batch of the current range, first starting the next range (and its fill record) if need be. */
+  /**
+   * Emits the next batch of the current range, first starting the next range (and its fill record)
+   * if need be.
+   */
   private void emitNext() {
     if (next == runEnd) {
       startRange();

@@ -15,21 +15,24 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import ventispark.read.PartitionRef;
 
 /**
- * A Venti archive as Spark SQL tables ({@code spark.read.format("venti")}), read with the job's
- * own loader and readers:
+ * A Venti archive as Spark SQL tables ({@code spark.read.format("venti")}), read with the job's own
+ * loader and readers:
  *
  * <pre>
  * spark.read.format("venti").option("table", "clumps").load("/path/venti.conf")
  * </pre>
  *
  * Options: {@code table} ({@link #TABLE}: clumps, arenas, index or reverse; default clumps), the
- * config as {@code path}, and for the reverse table its directory ({@link #REVERSE_INDEX}). Scans split per arena (clumps, arenas) or per bucket range (index), read only
- * the columns asked for, and push down filters on the arena name.
+ * config as {@code path}, and for the reverse table its directory ({@link #REVERSE_INDEX}). Scans
+ * split per arena (clumps, arenas) or per bucket range (index), read only the columns asked for,
+ * and push down filters on the arena name.
  */
 public final class VentiDataSource implements TableProvider, DataSourceRegister {
   /** The option naming the table. */
   public static final String TABLE = "table";
+
   public static final String DEFAULT_TABLE = "clumps";
+
   /** The directory of the reverse index, for table {@code reverse}. */
   public static final String REVERSE_INDEX = "reverse_index";
 
@@ -44,15 +47,19 @@ public final class VentiDataSource implements TableProvider, DataSourceRegister 
   }
 
   @Override
-  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+  public Table getTable(
+      StructType schema, Transform[] partitioning, Map<String, String> properties) {
     CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(properties);
     String path = options.get("path");
     if (path == null) {
-      throw new IllegalArgumentException("venti data source: give the venti.conf as load(PATH) or option path");
+      throw new IllegalArgumentException(
+          "venti data source: give the venti.conf as load(PATH) or option path");
     }
     // Resolved on the driver: the scan's tasks run in executors with other working directories.
     String reverse = options.get(REVERSE_INDEX);
-    return new VentiTable(VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)), PartitionRef.absolute(path),
+    return new VentiTable(
+        VentiTables.of(options.getOrDefault(TABLE, DEFAULT_TABLE)),
+        PartitionRef.absolute(path),
         reverse == null ? null : PartitionRef.absolute(reverse));
   }
 

@@ -30,12 +30,20 @@ final class VentiPartitions {
   }
 
   /** One arena: its clumps (walked as buildindex walks them, last first) or its trailer. */
-  record ArenaPart(VentiTables table, Arena arena, PartitionRef partition, long div, long[] sectionStarts,
-      HadoopConf conf, int[] columns) implements Part {
+  record ArenaPart(
+      VentiTables table,
+      Arena arena,
+      PartitionRef partition,
+      long div,
+      long[] sectionStarts,
+      HadoopConf conf,
+      int[] columns)
+      implements Part {
 
     @Override
     public PartitionReader<InternalRow> reader() {
-      ventispark.read.PartitionReader in = ventispark.read.PartitionReader.open(partition, conf.get());
+      ventispark.read.PartitionReader in =
+          ventispark.read.PartitionReader.open(partition, conf.get());
       Iterator<Object[]> rows = table == VentiTables.ARENAS ? trailer(in) : clumps(in);
       return new Rows(rows, columns, in);
     }
@@ -44,8 +52,18 @@ final class VentiPartitions {
       long at = arena.stop() - arena.blockSize();
       ArenaTrailer t = ArenaTrailer.decode(in.display(), at, in.read(at, 512), 0);
       var m = arena.memStats();
-      Object[] row = {str(arena.name()), str(partition.display()), arena.version(), (long) m.clumps(),
-          (long) m.cclumps(), m.used(), m.uncsize(), m.sealed(), micros(t.ctime()), micros(t.wtime())};
+      Object[] row = {
+        str(arena.name()),
+        str(partition.display()),
+        arena.version(),
+        (long) m.clumps(),
+        (long) m.cclumps(),
+        m.used(),
+        m.uncsize(),
+        m.sealed(),
+        micros(t.ctime()),
+        micros(t.wtime())
+      };
       return java.util.Collections.singletonList(row).iterator();
     }
 
@@ -79,103 +97,135 @@ final class VentiPartitions {
           while (section + 1 < sectionStarts.length && sectionStarts[section + 1] <= bucket) {
             section++;
           }
-          return new Object[] {str(partition.display()), str(arena.name()), clump, addr, str(BlockType.name(code)),
-              code, size, uncsize, size < uncsize, ClumpInfo.blocks(size), score, bucket, section};
+          return new Object[] {
+            str(partition.display()),
+            str(arena.name()),
+            clump,
+            addr,
+            str(BlockType.name(code)),
+            code,
+            size,
+            uncsize,
+            size < uncsize,
+            ClumpInfo.blocks(size),
+            score,
+            bucket,
+            section
+          };
         }
       };
     }
   }
 
   /** A range of buckets of one section: its entries as stored. */
-  record IndexRange(IndexSection section, long start, long stop, HadoopConf conf, int[] columns) implements Part {
+  record IndexRange(IndexSection section, long start, long stop, HadoopConf conf, int[] columns)
+      implements Part {
 
     @Override
     public PartitionReader<InternalRow> reader() {
       int bs = section.header().blockSize();
       byte[] blocks = new byte[(int) ((stop - start) * bs)];
-      try (ventispark.read.PartitionReader in = ventispark.read.PartitionReader.open(section.ref(), conf.get())) {
+      try (ventispark.read.PartitionReader in =
+          ventispark.read.PartitionReader.open(section.ref(), conf.get())) {
         in.readFully(section.offsetOf(start), blocks, 0, blocks.length);
       }
       UTF8String name = str(section.ref().display());
       int magic = section.header().bucketMagic();
-      Iterator<Object[]> rows = new Iterator<>() {
-        long bucket = start;
-        int slot;
-        int n = -1;
+      Iterator<Object[]> rows =
+          new Iterator<>() {
+            long bucket = start;
+            int slot;
+            int n = -1;
 
-        @Override
-        public boolean hasNext() {
-          while (bucket < stop) {
-            if (n < 0) {
-              n = IndexChecksum.entries(blocks, (int) ((bucket - start) * bs), bs, magic);
-              slot = 0;
+            @Override
+            public boolean hasNext() {
+              while (bucket < stop) {
+                if (n < 0) {
+                  n = IndexChecksum.entries(blocks, (int) ((bucket - start) * bs), bs, magic);
+                  slot = 0;
+                }
+                if (slot < n) {
+                  return true;
+                }
+                bucket++;
+                n = -1;
+              }
+              return false;
             }
-            if (slot < n) {
-              return true;
-            }
-            bucket++;
-            n = -1;
-          }
-          return false;
-        }
 
-        @Override
-        public Object[] next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          int e = (int) ((bucket - start) * bs) + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE;
-          Object[] row = {name, bucket, slot, java.util.Arrays.copyOfRange(blocks, e, e + Venti.SCORE_SIZE),
-              str(BlockType.name(IEntry.type(blocks, e))), IEntry.size(blocks, e), IEntry.addr(blocks, e),
-              IEntry.blocks(blocks, e)};
-          slot++;
-          return row;
-        }
-      };
+            @Override
+            public Object[] next() {
+              if (!hasNext()) {
+                throw new NoSuchElementException();
+              }
+              int e = (int) ((bucket - start) * bs) + Venti.BUCKET_HEAD_SIZE + slot * IEntry.SIZE;
+              Object[] row = {
+                name,
+                bucket,
+                slot,
+                java.util.Arrays.copyOfRange(blocks, e, e + Venti.SCORE_SIZE),
+                str(BlockType.name(IEntry.type(blocks, e))),
+                IEntry.size(blocks, e),
+                IEntry.addr(blocks, e),
+                IEntry.blocks(blocks, e)
+              };
+              slot++;
+              return row;
+            }
+          };
       return new Rows(rows, columns, null);
     }
   }
 
   /** Records {@code [first, stop)} of a reverse index file, with the arena of each address. */
-  record ReverseRange(String file, long first, long stop, String[] arenas, long[] starts, long[] ends, int[] columns)
+  record ReverseRange(
+      String file,
+      long first,
+      long stop,
+      String[] arenas,
+      long[] starts,
+      long[] ends,
+      int[] columns)
       implements Part {
 
     @Override
     public PartitionReader<InternalRow> reader() {
       ReverseIndexFile rev = new ReverseIndexFile(java.nio.file.Path.of(file));
-      Iterator<Object[]> rows = new Iterator<>() {
-        static final int CHUNK = 1 << 16;
-        final byte[] buf = new byte[CHUNK * ReverseIndexFile.RECORD_SIZE];
-        long r = first;
-        long bufFirst = -1;
-        int arena = 0;
+      Iterator<Object[]> rows =
+          new Iterator<>() {
+            static final int CHUNK = 1 << 16;
+            final byte[] buf = new byte[CHUNK * ReverseIndexFile.RECORD_SIZE];
+            long r = first;
+            long bufFirst = -1;
+            int arena = 0;
 
-        @Override
-        public boolean hasNext() {
-          return r < stop;
-        }
+            @Override
+            public boolean hasNext() {
+              return r < stop;
+            }
 
-        @Override
-        public Object[] next() {
-          if (r >= stop) {
-            throw new NoSuchElementException();
-          }
-          if (bufFirst < 0 || r >= bufFirst + CHUNK) {
-            bufFirst = r;
-            rev.readRecords(r, (int) Math.min(CHUNK, stop - r), buf);
-          }
-          int off = (int) (r - bufFirst) * ReverseIndexFile.RECORD_SIZE;
-          long addr = ventispark.format.Bytes.u64(buf, off);
-          long bucket = ventispark.format.Bytes.u32L(buf, off + 8);
-          int slot = ventispark.format.Bytes.u16(buf, off + 12);
-          // Records ascend, so the arena only moves forward.
-          while (arena < arenas.length && addr >= ends[arena]) {
-            arena++;
-          }
-          UTF8String name = arena < arenas.length && addr >= starts[arena] ? str(arenas[arena]) : null;
-          return new Object[] {r++, addr, name, bucket, slot};
-        }
-      };
+            @Override
+            public Object[] next() {
+              if (r >= stop) {
+                throw new NoSuchElementException();
+              }
+              if (bufFirst < 0 || r >= bufFirst + CHUNK) {
+                bufFirst = r;
+                rev.readRecords(r, (int) Math.min(CHUNK, stop - r), buf);
+              }
+              int off = (int) (r - bufFirst) * ReverseIndexFile.RECORD_SIZE;
+              long addr = ventispark.format.Bytes.u64(buf, off);
+              long bucket = ventispark.format.Bytes.u32L(buf, off + 8);
+              int slot = ventispark.format.Bytes.u16(buf, off + 12);
+              // Records ascend, so the arena only moves forward.
+              while (arena < arenas.length && addr >= ends[arena]) {
+                arena++;
+              }
+              UTF8String name =
+                  arena < arenas.length && addr >= starts[arena] ? str(arenas[arena]) : null;
+              return new Object[] {r++, addr, name, bucket, slot};
+            }
+          };
       return new Rows(rows, columns, rev);
     }
   }

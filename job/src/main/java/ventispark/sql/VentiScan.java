@@ -29,11 +29,12 @@ import ventispark.reverse.ReverseIndexFile;
 
 /**
  * The scan of one {@link VentiTables} table: the archive is loaded and checked on the driver, then
- * split into one input partition per arena (clumps, arenas) or per range of at most
- * {@link #INDEX_BUCKETS} buckets (index). Only the asked-for columns are built; equality and IN
- * filters on the arena name choose the arenas read (Spark still applies every filter itself).
+ * split into one input partition per arena (clumps, arenas) or per range of at most {@link
+ * #INDEX_BUCKETS} buckets (index). Only the asked-for columns are built; equality and IN filters on
+ * the arena name choose the arenas read (Spark still applies every filter itself).
  */
-final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownFilters, Scan, Batch {
+final class VentiScan
+    implements ScanBuilder, SupportsPushDownRequiredColumns, SupportsPushDownFilters, Scan, Batch {
   /** Buckets per input partition of the index table. */
   static final long INDEX_BUCKETS = 8192;
 
@@ -61,7 +62,8 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
 
   @Override
   public Filter[] pushFilters(Filter[] filters) {
-    String column = table == VentiTables.CLUMPS ? "arena" : table == VentiTables.ARENAS ? "name" : null;
+    String column =
+        table == VentiTables.CLUMPS ? "arena" : table == VentiTables.ARENAS ? "name" : null;
     List<Filter> used = new ArrayList<>();
     for (Filter f : filters) {
       if (f instanceof EqualTo e && e.attribute().equals(column) && e.value() instanceof String v) {
@@ -104,7 +106,11 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
 
   @Override
   public String description() {
-    return "venti " + table.name().toLowerCase(Locale.ROOT) + " of " + config + (arenas == null ? "" : " arenas " + arenas);
+    return "venti "
+        + table.name().toLowerCase(Locale.ROOT)
+        + " of "
+        + config
+        + (arenas == null ? "" : " arenas " + arenas);
   }
 
   @Override
@@ -116,16 +122,28 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
   public InputPartition[] planInputPartitions() {
     HadoopConf conf = new HadoopConf(SparkSession.active().sparkContext().hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
-    int[] columns = Arrays.stream(required.fieldNames()).mapToInt(table.schema::fieldIndex).toArray();
+    int[] columns =
+        Arrays.stream(required.fieldNames()).mapToInt(table.schema::fieldIndex).toArray();
     List<InputPartition> out = new ArrayList<>();
     if (table == VentiTables.REVERSE) {
       if (reverseDir == null) {
-        throw new IllegalArgumentException("venti data source: table reverse needs option reverse_index (its directory)");
+        throw new IllegalArgumentException(
+            "venti data source: table reverse needs option reverse_index (its directory)");
       }
-      List<java.nio.file.Path> files = ReverseIndexFile.find(java.nio.file.Path.of(reverseDir), archive.indexName());
+      List<java.nio.file.Path> files =
+          ReverseIndexFile.find(java.nio.file.Path.of(reverseDir), archive.indexName());
       if (files.size() != 1) {
-        throw new ventispark.format.FormatException(reverseDir + ": " + files.size() + " reverse indexes of index "
-            + archive.indexName() + " (want one: venti-spark reverse build " + reverseDir + " " + config + ")");
+        throw new ventispark.format.FormatException(
+            reverseDir
+                + ": "
+                + files.size()
+                + " reverse indexes of index "
+                + archive.indexName()
+                + " (want one: venti-spark reverse build "
+                + reverseDir
+                + " "
+                + config
+                + ")");
       }
       long entries;
       try (ReverseIndexFile rev = new ReverseIndexFile(files.get(0))) {
@@ -136,15 +154,24 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
       long[] starts = all.stream().mapToLong(Arena::indexStart).toArray();
       long[] ends = all.stream().mapToLong(a -> a.indexStart() + a.dataSize()).toArray();
       for (long r = 0; r < entries; r += REVERSE_RECORDS) {
-        out.add(new VentiPartitions.ReverseRange(files.get(0).toString(), r, Math.min(entries, r + REVERSE_RECORDS),
-            names, starts, ends, columns));
+        out.add(
+            new VentiPartitions.ReverseRange(
+                files.get(0).toString(),
+                r,
+                Math.min(entries, r + REVERSE_RECORDS),
+                names,
+                starts,
+                ends,
+                columns));
       }
       return out.toArray(new InputPartition[0]);
     }
     if (table == VentiTables.INDEX) {
       for (IndexSection s : archive.sections()) {
         for (long b = s.header().start(); b < s.header().stop(); b += INDEX_BUCKETS) {
-          out.add(new VentiPartitions.IndexRange(s, b, Math.min(s.header().stop(), b + INDEX_BUCKETS), conf, columns));
+          out.add(
+              new VentiPartitions.IndexRange(
+                  s, b, Math.min(s.header().stop(), b + INDEX_BUCKETS), conf, columns));
         }
       }
       return out.toArray(new InputPartition[0]);
@@ -152,8 +179,15 @@ final class VentiScan implements ScanBuilder, SupportsPushDownRequiredColumns, S
     long[] sectionStarts = archive.sections().stream().mapToLong(s -> s.header().start()).toArray();
     for (Arena a : archive.arenas()) {
       if (arenas == null || arenas.contains(a.name())) {
-        out.add(new VentiPartitions.ArenaPart(table, a, archive.partitions().get(a.partition()).ref(), archive.div(),
-            sectionStarts, conf, columns));
+        out.add(
+            new VentiPartitions.ArenaPart(
+                table,
+                a,
+                archive.partitions().get(a.partition()).ref(),
+                archive.div(),
+                sectionStarts,
+                conf,
+                columns));
       }
     }
     return out.toArray(new InputPartition[0]);

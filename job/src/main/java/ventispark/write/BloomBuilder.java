@@ -9,16 +9,19 @@ import ventispark.read.PartitionReader;
 import ventispark.read.PartitionRef;
 
 /**
- * Rebuilds the bloom filter bit-identically to the C tool (FORMAT.md 8.2, 8.4) from the one read of the
- * arenas: the map tasks of the entry shuffle mark every non-corrupt entry of every indexed arena,
- * whatever sections are rebuilt, and ship the bits to the filter's slices ({@link BloomMarks},
- * {@link BloomSlicing}); each slice task ORs its slice's records and writes the slice, header
- * included in slice 0, positionally (or, for a staged rebuild, puts it into the stage as a file:
- * {@link #stage}). A task holds its slice and at most as many bytes of records
- * ({@link BloomMarks#orAll}): {@link #MEMORY_COPIES} slices.
+ * Rebuilds the bloom filter bit-identically to the C tool (FORMAT.md 8.2, 8.4) from the one read of
+ * the arenas: the map tasks of the entry shuffle mark every non-corrupt entry of every indexed
+ * arena, whatever sections are rebuilt, and ship the bits to the filter's slices ({@link
+ * BloomMarks}, {@link BloomSlicing}); each slice task ORs its slice's records and writes the slice,
+ * header included in slice 0, positionally (or, for a staged rebuild, puts it into the stage as a
+ * file: {@link #stage}). A task holds its slice and at most as many bytes of records ({@link
+ * BloomMarks#orAll}): {@link #MEMORY_COPIES} slices.
  */
 public final class BloomBuilder {
-  /** A slice task's memory, in slices: the slice and the records it holds to OR them a window at a time. */
+  /**
+   * A slice task's memory, in slices: the slice and the records it holds to OR them a window at a
+   * time.
+   */
   public static final int MEMORY_COPIES = 2;
 
   private BloomBuilder() {}
@@ -33,51 +36,72 @@ public final class BloomBuilder {
    * and writes it into {@code bloom}, the planned file of the archive's filter, entering the writes
    * in {@code ledger}; returns the number of bits set after the header.
    */
-  public static long build(JavaRDD<byte[]> records, BloomSlicing slicing, PlannedFile bloom, WriteLedger ledger,
+  public static long build(
+      JavaRDD<byte[]> records,
+      BloomSlicing slicing,
+      PlannedFile bloom,
+      WriteLedger ledger,
       SliceHook hook) {
     LongAccumulator firstWrites = ledger.firstWrites();
-    RangeAction<Long> write = (s, first, range) -> {
-      hook.beforeWrite(s);
-      try (SectionWriter out = new SectionWriter(bloom, firstWrites)) {
-        out.write(first, range, 0, range.length);
-        out.flush();
-      }
-      return ones(range, first);
-    };
-    return ledger.writes(slices(records, slicing, write), List.of(bloom.display())).collect().stream()
-        .mapToLong(Long::longValue).sum();
+    RangeAction<Long> write =
+        (s, first, range) -> {
+          hook.beforeWrite(s);
+          try (SectionWriter out = new SectionWriter(bloom, firstWrites)) {
+            out.write(first, range, 0, range.length);
+            out.flush();
+          }
+          return ones(range, first);
+        };
+    return ledger
+        .writes(slices(records, slicing, write), List.of(bloom.display()))
+        .collect()
+        .stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   /**
    * Builds the filter and puts it into a stage instead of the bloom partition, one file per slice
    * (header included in the first); returns the slices, each with its bits set.
    */
-  public static List<StagedRange> stage(JavaRDD<byte[]> records, BloomSlicing slicing, StageDir dir) {
-    return slices(records, slicing, (s, first, range) -> {
-      String name = StagedRange.bloomFile(first, first + range.length);
-      String sha = dir.put(name, range, 0, range.length);
-      return new StagedRange(name, first, first + range.length, first, range.length, sha, ones(range, first));
-    }).collect();
+  public static List<StagedRange> stage(
+      JavaRDD<byte[]> records, BloomSlicing slicing, StageDir dir) {
+    return slices(
+            records,
+            slicing,
+            (s, first, range) -> {
+              String name = StagedRange.bloomFile(first, first + range.length);
+              String sha = dir.put(name, range, 0, range.length);
+              return new StagedRange(
+                  name, first, first + range.length, first, range.length, sha, ones(range, first));
+            })
+        .collect();
   }
 
   /**
-   * Compares the filter on disk with the one the arenas give, without writing; returns
-   * {missing bits (expected, not on disk), spurious bits (on disk, not expected), expected bits}.
+   * Compares the filter on disk with the one the arenas give, without writing; returns {missing
+   * bits (expected, not on disk), spurious bits (on disk, not expected), expected bits}.
    */
-  public static long[] check(JavaRDD<byte[]> records, BloomSlicing slicing, PartitionRef bloom, HadoopConf conf) {
-    List<long[]> results = slices(records, slicing, (s, first, range) -> {
-      byte[] disk;
-      try (PartitionReader in = PartitionReader.open(bloom, conf.get())) {
-        disk = in.read(first, range.length);
-      }
-      long missing = 0;
-      long spurious = 0;
-      for (int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0; i < range.length; i++) {
-        missing += Integer.bitCount(range[i] & ~disk[i] & 0xFF);
-        spurious += Integer.bitCount(disk[i] & ~range[i] & 0xFF);
-      }
-      return new long[] {missing, spurious, ones(range, first)};
-    }).collect();
+  public static long[] check(
+      JavaRDD<byte[]> records, BloomSlicing slicing, PartitionRef bloom, HadoopConf conf) {
+    List<long[]> results =
+        slices(
+                records,
+                slicing,
+                (s, first, range) -> {
+                  byte[] disk;
+                  try (PartitionReader in = PartitionReader.open(bloom, conf.get())) {
+                    disk = in.read(first, range.length);
+                  }
+                  long missing = 0;
+                  long spurious = 0;
+                  for (int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0; i < range.length; i++) {
+                    missing += Integer.bitCount(range[i] & ~disk[i] & 0xFF);
+                    spurious += Integer.bitCount(disk[i] & ~range[i] & 0xFF);
+                  }
+                  return new long[] {missing, spurious, ones(range, first)};
+                })
+            .collect();
     long[] sum = new long[3];
     for (long[] r : results) {
       for (int i = 0; i < sum.length; i++) {
@@ -87,25 +111,31 @@ public final class BloomBuilder {
     return sum;
   }
 
-  /** What to do with slice {@code s} of the expected filter, its bytes from {@code first} (header included at 0). */
+  /**
+   * What to do with slice {@code s} of the expected filter, its bytes from {@code first} (header
+   * included at 0).
+   */
   interface RangeAction<R> extends java.io.Serializable {
     R apply(int s, long first, byte[] range);
   }
 
   /** Each slice built from its records, and {@code action}'s result of it. */
-  private static <R> JavaRDD<R> slices(JavaRDD<byte[]> records, BloomSlicing slicing, RangeAction<R> action) {
+  private static <R> JavaRDD<R> slices(
+      JavaRDD<byte[]> records, BloomSlicing slicing, RangeAction<R> action) {
     if (records.getNumPartitions() != slicing.slices()) {
-      throw new IllegalStateException(records.getNumPartitions() + " bloom partitions for " + slicing.slices()
-          + " slices");
+      throw new IllegalStateException(
+          records.getNumPartitions() + " bloom partitions for " + slicing.slices() + " slices");
     }
-    return records.mapPartitionsWithIndex((s, it) -> {
-      byte[] slice = new byte[slicing.sliceBytes()];
-      BloomMarks.orAll(slice, it, slicing.sliceBytes());
-      if (s == 0) {
-        System.arraycopy(slicing.header().encode(), 0, slice, 0, Venti.BLOOM_HEAD_SIZE);
-      }
-      return List.of(action.apply(s, (long) s * slicing.sliceBytes(), slice)).iterator();
-    }, true);
+    return records.mapPartitionsWithIndex(
+        (s, it) -> {
+          byte[] slice = new byte[slicing.sliceBytes()];
+          BloomMarks.orAll(slice, it, slicing.sliceBytes());
+          if (s == 0) {
+            System.arraycopy(slicing.header().encode(), 0, slice, 0, Venti.BLOOM_HEAD_SIZE);
+          }
+          return List.of(action.apply(s, (long) s * slicing.sliceBytes(), slice)).iterator();
+        },
+        true);
   }
 
   private static long ones(byte[] range, long first) {

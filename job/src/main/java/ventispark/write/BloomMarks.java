@@ -6,12 +6,12 @@ import ventispark.read.ClumpEntries;
 
 /**
  * The map side of the bloom filter, in the one read of the arenas: sees every entry the filter
- * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded buffer of
- * {@link #HELD_POSITIONS}, and when it is full (and at the end) sorts them and emits one record per
- * slice of the filter ({@link BloomSlicing}) that they touch: the gaps between the slice's set bits
- * as varints (sparse), or the slice's bytes themselves when those are fewer (dense). A map task
- * then holds a few MiB however large the filter, and ships about two bytes per bit, where a private
- * copy of the filter held up to 512 MiB.
+ * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded
+ * buffer of {@link #HELD_POSITIONS}, and when it is full (and at the end) sorts them and emits one
+ * record per slice of the filter ({@link BloomSlicing}) that they touch: the gaps between the
+ * slice's set bits as varints (sparse), or the slice's bytes themselves when those are fewer
+ * (dense). A map task then holds a few MiB however large the filter, and ships about two bytes per
+ * bit, where a private copy of the filter held up to 512 MiB.
  *
  * <p>A record is a form byte, then for {@link #SPARSE} the first bit's offset in the slice and the
  * gaps to each next distinct bit, for {@link #DENSE} the slice's bytes.
@@ -169,7 +169,10 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     }
   }
 
-  /** The bit after {@code x} (−1 before the first) in record {@code r} read from {@code at[i]}, or −2 at its end. */
+  /**
+   * The bit after {@code x} (−1 before the first) in record {@code r} read from {@code at[i]}, or
+   * −2 at its end.
+   */
   private static long advance(byte[] r, int[] at, int i, long x) {
     int p = at[i];
     if (p >= r.length) {
@@ -192,7 +195,10 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     orAll(slice, java.util.List.of(r).iterator(), Long.MAX_VALUE);
   }
 
-  /** Sorts {@code a[0, n)} as unsigned ints: a radix sort of three 11-bit digits, linear in {@code n}. */
+  /**
+   * Sorts {@code a[0, n)} as unsigned ints: a radix sort of three 11-bit digits, linear in {@code
+   * n}.
+   */
   static void sortUnsigned(int[] a, int[] tmp, int n) {
     // 11-bit digits: the 2,048 write heads of a pass stay in cache, where 65,536 (16 bits) do not.
     int[] count = new int[1 << DIGIT_BITS];
@@ -204,7 +210,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
 
   private static final int DIGIT_BITS = 11;
 
-  /** One stable counting pass: {@code from[0, n)} into {@code to}, by the digit at {@code shift}. */
+  /**
+   * One stable counting pass: {@code from[0, n)} into {@code to}, by the digit at {@code shift}.
+   */
   private static void digitSort(int[] from, int[] to, int n, int shift, int[] count) {
     int mask = count.length - 1;
     java.util.Arrays.fill(count, 0);

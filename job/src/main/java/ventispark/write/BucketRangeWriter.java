@@ -10,13 +10,16 @@ import ventispark.sort.BucketImage;
  * overwritten, so nothing of an earlier index survives in it.
  */
 public final class BucketRangeWriter {
-  /** Bytes per positional write: large enough to stream, small enough for the JDK's direct buffers. */
+  /**
+   * Bytes per positional write: large enough to stream, small enough for the JDK's direct buffers.
+   */
   static final int WRITE_BYTES = 4 << 20;
 
   private BucketRangeWriter() {}
 
   /** Writes {@code image} into {@code file}, the planned file of {@code section}. */
-  public static void write(IndexSection section, PlannedFile file, BucketImage image, LongAccumulator firstWrites) {
+  public static void write(
+      IndexSection section, PlannedFile file, BucketImage image, LongAccumulator firstWrites) {
     byte[] b = image.bytes();
     long at = section.offsetOf(image.start());
     try (SectionWriter out = new SectionWriter(file, firstWrites)) {

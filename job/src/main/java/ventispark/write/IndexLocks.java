@@ -21,22 +21,22 @@ import ventispark.read.PartitionRef;
 
 /**
  * Locks on the index sections and bloom filter of a run, held by the driver for the whole run: a
- * rebuild holds them exclusive from before its first write, a reader ({@code checkindex},
- * {@code plan}, {@code reverse build}) holds them shared, so no reader sees a half-rebuilt index and
- * two rebuilds of one section never interleave their writes.
+ * rebuild holds them exclusive from before its first write, a reader ({@code checkindex}, {@code
+ * plan}, {@code reverse build}) holds them shared, so no reader sees a half-rebuilt index and two
+ * rebuilds of one section never interleave their writes.
  *
  * <p>Each is a POSIX record lock ({@link FileChannel#tryLock}, dropped by the kernel when the
  * process dies) on the partition's byte range, where its bytes really are ({@link DeviceMap}: a
  * loop device's backing file, a partition's whole disk), of a lock file named after that backing
  * file or disk, so every name of the same bytes (a relative or absolute path, a symbolic or hard
- * link, a loop device, a partition and its disk) takes the same lock. The lock files live in
- * the {@link LockDir lock directory}, which only its owner can write; an existing one is opened
+ * link, a loop device, a partition and its disk) takes the same lock. The lock files live in the
+ * {@link LockDir lock directory}, which only its owner can write; an existing one is opened
  * read-only without following symbolic links and used only if it is a regular file of this user
  * with one name (a planted hard link of an arena partition is refused, never opened for writing).
  * The lock is on a separate file because a process loses its POSIX locks on a file as soon as it
- * closes any descriptor of it, which every local-mode write task does; for
- * the same reason this JVM opens each lock file once, however many runs in it lock it. Advisory:
- * it only excludes other venti-spark runs, on this host. Lock files are left in place, empty.
+ * closes any descriptor of it, which every local-mode write task does; for the same reason this JVM
+ * opens each lock file once, however many runs in it lock it. Advisory: it only excludes other
+ * venti-spark runs, on this host. Lock files are left in place, empty.
  */
 public final class IndexLocks implements AutoCloseable {
   /** The open lock files of this JVM, by path; guarded by itself. */
@@ -51,7 +51,10 @@ public final class IndexLocks implements AutoCloseable {
     return acquire(files, false);
   }
 
-  /** Locks every local file shared (a reader) or throws, holding none. Others are never written by a rebuild. */
+  /**
+   * Locks every local file shared (a reader) or throws, holding none. Others are never written by a
+   * rebuild.
+   */
   public static IndexLocks acquireShared(List<PartitionRef> files) {
     return acquire(files.stream().filter(PartitionRef::isLocal).toList(), true);
   }
@@ -69,7 +72,10 @@ public final class IndexLocks implements AutoCloseable {
     }
   }
 
-  /** The lock file of a local section, bloom filter or device: named after its (first) backing file or disk. */
+  /**
+   * The lock file of a local section, bloom filter or device: named after its (first) backing file
+   * or disk.
+   */
   public static Path lockFile(Path file) {
     return lockFile(extents(file.toString(), file, 0, Long.MAX_VALUE).get(0));
   }
@@ -117,8 +123,11 @@ public final class IndexLocks implements AutoCloseable {
 
   private static List<Held> lock(PartitionRef ref, boolean shared) {
     if (!ref.isLocal()) {
-      throw new FormatException(ref.display() + ": index sections and bloom filters are written with positional writes"
-          + " and must be local files or devices (a shared mount on a cluster), not " + ref.location());
+      throw new FormatException(
+          ref.display()
+              + ": index sections and bloom filters are written with positional writes"
+              + " and must be local files or devices (a shared mount on a cluster), not "
+              + ref.location());
     }
     long hi = ref.name().hi() < 0 ? Long.MAX_VALUE : ref.name().hi();
     List<Held> out = new ArrayList<>();
@@ -173,37 +182,59 @@ public final class IndexLocks implements AutoCloseable {
     } catch (OverlappingFileLockException e) {
       return null; // not from OPEN's bookkeeping: cannot happen, but is a held lock if it does
     } catch (IOException e) {
-      throw new FormatException(f.path + ": cannot lock it: " + e.getMessage() + "; nothing was written");
+      throw new FormatException(
+          f.path + ": cannot lock it: " + e.getMessage() + "; nothing was written");
     }
   }
 
   private static IndexBusyException busy(PartitionRef ref, boolean shared, boolean heldByReader) {
-    String holder = heldByReader ? "reading this index (checkindex, plan or reverse build)"
-        : "writing this index (a rebuild of the same section is under way)";
+    String holder =
+        heldByReader
+            ? "reading this index (checkindex, plan or reverse build)"
+            : "writing this index (a rebuild of the same section is under way)";
     String self = shared ? "nothing was read" : "nothing was written";
-    return new IndexBusyException(ref.display() + ": locked by another run " + holder + "; " + self
-        + ". Wait for it to finish, or stop it.");
+    return new IndexBusyException(
+        ref.display()
+            + ": locked by another run "
+            + holder
+            + "; "
+            + self
+            + ". Wait for it to finish, or stop it.");
   }
 
-  /** The JVM's lock file {@code path} of {@code ref}, opened without following links (refused if it is one). */
+  /**
+   * The JVM's lock file {@code path} of {@code ref}, opened without following links (refused if it
+   * is one).
+   */
   private static LockFile open(PartitionRef ref, Path path) {
     LockFile f = OPEN.get(path);
     if (f != null) {
       return f;
     }
-    if (Files.isSymbolicLink(path) || Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-        && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FormatException(ref.display() + ": its lock file " + path + " is not a plain file (a symbolic link,"
-          + " a directory or a device); it was not opened and nothing was written. Remove it, or set "
-          + LockDir.PROPERTY + " to another directory");
+    if (Files.isSymbolicLink(path)
+        || Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+            && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FormatException(
+          ref.display()
+              + ": its lock file "
+              + path
+              + " is not a plain file (a symbolic link,"
+              + " a directory or a device); it was not opened and nothing was written. Remove it, or set "
+              + LockDir.PROPERTY
+              + " to another directory");
     }
     try {
       f = new LockFile(path, openChecked(ref, path));
       OPEN.put(path, f);
       return f;
     } catch (IOException e) {
-      throw new FormatException(ref.display() + ": cannot open its lock file " + path + ": " + e.getMessage()
-          + "; nothing was written");
+      throw new FormatException(
+          ref.display()
+              + ": cannot open its lock file "
+              + path
+              + ": "
+              + e.getMessage()
+              + "; nothing was written");
     }
   }
 
@@ -214,7 +245,11 @@ public final class IndexLocks implements AutoCloseable {
    */
   private static FileChannel openChecked(PartitionRef ref, Path path) throws IOException {
     try {
-      return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+      return FileChannel.open(
+          path,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS);
     } catch (FileAlreadyExistsException e) {
       // an earlier run's: checked below
@@ -222,14 +257,28 @@ public final class IndexLocks implements AutoCloseable {
     try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
       Map<String, Object> st = OpenFile.stat(ref.display(), ro);
       int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      String why = ((Integer) st.get("mode") & 0170000) != 0100000 ? "is not a plain file"
-          : (Integer) st.get("uid") != me ? "belongs to another user (uid " + st.get("uid") + ")"
-          : (Integer) st.get("nlink") != 1 ? "has " + st.get("nlink") + " names (a hard link, perhaps of an arena"
-              + " partition or index file)" : null;
+      String why =
+          ((Integer) st.get("mode") & 0170000) != 0100000
+              ? "is not a plain file"
+              : (Integer) st.get("uid") != me
+                  ? "belongs to another user (uid " + st.get("uid") + ")"
+                  : (Integer) st.get("nlink") != 1
+                      ? "has "
+                          + st.get("nlink")
+                          + " names (a hard link, perhaps of an arena"
+                          + " partition or index file)"
+                      : null;
       if (why != null) {
-        throw new FormatException(ref.display() + ": its lock file " + path + " " + why + ", so it is not one this"
-            + " tool made; it was not opened for writing and nothing was written. Remove it, or set "
-            + LockDir.PROPERTY + " to another directory");
+        throw new FormatException(
+            ref.display()
+                + ": its lock file "
+                + path
+                + " "
+                + why
+                + ", so it is not one this"
+                + " tool made; it was not opened for writing and nothing was written. Remove it, or set "
+                + LockDir.PROPERTY
+                + " to another directory");
       }
       return OpenFile.reopenForWriting(ro);
     }

@@ -20,6 +20,7 @@ import ventispark.format.FormatException;
 public final class LockDir {
   /** System property naming the lock directory. */
   public static final String PROPERTY = "venti.lockDir";
+
   /** Environment variable naming the lock directory when the property is not set. */
   public static final String ENV = "VENTI_LOCK_DIR";
 
@@ -30,15 +31,23 @@ public final class LockDir {
     Path dir = configured();
     try {
       if (!Files.exists(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       Path real = dir.toRealPath();
       Map<String, Object> a = Files.readAttributes(real, "unix:mode,uid");
       int mode = (Integer) a.get("mode");
       int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      String why = (mode & 0170000) != 0040000 ? "is not a directory"
-          : (Integer) a.get("uid") != me ? "belongs to another user (uid " + a.get("uid") + ", this run is uid " + me + ")"
-          : (mode & 0022) != 0 ? String.format(Locale.ROOT, "can be written by other users (mode %03o)", mode & 0777) : null;
+      String why =
+          (mode & 0170000) != 0040000
+              ? "is not a directory"
+              : (Integer) a.get("uid") != me
+                  ? "belongs to another user (uid " + a.get("uid") + ", this run is uid " + me + ")"
+                  : (mode & 0022) != 0
+                      ? String.format(
+                          Locale.ROOT, "can be written by other users (mode %03o)", mode & 0777)
+                      : null;
       if (why != null) {
         throw refused(dir + " " + why);
       }
@@ -49,8 +58,14 @@ public final class LockDir {
   }
 
   private static FormatException refused(String problem) {
-    return new FormatException("lock directory " + problem + "; nothing was written. Set " + PROPERTY + " or " + ENV
-        + " to a directory only you can write (it is created with mode 0700)");
+    return new FormatException(
+        "lock directory "
+            + problem
+            + "; nothing was written. Set "
+            + PROPERTY
+            + " or "
+            + ENV
+            + " to a directory only you can write (it is created with mode 0700)");
   }
 
   static Path configured() {
@@ -58,6 +73,8 @@ public final class LockDir {
     if (p == null || p.isEmpty()) {
       p = System.getenv(ENV);
     }
-    return p == null || p.isEmpty() ? Path.of(System.getProperty("user.home"), ".venti-spark", "locks") : Path.of(p);
+    return p == null || p.isEmpty()
+        ? Path.of(System.getProperty("user.home"), ".venti-spark", "locks")
+        : Path.of(p);
   }
 }

@@ -20,8 +20,8 @@ public final class SectionWriter implements Closeable {
   private boolean wrote;
 
   /**
-   * Opens {@code file}, checked against the plan; {@code firstWrites} (a {@link WriteLedger}'s,
-   * or null for the driver's own writes, which it enters itself) gets 1 before the first write.
+   * Opens {@code file}, checked against the plan; {@code firstWrites} (a {@link WriteLedger}'s, or
+   * null for the driver's own writes, which it enters itself) gets 1 before the first write.
    */
   public SectionWriter(PlannedFile file, LongAccumulator firstWrites) {
     this.file = file;
@@ -41,8 +41,13 @@ public final class SectionWriter implements Closeable {
         channel.write(bb, pos + bb.position() - bOff);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(file.display() + " at offset 0x" + Long.toHexString(off) + ": write error: "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          file.display()
+              + " at offset 0x"
+              + Long.toHexString(off)
+              + ": write error: "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,20 +24,21 @@ import ventispark.read.HadoopConf;
 import ventispark.read.PartitionRef;
 
 /**
- * The directory of a staged rebuild, on any Hadoop filesystem ({@code hdfs://}, {@code s3a://};
- * a path without a scheme is a local directory, as names in venti.conf are): the write tasks of
+ * The directory of a staged rebuild, on any Hadoop filesystem ({@code hdfs://}, {@code s3a://}; a
+ * path without a scheme is a local directory, as names in venti.conf are): the write tasks of
  * {@code buildindex --stage} put their range images into it, the driver then the manifest, and
- * {@code stage apply} reads both on the host that owns the index disks. Every file is written
- * under a temporary name and renamed into place, so no reader sees a partial file under a final
- * name, and any number of attempts putting the same (identical) file leave one whole copy.
- * Local directories are written without Hadoop's {@code .crc} side files: every range carries its
- * SHA-256 in the manifest.
+ * {@code stage apply} reads both on the host that owns the index disks. Every file is written under
+ * a temporary name and renamed into place, so no reader sees a partial file under a final name, and
+ * any number of attempts putting the same (identical) file leave one whole copy. Local directories
+ * are written without Hadoop's {@code .crc} side files: every range carries its SHA-256 in the
+ * manifest.
  */
 public final class StageDir implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The manifest's name: present only once every range of the stage is in place. */
   public static final String MANIFEST = "venti-stage.json";
+
   private static final int IO_BYTES = 4 << 20;
 
   private final String display;
@@ -57,9 +58,10 @@ public final class StageDir implements Serializable {
   }
 
   /**
-   * Readies the directory for a new stage, before any arena is read: creates it, and refuses (exit 3)
-   * a directory holding anything but an earlier stage whose manifest lists every file and whose
-   * files all match it. Removes nothing: {@link #removeEarlier} does, once the run is sure to write.
+   * Readies the directory for a new stage, before any arena is read: creates it, and refuses (exit
+   * 3) a directory holding anything but an earlier stage whose manifest lists every file and whose
+   * files all match it. Removes nothing: {@link #removeEarlier} does, once the run is sure to
+   * write.
    */
   public void prepare() {
     try {
@@ -75,8 +77,13 @@ public final class StageDir implements Serializable {
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException e) {
-      throw new FormatException("--stage " + display + ": cannot write there: " + e.getMessage()
-          + "; nothing was written", e);
+      throw new FormatException(
+          "--stage "
+              + display
+              + ": cannot write there: "
+              + e.getMessage()
+              + "; nothing was written",
+          e);
     }
   }
 
@@ -93,8 +100,13 @@ public final class StageDir implements Serializable {
         fs.delete(p, false);
       }
     } catch (IOException e) {
-      throw new FormatException("--stage " + display + ": cannot write there: " + e.getMessage()
-          + "; nothing was written", e);
+      throw new FormatException(
+          "--stage "
+              + display
+              + ": cannot write there: "
+              + e.getMessage()
+              + "; nothing was written",
+          e);
     }
   }
 
@@ -127,13 +139,25 @@ public final class StageDir implements Serializable {
         continue;
       }
       StagedRange r = listed.get(name);
-      String why = f.isDirectory() ? "a directory" : !manifest ? "no stage manifest lists it"
-          : r == null ? "the stage's manifest does not list it"
-          : f.getLen() != r.length() || !r.sha256().equals(sha256Of(name, r.length()))
-              ? "its contents differ from the stage manifest's" : null;
+      String why =
+          f.isDirectory()
+              ? "a directory"
+              : !manifest
+                  ? "no stage manifest lists it"
+                  : r == null
+                      ? "the stage's manifest does not list it"
+                      : f.getLen() != r.length() || !r.sha256().equals(sha256Of(name, r.length()))
+                          ? "its contents differ from the stage manifest's"
+                          : null;
       if (why != null) {
-        throw new FormatException("--stage " + display + ": holds '" + name + "', which is not part of a stage (" + why
-            + "); nothing was removed or written. Name a new or empty directory");
+        throw new FormatException(
+            "--stage "
+                + display
+                + ": holds '"
+                + name
+                + "', which is not part of a stage ("
+                + why
+                + "); nothing was removed or written. Name a new or empty directory");
       }
       old.add(f.getPath());
     }
@@ -142,7 +166,7 @@ public final class StageDir implements Serializable {
 
   private String sha256Of(String name, long length) {
     try {
-      return readThrough(name, length, (at, b, n) -> { });
+      return readThrough(name, length, (at, b, n) -> {});
     } catch (FormatException | UncheckedIOException e) {
       return "";
     }
@@ -162,7 +186,10 @@ public final class StageDir implements Serializable {
     }
   }
 
-  /** Writes file {@code name} whole from {@code b[off, off + len)}; returns the bytes' SHA-256 in hex. */
+  /**
+   * Writes file {@code name} whole from {@code b[off, off + len)}; returns the bytes' SHA-256 in
+   * hex.
+   */
   public String put(String name, byte[] b, int off, int len) {
     MessageDigest md = sha256();
     try {
@@ -196,8 +223,14 @@ public final class StageDir implements Serializable {
     try {
       return fs().getFileStatus(path(name)).getLen();
     } catch (FileNotFoundException e) {
-      throw new FormatException(display + ": " + name + " is missing" + (name.equals(MANIFEST)
-          ? " (no stage here, or its buildindex --stage did not finish)" : ""));
+      throw new FormatException(
+          display
+              + ": "
+              + name
+              + " is missing"
+              + (name.equals(MANIFEST)
+                  ? " (no stage here, or its buildindex --stage did not finish)"
+                  : ""));
     } catch (IOException e) {
       throw new UncheckedIOException(display + "/" + name + ": " + e.getMessage(), e);
     }
@@ -213,14 +246,16 @@ public final class StageDir implements Serializable {
     }
   }
 
-  /** Where a read hands its bytes: {@code b[0, len)} are the file's bytes from offset {@code at}. */
+  /**
+   * Where a read hands its bytes: {@code b[0, len)} are the file's bytes from offset {@code at}.
+   */
   public interface Chunks {
     void accept(long at, byte[] b, int len);
   }
 
   /**
-   * Reads file {@code name}, which must hold exactly {@code length} bytes, in 4 MiB pieces handed to
-   * {@code sink} in order; returns the SHA-256 of the bytes, in hex.
+   * Reads file {@code name}, which must hold exactly {@code length} bytes, in 4 MiB pieces handed
+   * to {@code sink} in order; returns the SHA-256 of the bytes, in hex.
    */
   public String readThrough(String name, long length, Chunks sink) {
     MessageDigest md = sha256();
@@ -230,15 +265,23 @@ public final class StageDir implements Serializable {
       while (at < length) {
         int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, length - at));
         if (n == 0) {
-          throw new FormatException(display + "/" + name + ": ends at byte " + at + ", the manifest says " + length
-              + " bytes (truncated range file)");
+          throw new FormatException(
+              display
+                  + "/"
+                  + name
+                  + ": ends at byte "
+                  + at
+                  + ", the manifest says "
+                  + length
+                  + " bytes (truncated range file)");
         }
         md.update(buf, 0, n);
         sink.accept(at, buf, n);
         at += n;
       }
       if (in.read() >= 0) {
-        throw new FormatException(display + "/" + name + ": longer than the manifest's " + length + " bytes");
+        throw new FormatException(
+            display + "/" + name + ": longer than the manifest's " + length + " bytes");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(display + "/" + name + ": read error: " + e.getMessage(), e);

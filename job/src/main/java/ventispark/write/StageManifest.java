@@ -12,9 +12,9 @@ import ventispark.format.ISectHeader;
 
 /**
  * The manifest of a staged rebuild ({@link StageDir#MANIFEST}, JSON), written by the driver once
- * every range is in place: the index it was built for (name and a SHA-256 of its index config
- * text, which holds the section and arena maps), and for each staged section and the bloom filter
- * the header it had and its ranges with lengths and checksums. {@code stage apply} writes nothing
+ * every range is in place: the index it was built for (name and a SHA-256 of its index config text,
+ * which holds the section and arena maps), and for each staged section and the bloom filter the
+ * header it had and its ranges with lengths and checksums. {@code stage apply} writes nothing
  * unless all of it matches the index it is given and the files in the stage.
  *
  * @param format {@link #FORMAT}
@@ -22,8 +22,15 @@ import ventispark.format.ISectHeader;
  * @param entries index entries in the staged ranges
  * @param bloom the staged bloom filter, or null
  */
-public record StageManifest(String format, String index, String indexConfigSha256, String config, String created,
-    long entries, List<Section> sections, Bloom bloom) {
+public record StageManifest(
+    String format,
+    String index,
+    String indexConfigSha256,
+    String config,
+    String created,
+    long entries,
+    List<Section> sections,
+    Bloom bloom) {
 
   public static final String FORMAT = "venti-spark stage 1";
 
@@ -31,7 +38,8 @@ public record StageManifest(String format, String index, String indexConfigSha25
    * A staged section: its position among the index's sections, its partition name in the config
    * (for people), its header, and its ranges in bucket order.
    */
-  public record Section(int position, String partition, ISectHeader header, List<StagedRange> ranges) {}
+  public record Section(
+      int position, String partition, ISectHeader header, List<StagedRange> ranges) {}
 
   /** The staged bloom filter: partition name (for people), header, ranges in byte order. */
   public record Bloom(String partition, BloomHeader header, List<StagedRange> ranges) {}
@@ -44,14 +52,18 @@ public record StageManifest(String format, String index, String indexConfigSha25
     }
   }
 
-  /** Parses and checks that every field is there; anything else is bad input naming {@code where}. */
+  /**
+   * Parses and checks that every field is there; anything else is bad input naming {@code where}.
+   */
   public static StageManifest parse(String where, byte[] json) {
     StageManifest m;
     try {
       m = new ObjectMapper().readValue(json, StageManifest.class);
     } catch (IOException e) {
-      throw new FormatException(where + ": not a venti-spark stage manifest: " + e.getMessage().lines().findFirst()
-          .orElse(""));
+      throw new FormatException(
+          where
+              + ": not a venti-spark stage manifest: "
+              + e.getMessage().lines().findFirst().orElse(""));
     }
     String missing = m.missingField();
     if (missing != null) {
@@ -72,7 +84,8 @@ public record StageManifest(String format, String index, String indexConfigSha25
         return "complete section (header, ranges with file and sha256)";
       }
     }
-    if (bloom != null && (bloom.header() == null || bloom.ranges() == null || badRanges(bloom.ranges()))) {
+    if (bloom != null
+        && (bloom.header() == null || bloom.ranges() == null || badRanges(bloom.ranges()))) {
       return "complete bloom (header, ranges with file and sha256)";
     }
     return null;
@@ -84,6 +97,7 @@ public record StageManifest(String format, String index, String indexConfigSha25
 
   /** SHA-256 of a text (ISO-8859-1, as read from the section), in hex. */
   public static String sha256(String text) {
-    return HexFormat.of().formatHex(StageDir.sha256().digest(text.getBytes(StandardCharsets.ISO_8859_1)));
+    return HexFormat.of()
+        .formatHex(StageDir.sha256().digest(text.getBytes(StandardCharsets.ISO_8859_1)));
   }
 }

@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * One file of a staged rebuild ({@link StageDir}): the bytes of a contiguous piece of one index
  * section (whole buckets, as one write task built them) or of the bloom filter, to be written at
- * {@code offset} of that partition by {@code venti-spark stage apply}. The manifest lists them;
- * the apply step checks that they tile each partition exactly once before writing any.
+ * {@code offset} of that partition by {@code venti-spark stage apply}. The manifest lists them; the
+ * apply step checks that they tile each partition exactly once before writing any.
  *
  * @param file the file's name in the stage directory
  * @param start first bucket (section) or byte (bloom filter) of the piece
@@ -17,12 +17,18 @@ import java.util.Locale;
  * @param sha256 SHA-256 of the bytes, in hex, computed by the task that built them
  * @param count entries (section) or bits set (bloom filter): reported, not checked
  */
-public record StagedRange(String file, long start, long stop, long offset, long length, String sha256, long count)
+public record StagedRange(
+    String file, long start, long stop, long offset, long length, String sha256, long count)
     implements Serializable {
 
   /** {@code 01-isect1.0000000512-0000001024.buckets}: section position and name, bucket range. */
   public static String sectionFile(int position, String section, long start, long stop) {
-    return String.format(Locale.ROOT, "%02d-%s.%010d-%010d.buckets", position, section.replaceAll("[^A-Za-z0-9_-]", "_"), start,
+    return String.format(
+        Locale.ROOT,
+        "%02d-%s.%010d-%010d.buckets",
+        position,
+        section.replaceAll("[^A-Za-z0-9_-]", "_"),
+        start,
         stop);
   }
 

@@ -27,17 +27,18 @@ import scala.Option;
  * status. A run whose ledger is empty has written nothing, and only then may it exit with 2 to 5
  * ("nothing was written"); any failure after an entry is made is exit 1, naming the files.
  *
- * <p>Writes by the driver are entered directly ({@link #driverWrites}). Writes by tasks are
- * entered from Spark's own task events for the stages that compute an RDD marked with
- * {@link #writes}: a task attempt that started counts as having written unless it is proven not
- * to have, which it is when it failed with an exception before its first write (the
- * {@link #firstWrites()} accumulator, which keeps failed tasks' updates, is 0 in its failure
- * or killed report) or on a shuffle fetch (a write task reads all of its input before it writes).
- * A lost executor, or an attempt still running after {@link #SETTLE_MILLIS}, counts as written: the
- * ledger may say "may be partly rewritten" of an untouched file, never "untouched" of a written one.
+ * <p>Writes by the driver are entered directly ({@link #driverWrites}). Writes by tasks are entered
+ * from Spark's own task events for the stages that compute an RDD marked with {@link #writes}: a
+ * task attempt that started counts as having written unless it is proven not to have, which it is
+ * when it failed with an exception before its first write (the {@link #firstWrites()} accumulator,
+ * which keeps failed tasks' updates, is 0 in its failure or killed report) or on a shuffle fetch (a
+ * write task reads all of its input before it writes). A lost executor, or an attempt still running
+ * after {@link #SETTLE_MILLIS}, counts as written: the ledger may say "may be partly rewritten" of
+ * an untouched file, never "untouched" of a written one.
  */
 public final class WriteLedger extends SparkListener implements AutoCloseable {
   private static final String WRITE_RDD = "venti write ";
+
   /** How long {@link #written} waits for write attempts still running to end. */
   static final long SETTLE_MILLIS = 30_000;
 
@@ -55,7 +56,9 @@ public final class WriteLedger extends SparkListener implements AutoCloseable {
     sc.addSparkListener(this);
   }
 
-  /** The accumulator a write task adds 1 to just before its first write (see {@link SectionWriter}). */
+  /**
+   * The accumulator a write task adds 1 to just before its first write (see {@link SectionWriter}).
+   */
   public LongAccumulator firstWrites() {
     return firstWrites;
   }

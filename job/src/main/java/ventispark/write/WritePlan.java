@@ -26,13 +26,13 @@ import ventispark.read.PartitionRef;
 /**
  * Every byte range a run reads and writes, keyed by {@link FileIdentity}, made and checked on the
  * driver before the first arena is read: no range the run writes may share a byte with any other
- * range it reads or writes, whatever names reach them (relative or absolute paths, symbolic or
- * hard links, a device and a file on it, a loop device and its backing file, a partition and its
- * disk: local ranges are compared where their bytes really are, {@link DeviceMap}'s extents). This is what keeps a section or bloom line that points
- * into an arena partition from ever writing there. Reads are the config, every arena partition
- * whole, and the header of every section; writes are the bucket area of each rebuilt section, the
- * bloom filter whole, and every new file of the run (a report), which replaces its path and so
- * must not be the path of anything else the run touches.
+ * range it reads or writes, whatever names reach them (relative or absolute paths, symbolic or hard
+ * links, a device and a file on it, a loop device and its backing file, a partition and its disk:
+ * local ranges are compared where their bytes really are, {@link DeviceMap}'s extents). This is
+ * what keeps a section or bloom line that points into an arena partition from ever writing there.
+ * Reads are the config, every arena partition whole, and the header of every section; writes are
+ * the bucket area of each rebuilt section, the bloom filter whole, and every new file of the run (a
+ * report), which replaces its path and so must not be the path of anything else the run touches.
  *
  * <p>Files written in place are also {@link PlannedFile}s: each writer re-checks, where it writes,
  * that the file is still the one planned. {@link #probe} opens every output for writing (or creates
@@ -46,10 +46,17 @@ public final class WritePlan {
    * {@code extents}: where a local file's or device's bytes really are ({@link DeviceMap}), or null
    * when not known (a Hadoop file, a read device the gate cannot resolve).
    */
-  public record Range(String what, String display, FileIdentity file, long lo, long hi, boolean written,
+  public record Range(
+      String what,
+      String display,
+      FileIdentity file,
+      long lo,
+      long hi,
+      boolean written,
       List<Extent> extents) {
 
-    public Range(String what, String display, FileIdentity file, long lo, long hi, boolean written) {
+    public Range(
+        String what, String display, FileIdentity file, long lo, long hi, boolean written) {
       this(what, display, file, lo, hi, written, null);
     }
 
@@ -62,7 +69,11 @@ public final class WritePlan {
         for (Extent b : o.extents) {
           if (a.overlaps(b)) {
             Extent exact = a.somewhere() ? b : a;
-            return new Extent(exact.home(), exact.display(), Math.max(a.lo(), b.lo()), Math.min(a.hi(), b.hi()),
+            return new Extent(
+                exact.home(),
+                exact.display(),
+                Math.max(a.lo(), b.lo()),
+                Math.min(a.hi(), b.hi()),
                 a.somewhere() || b.somewhere());
           }
         }
@@ -84,8 +95,16 @@ public final class WritePlan {
     @Override
     public String toString() {
       String end = hi == Long.MAX_VALUE ? "end" : "0x" + Long.toHexString(hi);
-      return display + " bytes [0x" + Long.toHexString(lo) + ", " + end + ") (" + what + ", "
-          + (written ? "written" : "read") + ")";
+      return display
+          + " bytes [0x"
+          + Long.toHexString(lo)
+          + ", "
+          + end
+          + ") ("
+          + what
+          + ", "
+          + (written ? "written" : "read")
+          + ")";
     }
   }
 
@@ -106,9 +125,15 @@ public final class WritePlan {
    * archive's sections; none for a read-only run) and the bloom filter when {@code bloom}, and
    * creates {@code newFiles} and the directories {@code newDirs}.
    */
-  public static WritePlan of(Archive archive, List<Integer> sections, boolean bloom, List<Path> newFiles,
-      List<Path> newDirs, Configuration hadoop) {
-    Builder b = new Builder(hadoop).config(PartitionRef.resolve(archive.config(), archive.config()));
+  public static WritePlan of(
+      Archive archive,
+      List<Integer> sections,
+      boolean bloom,
+      List<Path> newFiles,
+      List<Path> newDirs,
+      Configuration hadoop) {
+    Builder b =
+        new Builder(hadoop).config(PartitionRef.resolve(archive.config(), archive.config()));
     for (ArenaPartition p : archive.partitions()) {
       b.read("arena partition", p.ref(), 0, p.size());
     }
@@ -142,7 +167,10 @@ public final class WritePlan {
         size = r.size();
       }
       boolean stored = VentiConfig.isStored(size);
-      return read("config", config, stored ? Venti.CONFIG_OFFSET : 0,
+      return read(
+          "config",
+          config,
+          stored ? Venti.CONFIG_OFFSET : 0,
           stored ? Venti.CONFIG_OFFSET + Venti.MAX_CONFIG : size);
     }
 
@@ -182,10 +210,12 @@ public final class WritePlan {
         throw new FormatException(f + ": is a directory, not a file; nothing was written");
       }
       if (Files.isSymbolicLink(f)) {
-        throw new FormatException(f + ": is a symbolic link; name the output file itself; nothing was written");
+        throw new FormatException(
+            f + ": is a symbolic link; name the output file itself; nothing was written");
       }
       if (Files.exists(f)) {
-        ranges.add(local("replaced by this run's output", f.toString(), f, 0, Long.MAX_VALUE, true));
+        ranges.add(
+            local("replaced by this run's output", f.toString(), f, 0, Long.MAX_VALUE, true));
       }
       newFiles.add(f);
       return this;
@@ -214,7 +244,8 @@ public final class WritePlan {
      * descriptor, so that a name swapped meanwhile cannot give the plan one file's identity and
      * another's bytes. A written range the gate cannot resolve is refused.
      */
-    private static Range local(String what, String display, Path path, long lo, long hi, boolean written) {
+    private static Range local(
+        String what, String display, Path path, long lo, long hi, boolean written) {
       try (FileChannel ro = OpenFile.openReadOnly(path, false)) {
         Map<String, Object> st = OpenFile.stat(display, ro);
         String real = Files.readSymbolicLink(OpenFile.link(ro)).toString();
@@ -229,7 +260,8 @@ public final class WritePlan {
         }
         return new Range(what, display, FileIdentity.ofStat(st, real), lo, hi, written, extents);
       } catch (IOException e) {
-        throw new UncheckedIOException(display + ": cannot tell which file it is: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            display + ": cannot tell which file it is: " + e.getMessage(), e);
       }
     }
 
@@ -241,10 +273,17 @@ public final class WritePlan {
           Range r = ranges.get(j);
           if (j != i && w.sharesBytes(r)) {
             Extent at = w.meeting(r);
-            String both = at == null || w.file().sameFile(r.file()) ? "both are " + r.file().path()
-                : "both reach " + at + (at.somewhere() ? " (a file on that device)" : "");
-            throw new FormatException(w + " overlaps " + r + ": " + both
-                + "; the run would overwrite it, so nothing was written");
+            String both =
+                at == null || w.file().sameFile(r.file())
+                    ? "both are " + r.file().path()
+                    : "both reach " + at + (at.somewhere() ? " (a file on that device)" : "");
+            throw new FormatException(
+                w
+                    + " overlaps "
+                    + r
+                    + ": "
+                    + both
+                    + "; the run would overwrite it, so nothing was written");
           }
         }
       }
@@ -269,14 +308,16 @@ public final class WritePlan {
       try {
         Files.createDirectories(d);
       } catch (IOException e) {
-        throw new FormatException(d + ": cannot create the directory (" + message(e) + "); nothing was written", e);
+        throw new FormatException(
+            d + ": cannot create the directory (" + message(e) + "); nothing was written", e);
       }
       probeDirectory(d, d);
     }
     for (Path f : newFiles) {
       Path dir = f.toAbsolutePath().getParent();
       if (!Files.isDirectory(dir)) {
-        throw new FormatException(f + ": its directory " + dir + " does not exist; nothing was written");
+        throw new FormatException(
+            f + ": its directory " + dir + " does not exist; nothing was written");
       }
       probeDirectory(f, dir);
     }
@@ -286,8 +327,15 @@ public final class WritePlan {
     try {
       Files.delete(Files.createTempFile(dir, ".venti-probe-", ".tmp"));
     } catch (IOException e) {
-      throw new FormatException(output + ": cannot create files in " + dir + " (" + message(e) + "); nothing was"
-          + " written", e);
+      throw new FormatException(
+          output
+              + ": cannot create files in "
+              + dir
+              + " ("
+              + message(e)
+              + "); nothing was"
+              + " written",
+          e);
     }
   }
 

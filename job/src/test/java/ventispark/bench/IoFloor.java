@@ -14,15 +14,16 @@ import ventispark.read.Arena;
 
 /**
  * The I/O floor of a rebuild on this machine: the time to read every clump directory and to write
- * as many bytes as the index sections hold, sequentially, with plain file channels and one
- * thread each, then force them to the device. No rebuild can be faster than its I/O; the
- * benchmark reports its wall time against this. The section bytes go to a scratch file beside
- * the archive, so the index is left alone.
+ * as many bytes as the index sections hold, sequentially, with plain file channels and one thread
+ * each, then force them to the device. No rebuild can be faster than its I/O; the benchmark reports
+ * its wall time against this. The section bytes go to a scratch file beside the archive, so the
+ * index is left alone.
  */
 public final class IoFloor {
   private IoFloor() {}
 
-  public record Result(long directoryBytes, long directoryMillis, long sectionBytes, long writeMillis) {
+  public record Result(
+      long directoryBytes, long directoryMillis, long sectionBytes, long writeMillis) {
     public long millis() {
       return directoryMillis + writeMillis;
     }
@@ -50,10 +51,15 @@ public final class IoFloor {
       }
     }
     long t1 = System.nanoTime();
-    long bytes = archive.sections().stream().mapToLong(s -> s.buckets() * s.header().blockSize()).sum();
+    long bytes =
+        archive.sections().stream().mapToLong(s -> s.buckets() * s.header().blockSize()).sum();
     Path scratch = config.resolveSibling("io-floor.scratch");
-    try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            scratch,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer zeros = ByteBuffer.allocateDirect(4 << 20);
       for (long pos = 0; pos < bytes; ) {
         zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - pos));

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The rebuild benchmark (job/docs/benchmarks.md): generates archives of 512-byte blocks (20 arenas on
- * two arena partitions, two 8 KiB-bucket sections; cached between runs), rebuilds each several
+ * The rebuild benchmark (job/docs/benchmarks.md): generates archives of 512-byte blocks (20 arenas
+ * on two arena partitions, two 8 KiB-bucket sections; cached between runs), rebuilds each several
  * times through the real launcher in {@code local[1]} and {@code local[2]} with a 1 GiB heap, and
  * prints one table row per size and core count: median whole-command wall time (JVM and Spark
  * start-up included), entries/s, peak RSS, shuffle bytes, the in-job phases, and the I/O floor
@@ -31,12 +31,20 @@ import java.util.regex.Pattern;
  * {@code --geometry [options]} runs the geometry series instead ({@link GeometryBenchmark}).
  */
 public final class RebuildBenchmark {
-  private static final Pattern DONE = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
-  private static final Pattern TIME = Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes",
-      Pattern.MULTILINE);
-  private static final Pattern RUSAGE = Pattern.compile("^rusage ([\\d.]+) (\\d+)$", Pattern.MULTILINE);
+  private static final Pattern DONE =
+      Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
+  private static final Pattern TIME =
+      Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes", Pattern.MULTILINE);
+  private static final Pattern RUSAGE =
+      Pattern.compile("^rusage ([\\d.]+) (\\d+)$", Pattern.MULTILINE);
 
-  record Run(double wall, long rssKiB, long entries, long shuffleBytes, String phases, double jobSeconds) {}
+  record Run(
+      double wall,
+      long rssKiB,
+      long entries,
+      long shuffleBytes,
+      String phases,
+      double jobSeconds) {}
 
   public static void main(String[] argv) throws Exception {
     Path root = Path.of(System.getProperty("venti.root", ".")).toAbsolutePath().normalize();
@@ -80,16 +88,32 @@ public final class RebuildBenchmark {
     List<String> costs = new ArrayList<>();
     for (long n : sizes) {
       boolean usual = blockSizes.equals("512") && arenas.equals("10");
-      Path archive = dir.resolve("clumps-" + n + (usual ? "" : "-sizes-" + blockSizes + "-arenas-" + arenas));
-      List<String> gen = List.of("generate", "--clumps", Long.toString(n), "--sizes", blockSizes, "--arenas", arenas,
-          "--arena-partitions", "2", "--sections", "2", "--bucket-size", "8k", archive.toString());
+      Path archive =
+          dir.resolve("clumps-" + n + (usual ? "" : "-sizes-" + blockSizes + "-arenas-" + arenas));
+      List<String> gen =
+          List.of(
+              "generate",
+              "--clumps",
+              Long.toString(n),
+              "--sizes",
+              blockSizes,
+              "--arenas",
+              arenas,
+              "--arena-partitions",
+              "2",
+              "--sections",
+              "2",
+              "--bucket-size",
+              "8k",
+              archive.toString());
       Path stamp = archive.resolve("generate.args");
       if (!Files.exists(stamp) || !Files.readString(stamp).equals(gen.toString())) {
         String out = launch(launcher, "256m", gen);
         Matcher m = RUSAGE.matcher(out);
         m.find();
-        System.out.printf("generated %,d clumps in %s s, peak RSS %,d MiB (heap 256m)%n", n, m.group(1),
-            Long.parseLong(m.group(2)) / 1024);
+        System.out.printf(
+            "generated %,d clumps in %s s, peak RSS %,d MiB (heap 256m)%n",
+            n, m.group(1), Long.parseLong(m.group(2)) / 1024);
         Files.writeString(stamp, gen.toString());
       }
       Path conf = archive.resolve("venti.conf");
@@ -101,29 +125,63 @@ public final class RebuildBenchmark {
       for (int c : cores) {
         List<Run> results = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
-          String out = launch(launcher, heap, List.of("--master", "local[" + c + "]", "buildindex", conf.toString()));
+          String out =
+              launch(
+                  launcher,
+                  heap,
+                  List.of("--master", "local[" + c + "]", "buildindex", conf.toString()));
           results.add(parse(out));
         }
         results.sort(Comparator.comparingDouble(Run::wall));
         Run med = results.get(results.size() / 2);
         double eps = med.entries() / med.wall();
         double jobEps = med.entries() / med.jobSeconds();
-        rows.add(String.format(Locale.ROOT, "| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
-            n, c, med.wall(), results.get(0).wall(), results.get(results.size() - 1).wall(), eps, eps / c, jobEps / c,
-            med.rssKiB() / 1024, med.shuffleBytes() / 1048576.0, med.jobSeconds(), med.phases(), floor.millis() / 1000.0,
-            floor.directoryMillis() / 1000.0, floor.writeMillis() / 1000.0, med.wall() / (floor.millis() / 1000.0)));
+        rows.add(
+            String.format(
+                Locale.ROOT,
+                "| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
+                n,
+                c,
+                med.wall(),
+                results.get(0).wall(),
+                results.get(results.size() - 1).wall(),
+                eps,
+                eps / c,
+                jobEps / c,
+                med.rssKiB() / 1024,
+                med.shuffleBytes() / 1048576.0,
+                med.jobSeconds(),
+                med.phases(),
+                floor.millis() / 1000.0,
+                floor.directoryMillis() / 1000.0,
+                floor.writeMillis() / 1000.0,
+                med.wall() / (floor.millis() / 1000.0)));
         System.out.println(rows.get(rows.size() - 1));
-        costs.add(String.format(Locale.ROOT, "| %,d | %d | %s | %.2f |", n, c, perEntry(med, c), (double) med.shuffleBytes() / med.entries()));
+        costs.add(
+            String.format(
+                Locale.ROOT,
+                "| %,d | %d | %s | %.2f |",
+                n,
+                c,
+                perEntry(med, c),
+                (double) med.shuffleBytes() / med.entries()));
       }
     }
-    System.out.printf("%nmachine: %d cores, %s, Java %s, heap %s, median of %d runs, warm page cache%n",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), heap, runs);
-    System.out.println("| clumps | cores | wall s (min–max) | entries/s | entries/s/core | in-job entries/s/core "
-        + "| peak RSS MiB | shuffle MiB | in job s: phases | I/O floor s | wall/floor |");
+    System.out.printf(
+        "%nmachine: %d cores, %s, Java %s, heap %s, median of %d runs, warm page cache%n",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        System.getProperty("java.version"),
+        heap,
+        runs);
+    System.out.println(
+        "| clumps | cores | wall s (min–max) | entries/s | entries/s/core | in-job entries/s/core "
+            + "| peak RSS MiB | shuffle MiB | in job s: phases | I/O floor s | wall/floor |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
     rows.forEach(System.out::println);
     System.out.println();
-    System.out.println("| clumps | cores | in job, ns per entry and core: phases | shuffle bytes/entry |");
+    System.out.println(
+        "| clumps | cores | in job, ns per entry and core: phases | shuffle bytes/entry |");
     System.out.println("|---:|---:|---|---:|");
     costs.forEach(System.out::println);
   }
@@ -143,9 +201,13 @@ public final class RebuildBenchmark {
     return String.format(Locale.ROOT, "%.0f: %s", total, String.join(", ", out));
   }
 
-  /** Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line. */
-  static String launch(Path launcher, String heap, List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "rusage %e %M", launcher.toString()));
+  /**
+   * Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line.
+   */
+  static String launch(Path launcher, String heap, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "rusage %e %M", launcher.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("VENTI_SPARK_JAVA_OPTS", "-Xmx" + heap);
@@ -164,15 +226,22 @@ public final class RebuildBenchmark {
     if (!done.find() || !time.find() || !usage.find()) {
       throw new IllegalStateException("unexpected output:\n" + out);
     }
-    return new Run(Double.parseDouble(usage.group(1)), Long.parseLong(usage.group(2)),
-        Long.parseLong(done.group(2).replace(",", "")), Long.parseLong(time.group(3).replace(",", "")), time.group(2),
+    return new Run(
+        Double.parseDouble(usage.group(1)),
+        Long.parseLong(usage.group(2)),
+        Long.parseLong(done.group(2).replace(",", "")),
+        Long.parseLong(time.group(3).replace(",", "")),
+        time.group(2),
         Double.parseDouble(time.group(1)));
   }
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException e) {
       return "unknown CPU";
     }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import ventispark.format.BloomHeader;
-import ventispark.read.Arena;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
+import ventispark.read.Arena;
 import ventispark.read.IndexSection;
 import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
@@ -39,8 +39,8 @@ import ventispark.testing.WriteFaults;
  * The archive is never harmed, and every exit status tells the truth, as a user sees it: the
  * launcher run as a child process on copies of the {@code basic} fixture (one arena partition of
  * seven 8 MiB arenas, the last two empty; one section; a bloom filter), asserting the exit status,
- * the process's whole standard error (progress lines, then exactly one error line) and the
- * arena partition's SHA-256 afterwards.
+ * the process's whole standard error (progress lines, then exactly one error line) and the arena
+ * partition's SHA-256 afterwards.
  *
  * <p>Races (a file changed between planning and writing) are made deterministic with the driver's
  * test-only pause before its first write ({@code -Dventi.test.beforeWrite=DIR}).
@@ -48,22 +48,26 @@ import ventispark.testing.WriteFaults;
 class ArchiveSafetyIT {
   /** A progress line of the launcher's log configuration: a Venti-style timestamp, then text. */
   static final Pattern PROGRESS = Pattern.compile("\\d{4}/\\d{4} \\d\\d:\\d\\d:\\d\\d [^\\t]*");
+
   static final long MIB = 1 << 20;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
+
   /** The fifth arena (empty: its data area is free space) of the fixture. */
   static Arena empty;
+
   /** The second arena (full). */
   static Arena second;
+
   static List<Arena> arenas;
   static long arenaPartitionSize;
   static IndexSection section;
 
   @BeforeAll
   static void layout() {
-    Archive a = new ArchiveLoader(new Configuration()).load(Fixtures.reference("basic").resolve("venti.conf")
-        .toString());
+    Archive a =
+        new ArchiveLoader(new Configuration())
+            .load(Fixtures.reference("basic").resolve("venti.conf").toString());
     empty = a.arenas().get(5);
     second = a.arenas().get(1);
     arenas = a.arenas();
@@ -83,7 +87,9 @@ class ArchiveSafetyIT {
     Files.writeString(conf, Files.readString(conf).replace("bloom bloom.img", "bloom " + line));
   }
 
-  /** Writes a valid bloom header for a filter of {@code size} bytes at {@code off} of {@code file}. */
+  /**
+   * Writes a valid bloom header for a filter of {@code size} bytes at {@code off} of {@code file}.
+   */
   static void plantBloomHeader(Path file, long off, int size) {
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(off);
@@ -107,10 +113,12 @@ class ArchiveSafetyIT {
     List<String> lines = r.errLines();
     assertTrue(!lines.isEmpty(), r.toString());
     for (String l : lines.subList(0, lines.size() - 1)) {
-      assertTrue(PROGRESS.matcher(l).matches() && !l.contains("Exception") && !l.contains("WARN"),
+      assertTrue(
+          PROGRESS.matcher(l).matches() && !l.contains("Exception") && !l.contains("WARN"),
           "not a progress line: " + l + "\n" + r);
     }
-    assertTrue(last.matcher(lines.get(lines.size() - 1)).matches(), "last line: want " + last + "\n" + r);
+    assertTrue(
+        last.matcher(lines.get(lines.size() - 1)).matches(), "last line: want " + last + "\n" + r);
   }
 
   static void assertStderr(Launcher.Run r, String last) {
@@ -120,7 +128,9 @@ class ArchiveSafetyIT {
   /** Every progress line is one: a successful run prints no warning, trace or foreign line. */
   static void assertOnlyProgress(Launcher.Run r) {
     for (String l : r.errLines()) {
-      assertTrue(PROGRESS.matcher(l).matches() && !l.contains("Exception"), "not a progress line: " + l + "\n" + r);
+      assertTrue(
+          PROGRESS.matcher(l).matches() && !l.contains("Exception"),
+          "not a progress line: " + l + "\n" + r);
     }
   }
 
@@ -138,9 +148,18 @@ class ArchiveSafetyIT {
 
   /** The one line the write plan prints for a bloom filter over the arena partition. */
   static String overlapsArenas(Path dir, String bloom, long lo, long hi) throws IOException {
-    return "venti-spark: " + bloom + " bytes [" + hex(lo) + ", " + hex(hi) + ") (bloom filter, written) overlaps "
-        + "arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both are "
-        + dir.resolve("arenas0.img").toRealPath() + "; the run would overwrite it, so nothing was written";
+    return "venti-spark: "
+        + bloom
+        + " bytes ["
+        + hex(lo)
+        + ", "
+        + hex(hi)
+        + ") (bloom filter, written) overlaps "
+        + "arenas0.img bytes [0x0, "
+        + hex(arenaPartitionSize)
+        + ") (arena partition, read): both are "
+        + dir.resolve("arenas0.img").toRealPath()
+        + "; the run would overwrite it, so nothing was written";
   }
 
   @Test
@@ -153,8 +172,13 @@ class ArchiveSafetyIT {
     Files.createLink(dir.resolve("hard.img"), dir.resolve("arenas0.img"));
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     String range = ":" + lo + "-" + (lo + size);
-    for (String name : List.of("arenas0.img", dir.resolve("arenas0.img").toString(), "link.img", "hard.img",
-        "./sub/../arenas0.img")) {
+    for (String name :
+        List.of(
+            "arenas0.img",
+            dir.resolve("arenas0.img").toString(),
+            "link.img",
+            "hard.img",
+            "./sub/../arenas0.img")) {
       Files.createDirectories(dir.resolve("sub"));
       Path conf = dir.resolve("venti.conf");
       String text = Files.readString(conf).replaceAll("(?m)^bloom .*$", "bloom " + name + range);
@@ -168,7 +192,8 @@ class ArchiveSafetyIT {
 
   @Test
   void bloomOverAClumpDirectoryAndTheNextArenaHeaderIsRefused() throws Exception {
-    // starts in the free space of the empty arena, runs over its directory, trailer and the next header
+    // starts in the free space of the empty arena, runs over its directory, trailer and the next
+    // header
     long lo = empty.stop() - MIB;
     int size = (int) (2 * MIB);
     Path dir = copy("directory");
@@ -193,10 +218,24 @@ class ArchiveSafetyIT {
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img");
     Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, "venti-spark: isect0.img bytes [" + hex(section.header().blockBase()) + ", "
-        + hex(section.offsetOf(section.header().stop())) + ") (index section " + section.name() + " buckets, written)"
-        + " overlaps " + name + " bytes [" + hex(lo) + ", " + hex(lo + size) + ") (bloom filter, written): both are "
-        + dir.resolve("isect0.img").toRealPath() + "; the run would overwrite it, so nothing was written");
+    assertStderr(
+        r,
+        "venti-spark: isect0.img bytes ["
+            + hex(section.header().blockBase())
+            + ", "
+            + hex(section.offsetOf(section.header().stop()))
+            + ") (index section "
+            + section.name()
+            + " buckets, written)"
+            + " overlaps "
+            + name
+            + " bytes ["
+            + hex(lo)
+            + ", "
+            + hex(lo + size)
+            + ") (bloom filter, written): both are "
+            + dir.resolve("isect0.img").toRealPath()
+            + "; the run would overwrite it, so nothing was written");
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img"));
   }
 
@@ -204,11 +243,20 @@ class ArchiveSafetyIT {
   void aReportThatWouldReplaceTheArenaPartitionIsRefused() throws Exception {
     Path dir = copy("report-over-arenas");
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
-    Launcher.Run r = Launcher.run("--report", dir.resolve("arenas0.img").toString(), "buildindex",
-        dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run(
+            "--report",
+            dir.resolve("arenas0.img").toString(),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertEquals(List.of("venti-spark: --report " + dir.resolve("arenas0.img") + ": exists and is not a venti-spark"
-        + " report; name a new file or an earlier report; nothing was written"), r.errLines());
+    assertEquals(
+        List.of(
+            "venti-spark: --report "
+                + dir.resolve("arenas0.img")
+                + ": exists and is not a venti-spark"
+                + " report; name a new file or an earlier report; nothing was written"),
+        r.errLines());
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
@@ -217,10 +265,18 @@ class ArchiveSafetyIT {
     Path dir = copy("report-missing");
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     Path report = dir.resolve("no/such/dir/run.json");
-    Launcher.Run r = Launcher.run("--report", report.toString(), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run(
+            "--report", report.toString(), "buildindex", dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertEquals(List.of("venti-spark: --report " + report + ": its directory " + report.getParent()
-        + " does not exist; nothing was written"), r.errLines());
+    assertEquals(
+        List.of(
+            "venti-spark: --report "
+                + report
+                + ": its directory "
+                + report.getParent()
+                + " does not exist; nothing was written"),
+        r.errLines());
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
@@ -229,15 +285,27 @@ class ArchiveSafetyIT {
     Path dir = copy("report-gone");
     Path reports = Files.createDirectories(dir.resolve("reports"));
     Path hook = Files.createDirectories(dir.resolve("hook"));
-    Launcher.Started run = Launcher.start(pause(hook), "--report", reports.resolve("run.json").toString(),
-        "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(
+            pause(hook),
+            "--report",
+            reports.resolve("run.json").toString(),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
     Files.delete(reports); // the report's directory goes away while the rebuild works
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
     assertEquals(0, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: --report " + reports.resolve("run.json")
-        + ": cannot write the report: ") + ".*" + Pattern.quote("; the exit status (0) is the command's")));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote(
+                    "venti-spark: --report "
+                        + reports.resolve("run.json")
+                        + ": cannot write the report: ")
+                + ".*"
+                + Pattern.quote("; the exit status (0) is the command's")));
     assertTrue(r.out().contains("done arenaentries=10,000 indexed=10,000"), r.toString());
   }
 
@@ -246,10 +314,18 @@ class ArchiveSafetyIT {
     Path dir = copy("reverse-file");
     Files.writeString(dir.resolve("notadir"), "x");
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
-    Launcher.Run r = Launcher.run("buildindex", "--reverse-index", dir.resolve("notadir").toString(),
-        dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run(
+            "buildindex",
+            "--reverse-index",
+            dir.resolve("notadir").toString(),
+            dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, "venti-spark: " + dir.resolve("notadir") + ": is a file, not a directory; nothing was written");
+    assertStderr(
+        r,
+        "venti-spark: "
+            + dir.resolve("notadir")
+            + ": is a file, not a directory; nothing was written");
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
@@ -257,17 +333,23 @@ class ArchiveSafetyIT {
   void anArenaPartitionTruncatedAfterTheSectionsWereWrittenIsExitOneNamingThem() throws Exception {
     Path dir = copy("truncated-late");
     Path hook = Files.createDirectories(dir.resolve("hook"));
-    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
-    // the map stage has read the arenas; the bloom filter's pass reads them again after the sections
+    // the map stage has read the arenas; the bloom filter's pass reads them again after the
+    // sections
     try (RandomAccessFile f = new RandomAccessFile(dir.resolve("arenas0.img").toFile(), "rw")) {
       f.setLength(second.start()); // every full arena but the first loses its directory
     }
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
     assertEquals(1, r.status(), r.toString());
-    assertStderr(r, Pattern.compile("venti-spark: failed: arenas0\\.img.*; may be partly rewritten: isect0\\.img"
-        + Pattern.quote(" (run it again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
+    assertStderr(
+        r,
+        Pattern.compile(
+            "venti-spark: failed: arenas0\\.img.*; may be partly rewritten: isect0\\.img"
+                + Pattern.quote(" (run it again: a rerun rewrites them whole)")
+                + " \\(Spark's report: /\\S+\\.log\\)"));
   }
 
   @Test
@@ -275,7 +357,8 @@ class ArchiveSafetyIT {
     Path dir = copy("truncated-section");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Map<String, String> arenas = sums(dir, "arenas0.img");
-    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
     try (RandomAccessFile f = new RandomAccessFile(dir.resolve("isect0.img").toFile(), "rw")) {
       f.setLength(0);
@@ -283,8 +366,10 @@ class ArchiveSafetyIT {
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, "venti-spark: isect0.img: is 0 bytes long, was 16777216 since the run planned its writes"
-        + " (changed or replaced while the run was working); nothing was written to it");
+    assertStderr(
+        r,
+        "venti-spark: isect0.img: is 0 bytes long, was 16777216 since the run planned its writes"
+            + " (changed or replaced while the run was working); nothing was written to it");
     assertEquals(0, Files.size(dir.resolve("isect0.img")));
     assertEquals(arenas, sums(dir, "arenas0.img"));
   }
@@ -296,15 +381,24 @@ class ArchiveSafetyIT {
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Files.move(other.resolve("isect0.img"), other.resolve("foreign.img"));
     Map<String, String> foreign = sums(other, "foreign.img");
-    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
-    Files.move(other.resolve("foreign.img"), dir.resolve("isect0.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        other.resolve("foreign.img"),
+        dir.resolve("isect0.img"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: isect0.img: is another file (") + ".*"
-        + Pattern.quote(") since the run planned its writes (changed or replaced while the run was working);"
-            + " nothing was written to it")));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote("venti-spark: isect0.img: is another file (")
+                + ".*"
+                + Pattern.quote(
+                    ") since the run planned its writes (changed or replaced while the run was working);"
+                        + " nothing was written to it")));
     assertEquals(foreign.get("foreign.img"), IndexBytes.sha256(dir.resolve("isect0.img")));
   }
 
@@ -320,7 +414,8 @@ class ArchiveSafetyIT {
 
     Path killed = copy("killed");
     Path hook = Files.createDirectories(killed.resolve("hook"));
-    Launcher.Started run = Launcher.start(pause(hook), "buildindex", killed.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", killed.resolve("venti.conf").toString());
     awaitPause(hook, run);
     Files.writeString(hook.resolve("go"), "");
     Thread.sleep(300); // into the write stage
@@ -337,63 +432,102 @@ class ArchiveSafetyIT {
   void badInputFoundByAReadTaskIsOneLine() throws Exception {
     Path dir = copy("read-task");
     Arena first = arenas.get(0);
-    // entry 0 of the first arena's directory (block 0, just below the trailer): its size's high byte
+    // entry 0 of the first arena's directory (block 0, just below the trailer): its size's high
+    // byte
     Damage.poke(dir.resolve("arenas0.img"), first.stop() - 2L * first.blockSize() + 1, 0x7F);
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: arenas0.img: arena arenas0: clump miscalculation: "
-        + "the directory's clump sizes exceed ") + "\\d+ bytes, memstats\\.used says \\d+"));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote(
+                    "venti-spark: arenas0.img: arena arenas0: clump miscalculation: "
+                        + "the directory's clump sizes exceed ")
+                + "\\d+ bytes, memstats\\.used says \\d+"));
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
   @Test
   void aReadOnlyIndexMountIsRefusedBeforeAnythingIsWritten() throws Exception {
     Path dir = copy("read-only");
-    onTmpfs(dir, "64m", mnt -> {
-      Files.copy(dir.resolve("isect0.img"), mnt.resolve("isect0.img"));
-      editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
-      remountReadOnly(mnt);
-      Map<String, String> before = sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img");
-      Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
-      assertEquals(3, r.status(), r.toString());
-      assertStderr(r, "venti-spark: mnt/isect0.img: cannot open for writing: " + mnt.resolve("isect0.img")
-          + ": Read-only file system; nothing was written");
-      assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
-    });
+    onTmpfs(
+        dir,
+        "64m",
+        mnt -> {
+          Files.copy(dir.resolve("isect0.img"), mnt.resolve("isect0.img"));
+          editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
+          remountReadOnly(mnt);
+          Map<String, String> before = sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img");
+          Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
+          assertEquals(3, r.status(), r.toString());
+          assertStderr(
+              r,
+              "venti-spark: mnt/isect0.img: cannot open for writing: "
+                  + mnt.resolve("isect0.img")
+                  + ": Read-only file system; nothing was written");
+          assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
+        });
   }
 
   @Test
   void aFullIndexDiskIsExitOneNamingTheFileAndOffset() throws Exception {
     Path dir = copy("enospc");
-    onTmpfs(dir, "12m", mnt -> {
-      // the pre-rebuild section is sparse (a page a bucket): it fits; its rebuilt buckets, written whole, do not
-      Launcher.Run cp = Launcher.exec(List.of("cp", "--sparse=always", dir.resolve("isect0.img").toString(),
-          mnt.resolve("isect0.img").toString()), Map.of());
-      assertEquals(0, cp.status(), cp.toString());
-      editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
-      Map<String, String> arenas = sums(dir, "arenas0.img");
-      Launcher.Run r = Launcher.run("buildindex", "--partitions", "1", dir.resolve("venti.conf").toString());
-      assertEquals(1, r.status(), r.toString());
-      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: failed: mnt/isect0.img at offset 0x") + "[0-9a-f]+"
-          + Pattern.quote(": write error: No space left on device; may be partly rewritten: mnt/isect0.img (run it"
-              + " again: a rerun rewrites them whole)") + " \\(Spark's report: /\\S+\\.log\\)"));
-      assertEquals(arenas, sums(dir, "arenas0.img"));
-    });
+    onTmpfs(
+        dir,
+        "12m",
+        mnt -> {
+          // the pre-rebuild section is sparse (a page a bucket): it fits; its rebuilt buckets,
+          // written whole, do not
+          Launcher.Run cp =
+              Launcher.exec(
+                  List.of(
+                      "cp",
+                      "--sparse=always",
+                      dir.resolve("isect0.img").toString(),
+                      mnt.resolve("isect0.img").toString()),
+                  Map.of());
+          assertEquals(0, cp.status(), cp.toString());
+          editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
+          Map<String, String> arenas = sums(dir, "arenas0.img");
+          Launcher.Run r =
+              Launcher.run("buildindex", "--partitions", "1", dir.resolve("venti.conf").toString());
+          assertEquals(1, r.status(), r.toString());
+          assertStderr(
+              r,
+              Pattern.compile(
+                  Pattern.quote("venti-spark: failed: mnt/isect0.img at offset 0x")
+                      + "[0-9a-f]+"
+                      + Pattern.quote(
+                          ": write error: No space left on device; may be partly rewritten: mnt/isect0.img (run it"
+                              + " again: a rerun rewrites them whole)")
+                      + " \\(Spark's report: /\\S+\\.log\\)"));
+          assertEquals(arenas, sums(dir, "arenas0.img"));
+        });
   }
 
   // ---- the write gate: devices, races, deletes, commands outside the plan, locks (issue 17) ----
 
-  /** Copies {@code basic}'s arena partition to {@code to}: a second, sole-named arena partition to plant. */
+  /**
+   * Copies {@code basic}'s arena partition to {@code to}: a second, sole-named arena partition to
+   * plant.
+   */
   static Path foreignArenas(String name, Path to) throws IOException {
     Files.copy(copy(name).resolve("arenas0.img"), to);
     return to;
   }
 
-  /** The whole-line pattern of a gate refusal: {@code target} may overlap {@code what}, nothing written. */
+  /**
+   * The whole-line pattern of a gate refusal: {@code target} may overlap {@code what}, nothing
+   * written.
+   */
   static Pattern mayOverlap(String target, String what) {
-    return Pattern.compile(Pattern.quote("venti-spark: " + target + " (") + ".*" + Pattern.quote(") may overlap " + what)
-        + ".*" + Pattern.quote("; nothing was written"));
+    return Pattern.compile(
+        Pattern.quote("venti-spark: " + target + " (")
+            + ".*"
+            + Pattern.quote(") may overlap " + what)
+            + ".*"
+            + Pattern.quote("; nothing was written"));
   }
 
   @Test
@@ -407,20 +541,59 @@ class ArchiveSafetyIT {
       Path dev = loops.attach(arenas, 0, 0);
       String range = dev + ":" + lo + "-" + (lo + MIB);
       // a command without a config: the arena partition's header lies before the range
-      Launcher.Run r = Launcher.run("format", "bloom", "--force", range); // --force: the planted header is no refusal
+      Launcher.Run r =
+          Launcher.run(
+              "format", "bloom", "--force", range); // --force: the planted header is no refusal
       assertEquals(3, r.status(), r.toString());
-      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + range + " (" + arenas + " bytes [" + hex(lo) + ", "
-          + hex(lo + MIB) + ")) may overlap arena partition " + arenas + " at byte 0 (" + arenas + " bytes [0x0, ")
-          + "0x[0-9a-f]+" + Pattern.quote(")): both reach " + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
-          + "); nothing was written")));
+      assertStderr(
+          r,
+          Pattern.compile(
+              Pattern.quote(
+                      "venti-spark: "
+                          + range
+                          + " ("
+                          + arenas
+                          + " bytes ["
+                          + hex(lo)
+                          + ", "
+                          + hex(lo + MIB)
+                          + ")) may overlap arena partition "
+                          + arenas
+                          + " at byte 0 ("
+                          + arenas
+                          + " bytes [0x0, ")
+                  + "0x[0-9a-f]+"
+                  + Pattern.quote(
+                      ")): both reach "
+                          + arenas
+                          + " bytes ["
+                          + hex(lo)
+                          + ", "
+                          + hex(lo + MIB)
+                          + "); nothing was written")));
       assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
       // a rebuild whose bloom line names it
       bloomLine(dir, range);
       r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
       assertEquals(3, r.status(), r.toString());
-      assertStderr(r, "venti-spark: " + range + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + ") (bloom filter, written)"
-          + " overlaps arenas0.img bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition, read): both reach "
-          + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + "); the run would overwrite it, so nothing was written");
+      assertStderr(
+          r,
+          "venti-spark: "
+              + range
+              + " bytes ["
+              + hex(lo)
+              + ", "
+              + hex(lo + MIB)
+              + ") (bloom filter, written)"
+              + " overlaps arenas0.img bytes [0x0, "
+              + hex(arenaPartitionSize)
+              + ") (arena partition, read): both reach "
+              + arenas
+              + " bytes ["
+              + hex(lo)
+              + ", "
+              + hex(lo + MIB)
+              + "); the run would overwrite it, so nothing was written");
       assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
     }
   }
@@ -439,12 +612,34 @@ class ArchiveSafetyIT {
       bloomLine(dir, b + ":" + lo + "-" + (lo + MIB));
       Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
       assertEquals(3, r.status(), r.toString());
-      assertStderr(r, "venti-spark: " + b + ":" + lo + "-" + (lo + MIB) + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
-          + ") (bloom filter, written) overlaps " + a + " bytes [0x0, " + hex(arenaPartitionSize) + ") (arena partition,"
-          + " read): both reach " + arenas + " bytes [" + hex(lo) + ", " + hex(lo + MIB) + "); the run would overwrite it,"
-          + " so nothing was written");
+      assertStderr(
+          r,
+          "venti-spark: "
+              + b
+              + ":"
+              + lo
+              + "-"
+              + (lo + MIB)
+              + " bytes ["
+              + hex(lo)
+              + ", "
+              + hex(lo + MIB)
+              + ") (bloom filter, written) overlaps "
+              + a
+              + " bytes [0x0, "
+              + hex(arenaPartitionSize)
+              + ") (arena partition,"
+              + " read): both reach "
+              + arenas
+              + " bytes ["
+              + hex(lo)
+              + ", "
+              + hex(lo + MIB)
+              + "); the run would overwrite it,"
+              + " so nothing was written");
       assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
-      // an offset loop device starting in the empty arena's free space: its byte 0 is past the partition's header
+      // an offset loop device starting in the empty arena's free space: its byte 0 is past the
+      // partition's header
       Path offset = loops.attach(arenas, lo, MIB);
       r = Launcher.run("format", "bloom", "--force", offset.toString());
       assertEquals(3, r.status(), r.toString());
@@ -463,10 +658,13 @@ class ArchiveSafetyIT {
     long start = 2048 * 512L;
     try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
       f.setLength(start + arenaPartitionSize + MIB);
-      // an MBR with one Linux partition from sector 2048 holding the arena partition (what sfdisk would write)
+      // an MBR with one Linux partition from sector 2048 holding the arena partition (what sfdisk
+      // would write)
       byte[] mbr = new byte[512];
       mbr[446 + 4] = (byte) 0x83;
-      java.nio.ByteBuffer.wrap(mbr, 446 + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(2048)
+      java.nio.ByteBuffer.wrap(mbr, 446 + 8, 8)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .putInt(2048)
           .putInt((int) (arenaPartitionSize / 512));
       mbr[510] = 0x55;
       mbr[511] = (byte) 0xAA;
@@ -478,13 +676,16 @@ class ArchiveSafetyIT {
       Path whole = loops.attach(disk, 0, 0, "-P");
       Path part = Path.of(whole + "p1");
       if (!Files.exists(part)) {
-        Launcher.exec(List.of("partx", "-a", whole.toString()), Map.of()); // where the kernel did not scan it itself
+        Launcher.exec(
+            List.of("partx", "-a", whole.toString()),
+            Map.of()); // where the kernel did not scan it itself
       }
       for (int i = 0; i < 40 && !Files.exists(part); i++) {
         Thread.sleep(50);
       }
-      Assumptions.assumeTrue(Files.exists(part), "no partition devices for loop devices here (losetup -P made no "
-          + part + ")");
+      Assumptions.assumeTrue(
+          Files.exists(part),
+          "no partition devices for loop devices here (losetup -P made no " + part + ")");
       editConf(dir, "arenas arenas0.img", "arenas " + part);
       long lo = start + empty.start() + MIB;
       plantBloomHeader(disk, lo, (int) MIB);
@@ -492,10 +693,21 @@ class ArchiveSafetyIT {
       bloomLine(dir, whole + ":" + lo + "-" + (lo + MIB));
       Launcher.Run r = Launcher.run("buildindex", dir.resolve("venti.conf").toString());
       assertEquals(3, r.status(), r.toString());
-      assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + whole + ":" + lo + "-" + (lo + MIB) + " bytes [")
-          + ".*" + Pattern.quote("(bloom filter, written) overlaps " + part + " bytes [0x0, ") + ".*"
-          + Pattern.quote("(arena partition, read): both reach " + disk + " bytes [" + hex(lo) + ", " + hex(lo + MIB)
-          + "); the run would overwrite it, so nothing was written")));
+      assertStderr(
+          r,
+          Pattern.compile(
+              Pattern.quote("venti-spark: " + whole + ":" + lo + "-" + (lo + MIB) + " bytes [")
+                  + ".*"
+                  + Pattern.quote("(bloom filter, written) overlaps " + part + " bytes [0x0, ")
+                  + ".*"
+                  + Pattern.quote(
+                      "(arena partition, read): both reach "
+                          + disk
+                          + " bytes ["
+                          + hex(lo)
+                          + ", "
+                          + hex(lo + MIB)
+                          + "); the run would overwrite it, so nothing was written")));
       assertEquals(before, sums(dir, "disk.img"));
     }
   }
@@ -505,19 +717,32 @@ class ArchiveSafetyIT {
     Path dir = copy("rename-race");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Map<String, String> arenas = sums(dir, "arenas0.img");
-    Launcher.Started run = Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
     // one rename: the section's name now reaches the arena partition
     Files.createLink(dir.resolve("swap.img"), dir.resolve("arenas0.img"));
-    Files.move(dir.resolve("swap.img"), dir.resolve("isect0.img"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        dir.resolve("swap.img"),
+        dir.resolve("isect0.img"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
     assertEquals(3, r.status(), r.toString());
-    // (the open file's path is the name it was opened by: isect0.img, now a name of the arena partition)
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: isect0.img: is another file (" + dir.resolve("isect0.img")
-        .toRealPath() + ", device ") + "\\d+ inode \\d+, was device \\d+ inode \\d+" + Pattern.quote(") since the run"
-        + " planned its writes (changed or replaced while the run was working); nothing was written to it")));
+    // (the open file's path is the name it was opened by: isect0.img, now a name of the arena
+    // partition)
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote(
+                    "venti-spark: isect0.img: is another file ("
+                        + dir.resolve("isect0.img").toRealPath()
+                        + ", device ")
+                + "\\d+ inode \\d+, was device \\d+ inode \\d+"
+                + Pattern.quote(
+                    ") since the run"
+                        + " planned its writes (changed or replaced while the run was working); nothing was written to it")));
     assertEquals(arenas, sums(dir, "arenas0.img"));
   }
 
@@ -525,7 +750,9 @@ class ArchiveSafetyIT {
   void aStageDirectoryHoldingAnArenaPartitionIsRefusedAndNothingIsRemoved() throws Exception {
     Path dir = copy("stage-planted");
     Path stage = dir.resolve("stage");
-    Launcher.Run r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run(
+            "buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.toString());
     Path range;
     try (var files = Files.list(stage)) {
@@ -535,20 +762,35 @@ class ArchiveSafetyIT {
     Files.delete(range);
     foreignArenas("stage-planted-other", range);
     String planted = IndexBytes.sha256(range);
-    r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    r =
+        Launcher.run(
+            "buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, "venti-spark: --stage " + stage + ": holds '" + range.getFileName() + "', which is not part of a"
-        + " stage (its contents differ from the stage manifest's); nothing was removed or written. Name a new or empty"
-        + " directory");
+    assertStderr(
+        r,
+        "venti-spark: --stage "
+            + stage
+            + ": holds '"
+            + range.getFileName()
+            + "', which is not part of a"
+            + " stage (its contents differ from the stage manifest's); nothing was removed or written. Name a new or empty"
+            + " directory");
     assertEquals(planted, IndexBytes.sha256(range));
     assertTrue(Files.exists(stage.resolve("venti-stage.json")));
     // without a manifest, nothing in the directory is the tool's
     Files.delete(stage.resolve("venti-stage.json"));
-    r = Launcher.run("buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
+    r =
+        Launcher.run(
+            "buildindex", "--stage", stage.toString(), dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: --stage " + stage + ": holds '") + "[^']+"
-        + Pattern.quote("', which is not part of a stage (no stage manifest lists it); nothing was removed or written."
-            + " Name a new or empty directory")));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote("venti-spark: --stage " + stage + ": holds '")
+                + "[^']+"
+                + Pattern.quote(
+                    "', which is not part of a stage (no stage manifest lists it); nothing was removed or written."
+                        + " Name a new or empty directory")));
     assertEquals(planted, IndexBytes.sha256(range));
   }
 
@@ -556,17 +798,32 @@ class ArchiveSafetyIT {
   void aReverseIndexNameHoldingAForeignFileIsNeverReplaced() throws Exception {
     Path dir = copy("reverse-foreign");
     Path rev = Files.createDirectories(dir.resolve("rev"));
-    String index = new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString()).indexName();
-    Path foreign = foreignArenas("reverse-foreign-other", rev.resolve(index + "-" + "0".repeat(64) + ".vrev"));
+    String index =
+        new ArchiveLoader(new Configuration())
+            .load(dir.resolve("venti.conf").toString())
+            .indexName();
+    Path foreign =
+        foreignArenas("reverse-foreign-other", rev.resolve(index + "-" + "0".repeat(64) + ".vrev"));
     String sum = IndexBytes.sha256(foreign);
-    Launcher.Run r = Launcher.run("reverse", "build", rev.toString(), dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run("reverse", "build", rev.toString(), dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + foreign + ": not a reverse index (") + ".*"
-        + Pattern.quote("); it is not one this tool wrote, so it is kept and nothing was written")));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote("venti-spark: " + foreign + ": not a reverse index (")
+                + ".*"
+                + Pattern.quote(
+                    "); it is not one this tool wrote, so it is kept and nothing was written")));
     assertEquals(sum, IndexBytes.sha256(foreign));
-    r = Launcher.run("buildindex", "--reverse-index", rev.toString(), dir.resolve("venti.conf").toString());
+    r =
+        Launcher.run(
+            "buildindex", "--reverse-index", rev.toString(), dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, Pattern.compile(Pattern.quote("venti-spark: " + foreign + ": not a reverse index (") + ".*"));
+    assertStderr(
+        r,
+        Pattern.compile(
+            Pattern.quote("venti-spark: " + foreign + ": not a reverse index (") + ".*"));
     assertEquals(sum, IndexBytes.sha256(foreign));
   }
 
@@ -574,8 +831,10 @@ class ArchiveSafetyIT {
   void aLockFilePlantedAsAHardLinkOfTheArenaPartitionIsRefused() throws Exception {
     Path dir = copy("lock-link");
     Path locks = dir.resolve("locks");
-    Files.createDirectories(locks, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectories(
+        locks,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     Path lock;
     System.setProperty(ventispark.write.LockDir.PROPERTY, locks.toString());
     try {
@@ -585,12 +844,19 @@ class ArchiveSafetyIT {
     }
     Files.createLink(lock, dir.resolve("arenas0.img"));
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
-    Launcher.Run r = Launcher.run(Map.of("VENTI_LOCK_DIR", locks.toString()), "buildindex",
-        dir.resolve("venti.conf").toString());
+    Launcher.Run r =
+        Launcher.run(
+            Map.of("VENTI_LOCK_DIR", locks.toString()),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, "venti-spark: isect0.img: its lock file " + lock.toRealPath() + " has 2 names (a hard link, perhaps"
-        + " of an arena partition or index file), so it is not one this tool made; it was not opened for writing and"
-        + " nothing was written. Remove it, or set venti.lockDir to another directory");
+    assertStderr(
+        r,
+        "venti-spark: isect0.img: its lock file "
+            + lock.toRealPath()
+            + " has 2 names (a hard link, perhaps"
+            + " of an arena partition or index file), so it is not one this tool made; it was not opened for writing and"
+            + " nothing was written. Remove it, or set venti.lockDir to another directory");
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
@@ -603,11 +869,23 @@ class ArchiveSafetyIT {
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     Launcher.Run r = Launcher.run("format", "isect", "isect9", arenas + ":" + lo + "-" + hi);
     assertEquals(3, r.status(), r.toString());
-    assertStderr(r, mayOverlap(arenas + ":" + lo + "-" + hi, "arena partition " + arenas + " at byte 0"));
+    assertStderr(
+        r, mayOverlap(arenas + ":" + lo + "-" + hi, "arena partition " + arenas + " at byte 0"));
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
-    // format index over a section that lies inside the config's arena partition (its header planted there)
-    byte[] h = new ventispark.format.ISectHeader(2, "isect9", "", 8192, ventispark.format.ISectLayout.blockBase(8192),
-        100, 0, 0, 0x5eed).encode();
+    // format index over a section that lies inside the config's arena partition (its header planted
+    // there)
+    byte[] h =
+        new ventispark.format.ISectHeader(
+                2,
+                "isect9",
+                "",
+                8192,
+                ventispark.format.ISectLayout.blockBase(8192),
+                100,
+                0,
+                0,
+                0x5eed)
+            .encode();
     writeAt(arenas, lo + ventispark.format.Venti.PART_BLANK, h);
     before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     editConf(dir, "isect isect0.img", "isect arenas0.img:" + lo + "-" + hi);
@@ -644,7 +922,8 @@ class ArchiveSafetyIT {
             f.setLength(8 * MIB);
           }
         }
-        // the arena partition's free space: the empty arenas' data areas, where no header would stop a write
+        // the arena partition's free space: the empty arenas' data areas, where no header would
+        // stop a write
         long size = 2 * MIB;
         long lo = onArenas ? empty.start() + MIB * (1 + rnd.nextInt(4)) : MIB * rnd.nextInt(4);
         String target;
@@ -667,11 +946,19 @@ class ArchiveSafetyIT {
             target = dev + ":" + (lo - off) + "-" + (lo - off + size);
           }
         }
-        List<String> cmd = switch (rnd.nextInt(3)) {
-          case 0 -> List.of("format", "bloom", "--force", target);
-          case 1 -> List.of("format", "isect", "--force", "--block-size", "512", "isect" + i, target);
-          default -> List.of("buildindex", "-b", "--partitions", "1", configWithBloom(dir, i, target).toString());
-        };
+        List<String> cmd =
+            switch (rnd.nextInt(3)) {
+              case 0 -> List.of("format", "bloom", "--force", target);
+              case 1 ->
+                  List.of("format", "isect", "--force", "--block-size", "512", "isect" + i, target);
+              default ->
+                  List.of(
+                      "buildindex",
+                      "-b",
+                      "--partitions",
+                      "1",
+                      configWithBloom(dir, i, target).toString());
+            };
         if (cmd.get(0).equals("buildindex")) {
           plantBloomHeader(file, lo, (int) size);
           before = sums(dir, "arenas0.img");
@@ -681,17 +968,22 @@ class ArchiveSafetyIT {
         assertEquals(onArenas ? 3 : 0, r.status(), what);
         assertEquals(before, sums(dir, "arenas0.img"), what);
         if (onArenas) {
-          assertEquals(1, r.errLines().stream().filter(l -> !PROGRESS.matcher(l).matches()).count(), what);
+          assertEquals(
+              1, r.errLines().stream().filter(l -> !PROGRESS.matcher(l).matches()).count(), what);
         }
       }
     }
-    System.out.println("randomTargetsNeverReachTheArenas: seed " + seed + ", " + steps + " commands");
+    System.out.println(
+        "randomTargetsNeverReachTheArenas: seed " + seed + ", " + steps + " commands");
   }
 
   /** A copy of the config whose bloom line is {@code target}. */
   static Path configWithBloom(Path dir, int i, String target) throws IOException {
     Path conf = dir.resolve("venti" + i + ".conf");
-    Files.writeString(conf, Files.readString(dir.resolve("venti.conf")).replaceAll("(?m)^bloom .*$", "bloom " + target));
+    Files.writeString(
+        conf,
+        Files.readString(dir.resolve("venti.conf"))
+            .replaceAll("(?m)^bloom .*$", "bloom " + target));
     return conf;
   }
 
@@ -717,10 +1009,15 @@ class ArchiveSafetyIT {
     Files.writeString(conf, text.replace(from, to));
   }
 
-  /** Mounts a tmpfs of {@code size} at {@code dir}; skips the test where this machine lets no one mount (never in CI). */
+  /**
+   * Mounts a tmpfs of {@code size} at {@code dir}; skips the test where this machine lets no one
+   * mount (never in CI).
+   */
   static void assumeMounted(Path dir, String size) {
-    Launcher.Run r = Launcher.exec(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()),
-        Map.of());
+    Launcher.Run r =
+        Launcher.exec(
+            List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()),
+            Map.of());
     if (r.status() != 0 && System.getenv("CI") != null) {
       throw new AssertionError("CI: cannot mount a tmpfs: " + r);
     }
@@ -736,7 +1033,10 @@ class ArchiveSafetyIT {
     Launcher.exec(List.of("umount", dir.toString()), Map.of());
   }
 
-  /** The environment that makes the driver pause before its first write until {@code hook/go} exists. */
+  /**
+   * The environment that makes the driver pause before its first write until {@code hook/go}
+   * exists.
+   */
   static Map<String, String> pause(Path hook) {
     return Map.of("VENTI_SPARK_JAVA_OPTS", "-Dventi.test.beforeWrite=" + hook);
   }
@@ -754,9 +1054,8 @@ class ArchiveSafetyIT {
   // Class 5: signals
 
   /**
-   * SIGTERM while the driver waits before its first write (planning done, locks held): exit 1,
-   * one line saying the index was not written, the report written, the locks released, nothing
-   * changed.
+   * SIGTERM while the driver waits before its first write (planning done, locks held): exit 1, one
+   * line saying the index was not written, the report written, the locks released, nothing changed.
    */
   @Test
   void sigtermBeforeTheFirstWriteIsExitOneAndTheIndexUntouched() throws Exception {
@@ -764,8 +1063,13 @@ class ArchiveSafetyIT {
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Path report = dir.resolve("report.json");
-    Launcher.Started run = Launcher.start(pause(hook), "--report", report.toString(), "buildindex",
-        dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(
+            pause(hook),
+            "--report",
+            report.toString(),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
     signal(run, "TERM");
     Launcher.Run r = run.await();
@@ -784,22 +1088,34 @@ class ArchiveSafetyIT {
    */
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT", "HUP"})
-  void aSignalDuringTheWriteIsExitOneNamingWhatMayBePartlyRewritten(String signal) throws Exception {
+  void aSignalDuringTheWriteIsExitOneNamingWhatMayBePartlyRewritten(String signal)
+      throws Exception {
     Path dir = copy("sig" + signal + "-during");
     Map<String, String> before = sums(dir, "arenas0.img", "isect0.img");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Path report = dir.resolve("report.json");
-    Launcher.Started run = Launcher.start(Map.of("VENTI_SPARK_JAVA_OPTS", "-D" + WriteFaults.DURING_WRITE + "=" + hook),
-        "--report", report.toString(), "buildindex", dir.resolve("venti.conf").toString());
+    Launcher.Started run =
+        Launcher.start(
+            Map.of("VENTI_SPARK_JAVA_OPTS", "-D" + WriteFaults.DURING_WRITE + "=" + hook),
+            "--report",
+            report.toString(),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
     awaitFile(hook.resolve("written"), run);
     signal(run, signal);
     Launcher.Run r = run.await();
     assertEquals(1, r.status(), r.toString());
-    String line = "venti-spark: failed: stopped by SIG" + signal + "; may be partly rewritten: isect0.img (run it"
-        + " again: a rerun rewrites them whole)";
+    String line =
+        "venti-spark: failed: stopped by SIG"
+            + signal
+            + "; may be partly rewritten: isect0.img (run it"
+            + " again: a rerun rewrites them whole)";
     assertStderr(r, Pattern.compile(Pattern.quote(line) + " \\(Spark's report: /\\S+\\.log\\)"));
     assertReport(report, r.errLines().get(r.errLines().size() - 1));
-    assertNotEquals(before.get("isect0.img"), IndexBytes.sha256(dir.resolve("isect0.img")), "half a range written");
+    assertNotEquals(
+        before.get("isect0.img"),
+        IndexBytes.sha256(dir.resolve("isect0.img")),
+        "half a range written");
     assertEquals(before.get("arenas0.img"), IndexBytes.sha256(dir.resolve("arenas0.img")));
     assertRerunRebuilds(dir, before.get("arenas0.img"));
   }
@@ -814,9 +1130,11 @@ class ArchiveSafetyIT {
     Path dir = copy("sigstop");
     String arenas = IndexBytes.sha256(dir.resolve("arenas0.img"));
     Path conf = Files.createDirectories(dir.resolve("spark-conf"));
-    Files.writeString(conf.resolve("spark-defaults.conf"), "spark.network.timeout 3s\n"
-        + "spark.executor.heartbeatInterval 1s\nspark.network.timeoutInterval 1s\n"
-        + "spark.storage.blockManagerHeartbeatTimeoutMs 3s\n");
+    Files.writeString(
+        conf.resolve("spark-defaults.conf"),
+        "spark.network.timeout 3s\n"
+            + "spark.executor.heartbeatInterval 1s\nspark.network.timeoutInterval 1s\n"
+            + "spark.storage.blockManagerHeartbeatTimeoutMs 3s\n");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Map<String, String> env = new LinkedHashMap<>(pause(hook));
     env.put("SPARK_CONF_DIR", conf.toString());
@@ -830,19 +1148,26 @@ class ArchiveSafetyIT {
     Launcher.Run r = run.await();
     assertEquals(0, r.status(), r.toString());
     assertOnlyProgress(r);
-    List<String> foreign = r.errLines().stream().filter(l -> !VENTI_LINE.matcher(l).matches()).toList();
+    List<String> foreign =
+        r.errLines().stream().filter(l -> !VENTI_LINE.matcher(l).matches()).toList();
     assertTrue(foreign.size() <= 1, "more than one line beyond progress: " + foreign + "\n" + r);
     assertEquals(0, IndexDiff.verify(dir.resolve("venti.conf")).status());
     assertEquals(arenas, IndexBytes.sha256(dir.resolve("arenas0.img")));
   }
 
-  /** venti-spark's own lines of a rebuild: its log lines (plan, sections written, done) and progress. */
-  static final Pattern VENTI_LINE = Pattern.compile("\\d{4}/\\d{4} \\d\\d:\\d\\d:\\d\\d (?:[\\d,]+ clumps, .*|plan: .*"
-      + "|\\S+: .* written|\\S+: bloom filter written, .*|done arenaentries=.*|(?:read|check|write|bloom)[^:]*: .*)");
+  /**
+   * venti-spark's own lines of a rebuild: its log lines (plan, sections written, done) and
+   * progress.
+   */
+  static final Pattern VENTI_LINE =
+      Pattern.compile(
+          "\\d{4}/\\d{4} \\d\\d:\\d\\d:\\d\\d (?:[\\d,]+ clumps, .*|plan: .*"
+              + "|\\S+: .* written|\\S+: bloom filter written, .*|done arenaentries=.*|(?:read|check|write|bloom)[^:]*: .*)");
 
   /** Sends SIG{@code name} to the run: its JVM, which the launcher execs. */
   static void signal(Launcher.Started run, String name) {
-    Launcher.Run k = Launcher.exec(List.of("kill", "-s", name, Long.toString(run.process().pid())), Map.of());
+    Launcher.Run k =
+        Launcher.exec(List.of("kill", "-s", name, Long.toString(run.process().pid())), Map.of());
     assertEquals(0, k.status(), k.toString());
   }
 

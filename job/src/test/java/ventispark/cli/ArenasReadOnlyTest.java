@@ -18,8 +18,7 @@ import ventispark.testing.LocalSpark;
 
 /** Every command leaves the arena partitions byte-identical, whatever it does to the index. */
 class ArenasReadOnlyTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void spark() {
@@ -33,21 +32,24 @@ class ArenasReadOnlyTest {
     String conf = work.resolve("venti.conf").toString();
     String sampleConf = sample.resolve("venti.conf").toString();
     Map<String, String> arenas = arenas(work, sample);
-    List<String[]> commands = new ArrayList<>(List.of(
-        new String[] {"plan", conf},
-        new String[] {"buildindex", conf},
-        new String[] {"buildindex", "-i", "isect1", "--partitions", "5", conf},
-        new String[] {"checkindex", conf},
-        new String[] {"checkindex", "--collapse-duplicates", conf},
-        new String[] {"size", "--sections", "3", conf},
-        new String[] {"buildindex", "-b", sampleConf},
-        new String[] {"checkindex", "--bloom-with-corrupt", sampleConf},
-        new String[] {"format", "bloom", "--force", sample.resolve("bloom.img").toString()},
-        new String[] {"buildindex", sampleConf}));
+    List<String[]> commands =
+        new ArrayList<>(
+            List.of(
+                new String[] {"plan", conf},
+                new String[] {"buildindex", conf},
+                new String[] {"buildindex", "-i", "isect1", "--partitions", "5", conf},
+                new String[] {"checkindex", conf},
+                new String[] {"checkindex", "--collapse-duplicates", conf},
+                new String[] {"size", "--sections", "3", conf},
+                new String[] {"buildindex", "-b", sampleConf},
+                new String[] {"checkindex", "--bloom-with-corrupt", sampleConf},
+                new String[] {"format", "bloom", "--force", sample.resolve("bloom.img").toString()},
+                new String[] {"buildindex", sampleConf}));
     for (String[] c : commands) {
       Cli.Run r = Cli.run(c);
       assertTrue(List.of(0, 6).contains(r.status()), String.join(" ", c) + ": " + r.err());
-      assertEquals(arenas, arenas(work, sample), String.join(" ", c) + " changed an arena partition");
+      assertEquals(
+          arenas, arenas(work, sample), String.join(" ", c) + " changed an arena partition");
     }
   }
 

@@ -34,12 +34,13 @@ import ventispark.testing.LocalSpark;
  * tool's quirks as options, and against damaged copies, reported bucket by bucket.
  */
 class CheckIndexCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static final List<String> FIXTURES = Fixtures.REBUILDABLE;
-  static final Pattern COUNTS = Pattern.compile("(\\d[\\d,]*) buckets differ: ([\\d,]+) entries on disk and not "
-      + "expected \\(<\\), ([\\d,]+) expected and missing");
+  static final Pattern COUNTS =
+      Pattern.compile(
+          "(\\d[\\d,]*) buckets differ: ([\\d,]+) entries on disk and not "
+              + "expected \\(<\\), ([\\d,]+) expected and missing");
 
   @BeforeAll
   static void spark() {
@@ -60,14 +61,21 @@ class CheckIndexCommandTest {
   @Test
   void collapsedDuplicatesReportEveryExtraCopyAsTheCToolDoes() {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
-    Cli.Run r = Cli.run("checkindex", "--collapse-duplicates", "--max-report", "3",
-        conf.toString());
+    Cli.Run r =
+        Cli.run("checkindex", "--collapse-duplicates", "--max-report", "3", conf.toString());
     assertEquals(6, r.status(), r.out());
     // Independently: the entries the arenas give, minus one per distinct (score, type).
-    List<String> entries = IndexDiff.run("entries", conf.toString()).output().lines()
-        .filter(l -> l.startsWith(" ")).toList();
-    long distinct = entries.stream().map(l -> String.join(" ", Arrays.copyOfRange(l.trim().split(" +"), 0, 2)))
-        .distinct().count();
+    List<String> entries =
+        IndexDiff.run("entries", conf.toString())
+            .output()
+            .lines()
+            .filter(l -> l.startsWith(" "))
+            .toList();
+    long distinct =
+        entries.stream()
+            .map(l -> String.join(" ", Arrays.copyOfRange(l.trim().split(" +"), 0, 2)))
+            .distinct()
+            .count();
     long[] c = counts(r.out());
     assertEquals(entries.size() - distinct, c[1]);
     assertEquals(0, c[2]);
@@ -82,7 +90,8 @@ class CheckIndexCommandTest {
     assertTrue(plain.out().contains("bloom filter: correct"), plain.out());
     Cli.Run c = Cli.run("checkindex", "--bloom-with-corrupt", conf.toString());
     assertEquals(6, c.status(), c.out());
-    Matcher m = Pattern.compile("bloom filter: (\\d+) missing bits, 0 spurious bits").matcher(c.out());
+    Matcher m =
+        Pattern.compile("bloom filter: (\\d+) missing bits, 0 spurious bits").matcher(c.out());
     assertTrue(m.find(), c.out());
     // Six corrupt entries, 32 bits each, a few shared with other scores.
     int missing = Integer.parseInt(m.group(1));
@@ -113,7 +122,9 @@ class CheckIndexCommandTest {
     write(isect, zeroed, new byte[bs]);
     // 3. The bloom filter's bits dropped (header kept).
     Path bloom = work.resolve("bloom.img");
-    long bits = Long.parseLong(build.out().replaceAll("(?s).*bloom: ([\\d,]+) bits set.*", "$1").replace(",", ""));
+    long bits =
+        Long.parseLong(
+            build.out().replaceAll("(?s).*bloom: ([\\d,]+) bits set.*", "$1").replace(",", ""));
     write(bloom, Venti.BLOOM_HEAD_SIZE, new byte[(int) Files.size(bloom) - Venti.BLOOM_HEAD_SIZE]);
 
     Cli.Run r = Cli.run("checkindex", conf.toString());
@@ -122,12 +133,26 @@ class CheckIndexCommandTest {
     assertEquals(2, c[0], r.out());
     assertEquals(1, c[1], r.out());
     assertEquals(1 + lost, c[2], r.out());
-    assertTrue(r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 5)", flipped)), r.out());
-    assertTrue(r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 17)", zeroed)), r.out());
+    assertTrue(
+        r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 5)", flipped)),
+        r.out());
+    assertTrue(
+        r.out().contains(String.format(Locale.ROOT, "isect0.img block 0x%x (bucket 17)", zeroed)),
+        r.out());
     String scoreOfFlipped = Bytes.hex(block, Venti.BUCKET_HEAD_SIZE + 38, 20);
-    assertEquals(2, r.out().lines().filter(l -> l.startsWith("< " + scoreOfFlipped) || l.startsWith("> "
-        + scoreOfFlipped)).count(), r.out());
-    assertTrue(r.out().contains("bloom filter: " + String.format(Locale.ROOT, "%,d", bits) + " missing bits, 0 spurious bits"),
+    assertEquals(
+        2,
+        r.out()
+            .lines()
+            .filter(l -> l.startsWith("< " + scoreOfFlipped) || l.startsWith("> " + scoreOfFlipped))
+            .count(),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "bloom filter: "
+                    + String.format(Locale.ROOT, "%,d", bits)
+                    + " missing bits, 0 spurious bits"),
         r.out());
     // The independent checker agrees on the buckets.
     IndexDiff.Result v = IndexDiff.run("verify", "--no-bloom", conf.toString());
@@ -137,8 +162,11 @@ class CheckIndexCommandTest {
   static long[] counts(String out) {
     Matcher m = COUNTS.matcher(out);
     assertTrue(m.find(), out);
-    return new long[] {Long.parseLong(m.group(1).replace(",", "")), Long.parseLong(m.group(2).replace(",", "")),
-        Long.parseLong(m.group(3).replace(",", ""))};
+    return new long[] {
+      Long.parseLong(m.group(1).replace(",", "")),
+      Long.parseLong(m.group(2).replace(",", "")),
+      Long.parseLong(m.group(3).replace(",", ""))
+    };
   }
 
   static ISectHeader header(Path isect) throws IOException {
@@ -164,9 +192,10 @@ class CheckIndexCommandTest {
   static Map<String, String> sums(Path dir) {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
-          .forEach(f -> out.put(f.getFileName().toString(),
-          ventispark.testing.IndexBytes.sha256(f)));
+      files
+          .filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
+          .forEach(
+              f -> out.put(f.getFileName().toString(), ventispark.testing.IndexBytes.sha256(f)));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

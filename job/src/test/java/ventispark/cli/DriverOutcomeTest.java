@@ -17,9 +17,14 @@ import org.junit.jupiter.api.Test;
 class DriverOutcomeTest {
   @Test
   void diagnosticsNameTheStatusByNumberAndName() {
-    assertEquals("exit status 4 (OVERFLOW): venti-spark: x", new DriverOutcome.Failed(4, "venti-spark: x").getMessage());
+    assertEquals(
+        "exit status 4 (OVERFLOW): venti-spark: x",
+        new DriverOutcome.Failed(4, "venti-spark: x").getMessage());
     assertEquals("exit status 6 (DIFFERS): d", new DriverOutcome.Failed(6, "d").getMessage());
-    assertEquals(0, new DriverOutcome.Failed(3, "b").getStackTrace().length, "no stack trace in the diagnostics");
+    assertEquals(
+        0,
+        new DriverOutcome.Failed(3, "b").getStackTrace().length,
+        "no stack trace in the diagnostics");
     assertEquals("UNKNOWN", DriverOutcome.name(42));
   }
 
@@ -32,13 +37,16 @@ class DriverOutcomeTest {
     err.println("venti-spark: isect0.img: bucket overflow ü");
     err.println();
     assertEquals("venti-spark: isect0.img: bucket overflow ü", last.line());
-    assertEquals("0001/0002 00:00:01 read: 1/2\nventi-spark: isect0.img: bucket overflow ü\n\n",
+    assertEquals(
+        "0001/0002 00:00:01 read: 1/2\nventi-spark: isect0.img: bucket overflow ü\n\n",
         through.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void reportLocationInBothForms() {
-    assertEquals("hdfs://nn/r.json", DriverOutcome.reportLocation(List.of("--report", "hdfs://nn/r.json", "plan", "c")));
+    assertEquals(
+        "hdfs://nn/r.json",
+        DriverOutcome.reportLocation(List.of("--report", "hdfs://nn/r.json", "plan", "c")));
     assertEquals("r.json", DriverOutcome.reportLocation(List.of("--report=r.json", "plan", "c")));
     assertNull(DriverOutcome.reportLocation(List.of("plan", "--report", "c")));
   }

@@ -18,8 +18,7 @@ import ventispark.testing.Launcher;
  * {@code bin/java} prints its arguments stands in for the JDK, so nothing of Spark starts.
  */
 class LauncherOptionsIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** The arguments the launcher gives java, one per line. */
   private List<String> javaArgs(String... args) throws IOException {
@@ -35,18 +34,28 @@ class LauncherOptionsIT {
   void honoursJavaHomeAndPassesTheCommandWhole() throws IOException {
     List<String> a = javaArgs("--master", "local[2]", "checkindex", "--master", "x", "venti.conf");
     // only the options before the command word are the launcher's
-    assertEquals(List.of("--master", "local[2]", "--deploy-mode", "client"),
-        a.subList(a.indexOf("org.apache.spark.deploy.SparkSubmit") + 1, a.indexOf("org.apache.spark.deploy.SparkSubmit") + 5));
-    assertEquals(List.of("checkindex", "--master", "x", "venti.conf"), a.subList(a.size() - 4, a.size()));
+    assertEquals(
+        List.of("--master", "local[2]", "--deploy-mode", "client"),
+        a.subList(
+            a.indexOf("org.apache.spark.deploy.SparkSubmit") + 1,
+            a.indexOf("org.apache.spark.deploy.SparkSubmit") + 5));
+    assertEquals(
+        List.of("checkindex", "--master", "x", "venti.conf"), a.subList(a.size() - 4, a.size()));
   }
 
   @Test
   void theJitChoiceFollowsTheCommandWord() throws IOException {
     String client = "-XX:TieredStopAtLevel=1";
-    assertTrue(javaArgs("checkindex", "-i", "stage", "venti.conf").contains(client), "an argument named stage");
-    assertTrue(javaArgs("--report", "stage", "plan", "venti.conf").contains(client), "a report named stage");
+    assertTrue(
+        javaArgs("checkindex", "-i", "stage", "venti.conf").contains(client),
+        "an argument named stage");
+    assertTrue(
+        javaArgs("--report", "stage", "plan", "venti.conf").contains(client),
+        "a report named stage");
     assertFalse(javaArgs("stage", "verify", "dir", "venti.conf").contains(client));
-    assertFalse(javaArgs("--report", "r.json", "buildindex", "--stage", "dir", "venti.conf").contains(client));
+    assertFalse(
+        javaArgs("--report", "r.json", "buildindex", "--stage", "dir", "venti.conf")
+            .contains(client));
     assertFalse(javaArgs("generate", "dir").contains(client));
   }
 

@@ -16,8 +16,7 @@ import ventispark.testing.LocalSpark;
 
 /** {@code plan}: the rebuild's read and fill check, reported, with nothing written. */
 class PlanCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void spark() {
@@ -52,7 +51,9 @@ class PlanCommandTest {
     Cli.Run plan = Cli.run("plan", work.resolve("venti.conf").toString());
     assertEquals(4, plan.status(), plan.out() + plan.err());
     assertTrue(plan.out().contains("overflowing") && plan.out().contains("larger"), plan.out());
-    assertTrue(plan.err().startsWith("venti-spark: isect0.img: bucket overflow") && plan.err().lines().count() == 1,
+    assertTrue(
+        plan.err().startsWith("venti-spark: isect0.img: bucket overflow")
+            && plan.err().lines().count() == 1,
         plan.err());
     assertEquals(before, IndexBytes.sha256(work.resolve("isect0.img")));
   }

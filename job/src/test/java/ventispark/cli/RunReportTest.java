@@ -23,8 +23,7 @@ import ventispark.testing.MiniHdfs;
 
 /** {@code --report FILE}: the JSON report says what the run printed, also when it fails. */
 class RunReportTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void spark() {
@@ -35,21 +34,34 @@ class RunReportTest {
   void rebuildReportMatchesItsOutput() throws IOException {
     Path work = Fixtures.workingCopy("multi", tmp);
     Path report = tmp.resolve("build.json");
-    Cli.Run r = Cli.run("--report", report.toString(), "buildindex", work.resolve("venti.conf").toString());
+    Cli.Run r =
+        Cli.run("--report", report.toString(), "buildindex", work.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.err());
     JsonNode j = new ObjectMapper().readTree(report.toFile());
     assertEquals("buildindex", j.get("command").asText());
     assertEquals(0, j.get("exitCode").asInt());
     assertEquals("ok", j.get("status").asText());
     long indexed = j.get("counters").get("indexed").asLong();
-    assertTrue(r.out().contains(String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", indexed, indexed)),
+    assertTrue(
+        r.out()
+            .contains(
+                String.format(
+                    Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", indexed, indexed)),
         r.out());
     assertEquals(3, j.get("sections").size());
     long sum = 0;
     for (JsonNode s : j.get("sections")) {
       sum += s.get("entries").asLong();
-      assertTrue(r.out().contains(String.format(Locale.ROOT, "%s: %,d buckets, %,d entries", s.get("name").asText(),
-          s.get("buckets").asLong(), s.get("entries").asLong())), r.out());
+      assertTrue(
+          r.out()
+              .contains(
+                  String.format(
+                      Locale.ROOT,
+                      "%s: %,d buckets, %,d entries",
+                      s.get("name").asText(),
+                      s.get("buckets").asLong(),
+                      s.get("entries").asLong())),
+          r.out());
     }
     assertEquals(indexed, sum);
     assertTrue(j.get("phaseMillis").has("sort and write"));
@@ -59,7 +71,8 @@ class RunReportTest {
   void failuresAreReportedToo() throws IOException {
     Path overflow = Fixtures.workingCopy("overflow", tmp);
     Path report = tmp.resolve("plan.json");
-    Cli.Run r = Cli.run("--report", report.toString(), "plan", overflow.resolve("venti.conf").toString());
+    Cli.Run r =
+        Cli.run("--report", report.toString(), "plan", overflow.resolve("venti.conf").toString());
     assertEquals(4, r.status());
     JsonNode j = new ObjectMapper().readTree(report.toFile());
     assertEquals(4, j.get("exitCode").asInt());
@@ -68,16 +81,19 @@ class RunReportTest {
     assertTrue(j.get("message").asText().contains("bucket overflow"), j.toString());
 
     Path missing = tmp.resolve("missing.json");
-    assertEquals(3, Cli.run("--report", missing.toString(), "buildindex", tmp.resolve("nope.conf").toString())
-        .status());
+    assertEquals(
+        3,
+        Cli.run("--report", missing.toString(), "buildindex", tmp.resolve("nope.conf").toString())
+            .status());
     JsonNode m = new ObjectMapper().readTree(missing.toFile());
     assertEquals(3, m.get("exitCode").asInt());
     assertTrue(m.get("message").asText().contains("nope.conf: no such file"), m.toString());
   }
 
   /**
-   * A report on HDFS (where a YARN cluster-mode driver, on any node, can leave it): written whatever
-   * the outcome, replaced by the next run, and never written over a file that is not a report.
+   * A report on HDFS (where a YARN cluster-mode driver, on any node, can leave it): written
+   * whatever the outcome, replaced by the next run, and never written over a file that is not a
+   * report.
    */
   @Test
   void reportsToAHadoopUri() throws IOException {
@@ -96,7 +112,10 @@ class RunReportTest {
       Cli.Run planned = Cli.run("--report", report, "plan", basic);
       assertEquals(0, planned.status(), planned.err());
       assertEquals(0, readHdfs(fs, "/reports/run.json").get("exitCode").asInt());
-      assertEquals(1, fs.listStatus(new org.apache.hadoop.fs.Path("/reports")).length, "no temporary file left");
+      assertEquals(
+          1,
+          fs.listStatus(new org.apache.hadoop.fs.Path("/reports")).length,
+          "no temporary file left");
 
       try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path("/reports/arena0"))) {
         out.write("not a report".getBytes(StandardCharsets.UTF_8));

@@ -23,9 +23,9 @@ import ventispark.format.Bytes;
 import ventispark.format.ClumpInfo;
 import ventispark.format.Venti;
 import ventispark.format.Whack;
-import ventispark.job.build.BuildIndex;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.BuildSummary;
+import ventispark.job.build.BuildIndex;
 import ventispark.read.Archive;
 import ventispark.read.ArchiveLoader;
 import ventispark.read.Arena;
@@ -39,8 +39,7 @@ import ventispark.testing.LocalSpark;
  * features asked for, real clump data, and the same bytes whatever the thread count.
  */
 class ArchiveGeneratorTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void spark() {
@@ -71,7 +70,8 @@ class ArchiveGeneratorTest {
     ArchiveGenerator.Result r = new ArchiveGenerator(o, null).write(tmp.resolve("a"));
     assertEquals(6, r.arenas());
 
-    BuildSummary s = new BuildIndex(LocalSpark.get(), BuildIndexOptions.defaults()).run(r.config().toString());
+    BuildSummary s =
+        new BuildIndex(LocalSpark.get(), BuildIndexOptions.defaults()).run(r.config().toString());
     assertEquals(6_000 - 17, s.arenaEntries());
     assertEquals(17, s.skipped());
     IndexDiff.Result v = IndexDiff.verify(r.config());
@@ -92,7 +92,9 @@ class ArchiveGeneratorTest {
     Archive archive = new ArchiveLoader(new Configuration()).load(r.config().toString());
     Log log = new Log();
     for (Arena a : archive.arenas()) {
-      try (PartitionReader in = PartitionReader.open(archive.partitions().get(a.partition()).ref(), new Configuration())) {
+      try (PartitionReader in =
+          PartitionReader.open(
+              archive.partitions().get(a.partition()).ref(), new Configuration())) {
         log.read(in, a);
       }
     }
@@ -106,7 +108,9 @@ class ArchiveGeneratorTest {
     assertEquals(0, log.repeatsInSameArena);
     assertTrue(log.types.get("data") > log.types.get("pointer1"), log.types.toString());
     assertTrue(log.types.get("pointer7") > 0 && log.types.get("root") > 0, log.types.toString());
-    assertTrue(log.minSize >= 8 && log.maxSize <= 20 * 1024 && log.maxSize > 8 * 1024, log.minSize + " " + log.maxSize);
+    assertTrue(
+        log.minSize >= 8 && log.maxSize <= 20 * 1024 && log.maxSize > 8 * 1024,
+        log.minSize + " " + log.maxSize);
   }
 
   /** Walks an arena's log as a server would read it back: header, data, whack, SHA-1. */
@@ -176,7 +180,8 @@ class ArchiveGeneratorTest {
     GeneratorOptions other = everything();
     other.seed = 8;
     Path c = new ArchiveGenerator(other, null).write(tmp.resolve("other")).config().getParent();
-    assertNotEquals(IndexBytes.sha256(a.resolve("arenas0.img")), IndexBytes.sha256(c.resolve("arenas0.img")));
+    assertNotEquals(
+        IndexBytes.sha256(a.resolve("arenas0.img")), IndexBytes.sha256(c.resolve("arenas0.img")));
   }
 
   @Test

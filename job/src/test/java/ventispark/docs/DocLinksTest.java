@@ -55,9 +55,10 @@ class DocLinksTest {
   @Test
   void anchorsAreGitHubs() {
     // Anchors the README used on GitHub before it was split.
-    assertEquals("differences-from-the-c-buildindex",
-        Markdown.slug("Differences from the C `buildindex`"));
-    assertEquals("on-a-cluster-how-executors-reach-the-index-sections",
+    assertEquals(
+        "differences-from-the-c-buildindex", Markdown.slug("Differences from the C `buildindex`"));
+    assertEquals(
+        "on-a-cluster-how-executors-reach-the-index-sections",
         Markdown.slug("On a cluster: how executors reach the index sections"));
     assertEquals("sql-functions-udf", Markdown.slug("SQL functions (`udf`)"));
   }

@@ -25,12 +25,15 @@ import ventispark.testing.Markdown;
 class FormatCitationsTest {
   private static final Path FORMAT = Markdown.root().resolve("job/docs/FORMAT.md");
   private static final String NUMBER = "\\d+(?:\\.\\d+)?";
+
   /** {@code FORMAT.md 7.2, 6.2 and 8.3}, with an optional "section" after the name. */
-  private static final Pattern BY_NUMBER = Pattern.compile(
-      "FORMAT\\.md(?: sections?)? (" + NUMBER + "(?:(?:, | and )" + NUMBER + ")*)");
+  private static final Pattern BY_NUMBER =
+      Pattern.compile("FORMAT\\.md(?: sections?)? (" + NUMBER + "(?:(?:, | and )" + NUMBER + ")*)");
+
   /** {@code FORMAT.md, "Key constants" and "Magic numbers"}. */
   private static final Pattern BY_NAME =
       Pattern.compile("FORMAT\\.md, (\"[^\"]+\"(?: and \"[^\"]+\")*)");
+
   /** A section number in parentheses without the document's name, e.g. {@code (7.3)}. */
   private static final Pattern BARE =
       Pattern.compile("\\((?!FORMAT)(\\d+\\.\\d+(?:, " + NUMBER + ")*)\\)");
@@ -115,8 +118,10 @@ class FormatCitationsTest {
       try (Stream<Path> s = Files.walk(root.resolve(dir))) {
         s.filter(Files::isRegularFile)
             .filter(p -> !p.equals(FORMAT) && !p.endsWith("FormatCitationsTest.java"))
-            .filter(p -> p.toString().matches(".*\\.(java|md|py|ipynb|conf|example|properties)$")
-                || p.getParent().endsWith("bin"))
+            .filter(
+                p ->
+                    p.toString().matches(".*\\.(java|md|py|ipynb|conf|example|properties)$")
+                        || p.getParent().endsWith("bin"))
             .forEach(out::add);
       }
     }

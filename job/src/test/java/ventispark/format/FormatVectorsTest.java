@@ -30,8 +30,11 @@ class FormatVectorsTest {
   @Test
   void badMagicNamesFileAndOffset() {
     byte[] b = new byte[512];
-    FormatException e = assertThrows(FormatException.class, () -> ArenaPartitionHeader.decode("x.img", b));
-    assertEquals("x.img at offset 0x40000: bad arena partition magic 0x00000000 (want 0xa9e4a5e7)", e.getMessage());
+    FormatException e =
+        assertThrows(FormatException.class, () -> ArenaPartitionHeader.decode("x.img", b));
+    assertEquals(
+        "x.img at offset 0x40000: bad arena partition magic 0x00000000 (want 0xa9e4a5e7)",
+        e.getMessage());
   }
 
   @Test
@@ -56,7 +59,9 @@ class FormatVectorsTest {
     assertEquals(1907, Bucket.of(IEntry.hash32(score, 0), 2201419));
     byte[] e = new byte[38];
     IEntry.pack(e, 0, score, 0, 1048576, 4096, 13, ClumpInfo.blocks(4096));
-    assertArrayEquals(hex("fa49842eb9d670819605b40373c709ed109d048d 00000000 0000 0000000000100000 1000 0d 09"), e);
+    assertArrayEquals(
+        hex("fa49842eb9d670819605b40373c709ed109d048d 00000000 0000 0000000000100000 1000 0d 09"),
+        e);
   }
 
   @Test
@@ -91,15 +96,21 @@ class FormatVectorsTest {
     ArenaStats disk = new ArenaStats(2, 0, 100, 80, false);
     ArenaStats mem = new ArenaStats(8, 1, 1989, 5840, false);
     for (int version : new int[] {4, 5}) {
-      ArenaTrailer t = new ArenaTrailer(version, "ar0", disk, mem, 7, 9, version == 4 ? Venti.OLD_CLUMP_MAGIC : 0x09B1FA89);
+      ArenaTrailer t =
+          new ArenaTrailer(
+              version, "ar0", disk, mem, 7, 9, version == 4 ? Venti.OLD_CLUMP_MAGIC : 0x09B1FA89);
       byte[] b = t.encode(8192);
       assertEquals(t, ArenaTrailer.decode("p", 0, b, 0));
       byte[] same = new ArenaTrailer(version, "ar0", mem, mem, 7, 9, t.clumpMagic()).encode(8192);
       assertEquals(0, same[version == 5 ? 109 : 105], "no extension when memstats equal diskstats");
     }
     // Bytes of FORMAT.md 11.5: memstats extension at offset 109 of a v5 trailer.
-    byte[] b = new ArenaTrailer(5, "ar0", ArenaStats.EMPTY, mem, 0x6B038BE7, 0x6B038BE7, 0x09B1FA89).encode(8192);
-    assertArrayEquals(hex("01 00000008 00000001 00000000000007c5 00000000000016d0 00"), java.util.Arrays.copyOfRange(b, 109, 135));
+    byte[] b =
+        new ArenaTrailer(5, "ar0", ArenaStats.EMPTY, mem, 0x6B038BE7, 0x6B038BE7, 0x09B1FA89)
+            .encode(8192);
+    assertArrayEquals(
+        hex("01 00000008 00000001 00000000000007c5 00000000000016d0 00"),
+        java.util.Arrays.copyOfRange(b, 109, 135));
   }
 
   @Test

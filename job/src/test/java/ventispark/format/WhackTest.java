@@ -73,10 +73,12 @@ class WhackTest {
    */
   @Test
   void decodesHandAssembledStream() {
-    byte[] stream = bits("0 01100001  0 01100010  0 01100011  0 01100100  0 1100101  0 001000001"
-        + "  10 0000 00101  0 01100110  11111000 0000 00001"
-        + "  0 01100111  0 01101000  0 01101001  0 1101010  0 0011011010"
-        + "  1111 11 1011110 0000 11000  10 0010 00101");
+    byte[] stream =
+        bits(
+            "0 01100001  0 01100010  0 01100011  0 01100100  0 1100101  0 001000001"
+                + "  10 0000 00101  0 01100110  11111000 0000 00001"
+                + "  0 01100111  0 01101000  0 01101001  0 1101010  0 0011011010"
+                + "  1111 11 1011110 0000 11000  10 0010 00101");
     byte[] p = ascii("abcde\u0001abcfcfcfcfcfcfghij\u009a");
     assertEquals(25, p.length);
     ByteArrayOutputStream want = new ByteArrayOutputStream();
@@ -88,9 +90,20 @@ class WhackTest {
     assertArrayEquals(want.toByteArray(), decode(stream, 100));
   }
 
-  /** whack.c's own table of length codes for 3..11 and its first long code (0x1f4, 9 bits) for 12. */
+  /**
+   * whack.c's own table of length codes for 3..11 and its first long code (0x1f4, 9 bits) for 12.
+   */
   private static final String[] WHACK_C_LENGTH_CODES = {
-    "10", "110", "11100", "11101", "111100", "1111010", "1111011", "11111000", "11111001", "111110100"
+    "10",
+    "110",
+    "11100",
+    "11101",
+    "111100",
+    "1111010",
+    "1111011",
+    "11111000",
+    "11111001",
+    "111110100"
   };
 
   @Test
@@ -116,12 +129,17 @@ class WhackTest {
   /** Outputs of plan9port's whackblock(), recorded by running it on these inputs. */
   @Test
   void decodesWhackCOutput() {
-    String text = "venti venti venti: the index maps a score to an address; the index maps a score to an arena block.";
-    byte[] c1 = HexFormat.of().parseHex("3b194dc746920f9029d103a34329034b73232bc1036b0b83990309039b1b7b932903a379"
-        + "030b71030b2323932b9b99dff1895c995b9848189b1bd8dacb80");
+    String text =
+        "venti venti venti: the index maps a score to an address; the index maps a score to an arena block.";
+    byte[] c1 =
+        HexFormat.of()
+            .parseHex(
+                "3b194dc746920f9029d103a34329034b73232bc1036b0b83990309039b1b7b932903a379"
+                    + "030b71030b2323932b9b99dff1895c995b9848189b1bd8dacb80");
     assertArrayEquals(ascii(text), decode(c1, text.length()));
 
-    String mixed = "ab\u0001\u0002\u0003\u00ff\u00feab\u0001\u0002\u0003\u00ff\u00fe xyzzy xyzzy xyzzy\u0080\u0081\u0082abab";
+    String mixed =
+        "ab\u0001\u0002\u0003\u00ff\u00feab\u0001\u0002\u0003\u00ff\u00fe xyzzy xyzzy xyzzy\u0080\u0081\u0082abab";
     byte[] c2 = HexFormat.of().parseHex("30988020201bfdfde01840783c9e9e9e7e8051808141184c461310");
     assertArrayEquals(ascii(mixed), decode(c2, mixed.length()));
 
@@ -135,9 +153,9 @@ class WhackTest {
 
   /**
    * unwhack.c reads a long length's extension bits from a 32-bit window that is refilled only at
-   * the token start, so it allows 26 - (token bit position mod 8) of them. Binary literals keep
-   * the 9-bit form, so m of them put the length at bit 9m. A code with k extension bits that end
-   * at the smallest length of level k decodes; one more level is rejected.
+   * the token start, so it allows 26 - (token bit position mod 8) of them. Binary literals keep the
+   * 9-bit form, so m of them put the length at bit 9m. A code with k extension bits that end at the
+   * smallest length of level k decodes; one more level is rejected.
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
@@ -153,7 +171,8 @@ class WhackTest {
     assertArrayEquals(want, decode(ok, 1 << 16));
 
     byte[] tooLong = bits(lits + longLengthCode(allowed + 1) + " 0000 00000");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> decode(tooLong, 1 << 16));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> decode(tooLong, 1 << 16));
     assertTrue(e.getMessage().contains("length code too long"), e.getMessage());
   }
 
@@ -196,11 +215,13 @@ class WhackTest {
     // A long length whose extension bits run past the end (unwhack.c reads zeros there).
     assertRejected(bits("0 01100001 111111 1111111"), 1 << 16, "ends inside a token");
     // Extension bits that never end the length code.
-    assertRejected(bits("0 01100001 111111 11111111 11111111 11111111 11111111"), 1 << 16, "too long");
+    assertRejected(
+        bits("0 01100001 111111 11111111 11111111 11111111 11111111"), 1 << 16, "too long");
   }
 
   private static void assertRejected(byte[] stream, int dstLen, String why) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> decode(stream, dstLen));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> decode(stream, dstLen));
     assertTrue(e.getMessage().contains(why), e.getMessage());
   }
 
@@ -230,15 +251,25 @@ class WhackTest {
   // ---------------------------------------------------------------------------------------------
   // Round trips through our encoder
 
-  enum Kind { RANDOM, ZEROS, RUNS, TEXT, MIXED, SMALL_ALPHABET }
+  enum Kind {
+    RANDOM,
+    ZEROS,
+    RUNS,
+    TEXT,
+    MIXED,
+    SMALL_ALPHABET
+  }
 
   static byte[] generate(Kind kind, int size, long seed) {
     Random r = new Random(seed);
     byte[] b = new byte[size];
-    String[] words = {"the ", "venti ", "arena ", "clump ", "index ", "score ", "of ", "and ", "block ", "\n", "0x1f "};
+    String[] words = {
+      "the ", "venti ", "arena ", "clump ", "index ", "score ", "of ", "and ", "block ", "\n",
+      "0x1f "
+    };
     switch (kind) {
       case RANDOM -> r.nextBytes(b);
-      case ZEROS -> { }
+      case ZEROS -> {}
       case RUNS -> {
         for (int i = 0; i < size; ) {
           byte v = (byte) r.nextInt(256);
@@ -281,8 +312,34 @@ class WhackTest {
   }
 
   static Stream<Arguments> roundTripCases() {
-    int[] sizes = {0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 31, 64, 100, 511, 512, 1000, 4096, 8192, 8193,
-        16383, 16384, 16385, 32768, 40000, MAX_LUMP - 1, MAX_LUMP};
+    int[] sizes = {
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      7,
+      8,
+      15,
+      16,
+      31,
+      64,
+      100,
+      511,
+      512,
+      1000,
+      4096,
+      8192,
+      8193,
+      16383,
+      16384,
+      16385,
+      32768,
+      40000,
+      MAX_LUMP - 1,
+      MAX_LUMP
+    };
     List<Arguments> cases = new ArrayList<>();
     Random r = new Random(42);
     for (Kind kind : Kind.values()) {
@@ -384,22 +441,25 @@ class WhackTest {
       List<Future<?>> jobs = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int seed = t;
-        jobs.add(pool.submit(() -> {
-          Random r = new Random(seed);
-          for (int i = 0; i < 200; i++) {
-            Kind kind = Kind.values()[r.nextInt(Kind.values().length)];
-            byte[] b = generate(kind, r.nextInt(20000), r.nextLong());
-            byte[] dst = new byte[b.length];
-            int n = Whack.compress(b, 0, b.length, dst, 0);
-            if (n >= 0) {
-              byte[] back = new byte[b.length];
-              if (Whack.decompress(dst, 0, n, back, 0, b.length) != b.length || !Arrays.equals(b, back)) {
-                fail("thread " + seed + " block " + i);
-              }
-            }
-          }
-          return null;
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed);
+                  for (int i = 0; i < 200; i++) {
+                    Kind kind = Kind.values()[r.nextInt(Kind.values().length)];
+                    byte[] b = generate(kind, r.nextInt(20000), r.nextLong());
+                    byte[] dst = new byte[b.length];
+                    int n = Whack.compress(b, 0, b.length, dst, 0);
+                    if (n >= 0) {
+                      byte[] back = new byte[b.length];
+                      if (Whack.decompress(dst, 0, n, back, 0, b.length) != b.length
+                          || !Arrays.equals(b, back)) {
+                        fail("thread " + seed + " block " + i);
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : jobs) {
         f.get();

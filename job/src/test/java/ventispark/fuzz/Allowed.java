@@ -7,7 +7,9 @@ import ventispark.format.FormatException;
 final class Allowed {
   private Allowed() {}
 
-  /** Runs {@code parse}; a {@link FormatException} is the expected refusal, anything else a finding. */
+  /**
+   * Runs {@code parse}; a {@link FormatException} is the expected refusal, anything else a finding.
+   */
   static void formatException(Runnable parse) {
     try {
       parse.run();

@@ -12,9 +12,9 @@ import ventispark.reverse.IndexChecksum;
 import ventispark.sort.BucketImage;
 
 /**
- * Bucket blocks as read from disk: checkindex's comparison and the index checksum take any bytes
- * (a garbage count, a wrong magic, unsorted or duplicate entries) without failing, and the
- * comparison counts every on-disk entry it reports.
+ * Bucket blocks as read from disk: checkindex's comparison and the index checksum take any bytes (a
+ * garbage count, a wrong magic, unsorted or duplicate entries) without failing, and the comparison
+ * counts every on-disk entry it reports.
  */
 class BucketFuzzTest {
   @FuzzTest(maxDuration = "30s")
@@ -25,9 +25,11 @@ class BucketFuzzTest {
     byte[] disk = Arrays.copyOf(data.consumeRemainingAsBytes(), buckets * blockSize);
     BucketImage expected = new BucketImage(0, buckets, (1L << 32) / buckets + 1, blockSize);
     expected.seal(magic);
-    RangeCheck.Result r = new RangeCheck("isect0.img", 0, 0, blockSize, magic, false, 10)
-        .compare(expected.bytes(), disk);
-    assertEquals(r.entriesOnDisk(), r.extra(), "nothing is expected, so every entry on disk is extra");
+    RangeCheck.Result r =
+        new RangeCheck("isect0.img", 0, 0, blockSize, magic, false, 10)
+            .compare(expected.bytes(), disk);
+    assertEquals(
+        r.entriesOnDisk(), r.extra(), "nothing is expected, so every entry on disk is extra");
     assertTrue(r.entriesOnDisk() <= (long) buckets * Bucket.capacity(blockSize));
     IndexChecksum sum = new IndexChecksum();
     for (int i = 0; i < buckets; i++) {

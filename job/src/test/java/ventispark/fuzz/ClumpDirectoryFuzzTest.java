@@ -60,15 +60,18 @@ class ClumpDirectoryFuzzTest {
       }
     }
     ArenaSplit split = SplitPlanner.plan(archive, Long.MAX_VALUE).get(0);
-    Allowed.formatException(() -> {
-      try (ClumpEntries entries = new ClumpEntries(split, new Configuration(), archive.div(), b -> 0, null)) {
-        while (entries.advance()) {
-          long addr = IEntry.addr(entries.entry(), 0);
-          assertTrue(addr >= arena.indexStart() && addr < arena.indexStart() + arena.memStats().used(),
-              "address " + addr + " outside the arena");
-        }
-      }
-    });
+    Allowed.formatException(
+        () -> {
+          try (ClumpEntries entries =
+              new ClumpEntries(split, new Configuration(), archive.div(), b -> 0, null)) {
+            while (entries.advance()) {
+              long addr = IEntry.addr(entries.entry(), 0);
+              assertTrue(
+                  addr >= arena.indexStart() && addr < arena.indexStart() + arena.memStats().used(),
+                  "address " + addr + " outside the arena");
+            }
+          }
+        });
     assertTrue(perBlock > 0);
   }
 }

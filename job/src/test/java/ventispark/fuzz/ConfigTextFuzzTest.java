@@ -23,27 +23,37 @@ class ConfigTextFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void ventiConfig(FuzzedDataProvider data) {
     String text = data.consumeRemainingAsString();
-    Allowed.formatException(() -> {
-      VentiConfig c = VentiConfig.parse("venti.conf", text);
-      assertTrue(Bytes.isValidName(c.indexName()), c.indexName());
-      assertTrue(!c.arenaPartitions().isEmpty() && !c.indexSections().isEmpty());
-    });
+    Allowed.formatException(
+        () -> {
+          VentiConfig c = VentiConfig.parse("venti.conf", text);
+          assertTrue(Bytes.isValidName(c.indexName()), c.indexName());
+          assertTrue(!c.arenaPartitions().isEmpty() && !c.indexSections().isEmpty());
+        });
   }
 
-  /** The config text as the loader picks it: a small file whole, or the 8 KiB slot of a partition. */
+  /**
+   * The config text as the loader picks it: a small file whole, or the 8 KiB slot of a partition.
+   */
   @FuzzTest(maxDuration = "30s")
   void storedConfig(FuzzedDataProvider data) {
     boolean stored = data.consumeBoolean();
     byte[] bytes = data.consumeRemainingAsBytes();
     long size = stored ? 1L << 30 : bytes.length;
-    Allowed.formatException(() -> {
-      String text = VentiConfig.textOf("isect0.img", size, (off, len) -> stored
-          ? Arrays.copyOf(bytes, len)
-          : Arrays.copyOfRange(bytes, (int) (long) off, (int) (long) off + len));
-      assertTrue(text.length() <= Venti.MAX_CONFIG, "config text of " + text.length() + " bytes");
-      assertTrue(!stored || text.indexOf('\0') < 0, "a stored config ends at its first NUL");
-      VentiConfig.parse("isect0.img", text);
-    });
+    Allowed.formatException(
+        () -> {
+          String text =
+              VentiConfig.textOf(
+                  "isect0.img",
+                  size,
+                  (off, len) ->
+                      stored
+                          ? Arrays.copyOf(bytes, len)
+                          : Arrays.copyOfRange(bytes, (int) (long) off, (int) (long) off + len));
+          assertTrue(
+              text.length() <= Venti.MAX_CONFIG, "config text of " + text.length() + " bytes");
+          assertTrue(!stored || text.indexOf('\0') < 0, "a stored config ends at its first NUL");
+          VentiConfig.parse("isect0.img", text);
+        });
   }
 
   @FuzzTest(maxDuration = "30s")
@@ -55,11 +65,13 @@ class ConfigTextFuzzTest {
       return;
     }
     for (MapTable.Entry e : map) {
-      assertTrue(Bytes.isValidName(e.name()) && e.start() >= 0 && e.start() <= e.stop(), e.toString());
+      assertTrue(
+          Bytes.isValidName(e.name()) && e.start() >= 0 && e.start() <= e.stop(), e.toString());
     }
     StringBuilder written = new StringBuilder();
     MapTable.write(written, map);
-    assertEquals(map, MapTable.read(new MapTable.Cursor("written map", written.toString()), "arena map"));
+    assertEquals(
+        map, MapTable.read(new MapTable.Cursor("written map", written.toString()), "arena map"));
   }
 
   @FuzzTest(maxDuration = "30s")
@@ -69,7 +81,10 @@ class ConfigTextFuzzTest {
     if (c == null) {
       return;
     }
-    assertTrue(Venti.isPowerOfTwo(c.blockSize()) && c.blockSize() >= 512 && c.blockSize() <= Venti.MAX_DISK_BLOCK,
+    assertTrue(
+        Venti.isPowerOfTwo(c.blockSize())
+            && c.blockSize() >= 512
+            && c.blockSize() <= Venti.MAX_DISK_BLOCK,
         "block size " + c.blockSize());
     assertEquals(c, IndexConfig.parse("written config", c.format()));
   }
@@ -93,7 +108,9 @@ class ConfigTextFuzzTest {
     assertTrue(pn.lo() >= 0 && (pn.hi() == -1 || pn.hi() >= pn.lo()), pn.toString());
     for (long fileLength : new long[] {0, 1 << 20, Long.MAX_VALUE}) {
       Long bytes = Allowed.result(() -> pn.size(fileLength));
-      assertTrue(bytes == null || (bytes >= 0 && bytes <= fileLength), pn + " in " + fileLength + " bytes: " + bytes);
+      assertTrue(
+          bytes == null || (bytes >= 0 && bytes <= fileLength),
+          pn + " in " + fileLength + " bytes: " + bytes);
     }
   }
 }

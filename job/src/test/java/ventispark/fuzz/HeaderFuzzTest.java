@@ -30,7 +30,8 @@ class HeaderFuzzTest {
       return;
     }
     assertEquals(h, ArenaPartitionHeader.decode("arenas0.img", Arrays.copyOf(h.encode(), 512)));
-    assertTrue(h.tableSize() > 0 && h.tableSize() == h.arenaBase() - h.tableBase(), "table size of " + h);
+    assertTrue(
+        h.tableSize() > 0 && h.tableSize() == h.arenaBase() - h.tableBase(), "table size of " + h);
   }
 
   @FuzzTest(maxDuration = "30s")
@@ -47,7 +48,8 @@ class HeaderFuzzTest {
       return;
     }
     assertEquals(t, ArenaTrailer.decode("arenas0.img", 9175040, t.encode(512), 0));
-    assertTrue(!t.diskStats().sealed() || t.memStats().sealed(), "memstats of a sealed arena are sealed");
+    assertTrue(
+        !t.diskStats().sealed() || t.memStats().sealed(), "memstats of a sealed arena are sealed");
   }
 
   @FuzzTest(maxDuration = "30s")
@@ -58,8 +60,11 @@ class HeaderFuzzTest {
       return;
     }
     assertEquals(h, ISectHeader.decode("isect0.img", Arrays.copyOf(h.encode(), 512)));
-    assertTrue(h.tableSize() > 0 && h.tableSize() == h.blockBase() - h.tableBase(), "table size of " + h);
-    assertTrue(h.bucketCapacity() > 0 && h.start() <= h.stop() && h.stop() - h.start() <= h.blocks(), h.toString());
+    assertTrue(
+        h.tableSize() > 0 && h.tableSize() == h.blockBase() - h.tableBase(), "table size of " + h);
+    assertTrue(
+        h.bucketCapacity() > 0 && h.start() <= h.stop() && h.stop() - h.start() <= h.blocks(),
+        h.toString());
   }
 
   @FuzzTest(maxDuration = "30s")

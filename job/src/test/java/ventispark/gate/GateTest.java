@@ -21,12 +21,14 @@ import ventispark.format.FormatException;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.LoopDevices;
 
-/** The gate on real files, links and (as root) real loop devices: what it resolves, refuses and lets through. */
+/**
+ * The gate on real files, links and (as root) real loop devices: what it resolves, refuses and lets
+ * through.
+ */
 class GateTest {
   static final long MIB = 1 << 20;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** A real arena partition of 8 MiB (four 1 MiB arenas after the header and map). */
   Path arenas(String name) throws IOException {
@@ -53,7 +55,8 @@ class GateTest {
     Files.createLink(tmp.resolve("hard.img"), a);
     Files.createSymbolicLink(tmp.resolve("sym.img"), a);
     Extent e = exact(DeviceMap.of("a", a, 10, 20));
-    assertEquals(e, exact(DeviceMap.of("a", tmp.resolve("hard.img"), 10, 20)).withDisplay(e.display()));
+    assertEquals(
+        e, exact(DeviceMap.of("a", tmp.resolve("hard.img"), 10, 20)).withDisplay(e.display()));
     assertEquals(e.home(), exact(DeviceMap.of("s", tmp.resolve("sym.img"), 10, 20)).home());
     assertFalse(e.home().equals(exact(DeviceMap.of("b", file("b.img", MIB), 10, 20)).home()));
     assertEquals(10, e.lo());
@@ -62,18 +65,26 @@ class GateTest {
 
   @Test
   void aCharacterDeviceCannotBeResolvedAndIsRefused() {
-    FormatException e = assertThrows(FormatException.class, () -> DeviceMap.of("/dev/null", Path.of("/dev/null"), 0,
-        16));
-    assertEquals("/dev/null: cannot tell which bytes it reaches (neither a regular file nor a block device), so it may"
-        + " hold arena data; nothing was written", e.getMessage());
+    FormatException e =
+        assertThrows(
+            FormatException.class, () -> DeviceMap.of("/dev/null", Path.of("/dev/null"), 0, 16));
+    assertEquals(
+        "/dev/null: cannot tell which bytes it reaches (neither a regular file nor a block device), so it may"
+            + " hold arena data; nothing was written",
+        e.getMessage());
   }
 
   @Test
   void loopDevicesReachTheBytesOfTheirBackingFile() throws IOException {
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
-    Gate gate = new Gate(List.of(new Gate.Guarded("arena partition", "arenas0.img",
-        DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
+    Gate gate =
+        new Gate(
+            List.of(
+                new Gate.Guarded(
+                    "arena partition",
+                    "arenas0.img",
+                    DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
     try (LoopDevices loops = LoopDevices.assumeAvailable(tmp)) {
       Path whole = loops.attach(arenas, 0, 0);
       Path second = loops.attach(arenas, 0, 0);
@@ -87,11 +98,22 @@ class GateTest {
       // the size limit: bytes past it are not the file's
       assertEquals(5 * MIB, exact(DeviceMap.of("o", offset, 0, Long.MAX_VALUE)).hi());
       for (Path dev : List.of(whole, second, offset)) {
-        FormatException e = assertThrows(FormatException.class,
-            () -> gate.openForWriting(dev + ":0-4096", dev, 0, 4096).close());
-        assertTrue(e.getMessage().startsWith(dev + ":0-4096 (" + arenas + " bytes [0x"), e.getMessage());
-        assertTrue(e.getMessage().contains(") may overlap arena partition arenas0.img (" + arenas + " bytes [0x0, end)):"
-            + " both reach " + arenas + " bytes [0x"), e.getMessage());
+        FormatException e =
+            assertThrows(
+                FormatException.class,
+                () -> gate.openForWriting(dev + ":0-4096", dev, 0, 4096).close());
+        assertTrue(
+            e.getMessage().startsWith(dev + ":0-4096 (" + arenas + " bytes [0x"), e.getMessage());
+        assertTrue(
+            e.getMessage()
+                .contains(
+                    ") may overlap arena partition arenas0.img ("
+                        + arenas
+                        + " bytes [0x0, end)):"
+                        + " both reach "
+                        + arenas
+                        + " bytes [0x"),
+            e.getMessage());
         assertTrue(e.getMessage().endsWith("; nothing was written"), e.getMessage());
       }
       // a loop device over another file is let through, and written through its descriptor
@@ -113,9 +135,13 @@ class GateTest {
     List<Gate.Guarded> found = HeaderScan.before(inside);
     assertEquals(1, found.size(), found.toString());
     assertEquals("arena partition", found.get(0).what());
-    FormatException e = assertThrows(FormatException.class, () -> new Gate(List.of()).openForWriting("t", arenas,
-        6 * MIB, 7 * MIB, true));
-    assertTrue(e.getMessage().contains("may overlap arena partition " + arenas + " at byte 0"), e.getMessage());
+    FormatException e =
+        assertThrows(
+            FormatException.class,
+            () -> new Gate(List.of()).openForWriting("t", arenas, 6 * MIB, 7 * MIB, true));
+    assertTrue(
+        e.getMessage().contains("may overlap arena partition " + arenas + " at byte 0"),
+        e.getMessage());
     // the structure's own start is the target's: that is --force's business, not the scan's
     assertEquals(List.of(), HeaderScan.before(DeviceMap.of("t", arenas, 0, 7 * MIB)));
     // past the last arena: free
@@ -133,17 +159,25 @@ class GateTest {
     Path target = file("isect0.img", MIB);
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
-    Gate gate = new Gate(List.of(Gate.guard("arena partition", ventispark.read.PartitionRef.resolve("arenas0.img",
-        tmp.resolve("venti.conf").toString()))));
+    Gate gate =
+        new Gate(
+            List.of(
+                Gate.guard(
+                    "arena partition",
+                    ventispark.read.PartitionRef.resolve(
+                        "arenas0.img", tmp.resolve("venti.conf").toString()))));
     try (FileChannel ch = gate.openForWriting("isect0.img", target, 0, MIB)) {
       Files.move(target, tmp.resolve("moved.img"));
-      Files.createLink(target, arenas); // the name now reaches the arena partition: the descriptor does not
+      Files.createLink(
+          target, arenas); // the name now reaches the arena partition: the descriptor does not
       ch.write(ByteBuffer.wrap(new byte[] {9}), 0);
     }
     assertEquals(9, Files.readAllBytes(tmp.resolve("moved.img"))[0]);
     assertEquals(sum, IndexBytes.sha256(arenas));
     // and opened again by that name, it is refused, never opened for writing
-    FormatException e = assertThrows(FormatException.class, () -> gate.openForWriting("isect0.img", target, 0, MIB));
+    FormatException e =
+        assertThrows(
+            FormatException.class, () -> gate.openForWriting("isect0.img", target, 0, MIB));
     assertTrue(e.getMessage().contains("may overlap arena partition arenas0.img"), e.getMessage());
   }
 
@@ -151,26 +185,44 @@ class GateTest {
   void deleteRemovesOnlyItsOwnFilesWithOneName() throws IOException {
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
-    Gate gate = new Gate(List.of(new Gate.Guarded("arena partition", "arenas0.img",
-        DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
+    Gate gate =
+        new Gate(
+            List.of(
+                new Gate.Guarded(
+                    "arena partition",
+                    "arenas0.img",
+                    DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
     Gate.Ours anything = ro -> null;
     Files.createLink(tmp.resolve("hard.vrev"), arenas);
-    FormatException e = assertThrows(FormatException.class, () -> gate.delete("hard.vrev", tmp.resolve("hard.vrev"),
-        anything, true));
-    assertEquals("hard.vrev: has 2 names (a hard link); it is not one this tool wrote, so it is kept and nothing was"
-        + " written", e.getMessage());
+    FormatException e =
+        assertThrows(
+            FormatException.class,
+            () -> gate.delete("hard.vrev", tmp.resolve("hard.vrev"), anything, true));
+    assertEquals(
+        "hard.vrev: has 2 names (a hard link); it is not one this tool wrote, so it is kept and nothing was"
+            + " written",
+        e.getMessage());
     Files.createSymbolicLink(tmp.resolve("sym.vrev"), arenas);
-    e = assertThrows(FormatException.class, () -> gate.delete("sym.vrev", tmp.resolve("sym.vrev"), anything, true));
-    assertEquals("sym.vrev: is a symbolic link, not a file this tool wrote; nothing was written", e.getMessage());
+    e =
+        assertThrows(
+            FormatException.class,
+            () -> gate.delete("sym.vrev", tmp.resolve("sym.vrev"), anything, true));
+    assertEquals(
+        "sym.vrev: is a symbolic link, not a file this tool wrote; nothing was written",
+        e.getMessage());
     Path foreign = Files.writeString(tmp.resolve("foreign.vrev"), "not ours");
-    e = assertThrows(FormatException.class, () -> gate.delete("foreign.vrev", foreign, ro -> "not a reverse index",
-        true));
+    e =
+        assertThrows(
+            FormatException.class,
+            () -> gate.delete("foreign.vrev", foreign, ro -> "not a reverse index", true));
     assertTrue(Files.exists(foreign));
     Path mine = Files.writeString(tmp.resolve("mine.vrev"), "ours");
     gate.delete("mine.vrev", mine, anything, true);
     assertFalse(Files.exists(mine));
-    gate.delete("gone.vrev", tmp.resolve("gone.vrev"), anything, true); // nothing there: nothing to do
-    assertTrue(Files.exists(tmp.resolve("hard.vrev")) && Files.isSymbolicLink(tmp.resolve("sym.vrev")));
+    gate.delete(
+        "gone.vrev", tmp.resolve("gone.vrev"), anything, true); // nothing there: nothing to do
+    assertTrue(
+        Files.exists(tmp.resolve("hard.vrev")) && Files.isSymbolicLink(tmp.resolve("sym.vrev")));
     assertEquals(sum, IndexBytes.sha256(arenas));
   }
 
@@ -187,7 +239,9 @@ class GateTest {
     Files.delete(fresh);
     Files.createLink(fresh, arenas);
     FormatException e = assertThrows(FormatException.class, () -> Gate.openOwn("fresh.img", fresh));
-    assertTrue(e.getMessage().startsWith("fresh.img: is no longer the file this run created"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("fresh.img: is no longer the file this run created"),
+        e.getMessage());
     try (FileChannel ro = FileChannel.open(arenas, StandardOpenOption.READ)) {
       assertEquals(8 * MIB, ro.size());
     }

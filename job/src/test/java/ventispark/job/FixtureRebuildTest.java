@@ -1,7 +1,5 @@
 package ventispark.job;
 
-import ventispark.testing.Damage;
-import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import ventispark.job.build.BuildIndex;
+import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -24,8 +24,7 @@ import ventispark.testing.LocalSpark;
 
 /** Rebuilds every reference archive and checks the result against the reference and the arenas. */
 class FixtureRebuildTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static BuildSummary rebuild(Path conf, BuildIndexOptions options) {
     return new BuildIndex(LocalSpark.get(), options).run(conf.toString());
@@ -36,7 +35,8 @@ class FixtureRebuildTest {
   void matchesTheReferenceIndex(String name) throws IOException {
     Path work = Fixtures.workingCopy(name, tmp);
     Path conf = work.resolve("venti.conf");
-    if (Files.exists(work.resolve("bloom.img")) && !Files.exists(Fixtures.reference(name).resolve("bloom.pre.img"))) {
+    if (Files.exists(work.resolve("bloom.img"))
+        && !Files.exists(Fixtures.reference(name).resolve("bloom.pre.img"))) {
       Damage.scribbleOverBloomTable(work.resolve("bloom.img"));
     }
     BuildSummary s = rebuild(conf, BuildIndexOptions.defaults());
@@ -72,11 +72,16 @@ class FixtureRebuildTest {
   void overflowFailsBeforeWritingAnything() {
     Path work = Fixtures.workingCopy("overflow", tmp);
     String before = IndexBytes.sha256(work.resolve("isect0.img"));
-    IndexOverflowException e = assertThrows(IndexOverflowException.class,
-        () -> rebuild(work.resolve("venti.conf"), BuildIndexOptions.defaults()));
-    assertTrue(e.getMessage().contains("isect0.img") && e.getMessage().contains("capacity 13"), e.getMessage());
+    IndexOverflowException e =
+        assertThrows(
+            IndexOverflowException.class,
+            () -> rebuild(work.resolve("venti.conf"), BuildIndexOptions.defaults()));
+    assertTrue(
+        e.getMessage().contains("isect0.img") && e.getMessage().contains("capacity 13"),
+        e.getMessage());
     assertEquals(before, IndexBytes.sha256(work.resolve("isect0.img")));
-    assertEquals(IndexBytes.sha256(Fixtures.reference("overflow").resolve("isect0.pre.img")), before);
+    assertEquals(
+        IndexBytes.sha256(Fixtures.reference("overflow").resolve("isect0.pre.img")), before);
   }
 
   /** The same bytes whatever the number of write tasks. */
@@ -86,20 +91,29 @@ class FixtureRebuildTest {
     String[] multi = null;
     for (int parts : new int[] {1, 3, 17}) {
       Path basic = Fixtures.workingCopy("basic", tmp.resolve("p" + parts));
-      rebuild(basic.resolve("venti.conf"), new BuildIndexOptions(List.of(), false, 64 << 20, parts, 500));
+      rebuild(
+          basic.resolve("venti.conf"),
+          new BuildIndexOptions(List.of(), false, 64 << 20, parts, 500));
       String sum = IndexBytes.sha256(basic.resolve("isect0.img"));
       single = single == null ? sum : single;
       assertEquals(single, sum, "basic with " + parts + " partitions");
       Path m = Fixtures.workingCopy("multi", tmp.resolve("m" + parts));
-      rebuild(m.resolve("venti.conf"), new BuildIndexOptions(List.of(), false, 64 << 20, parts, 700));
-      String[] sums = {IndexBytes.sha256(m.resolve("isect0.img")), IndexBytes.sha256(m.resolve("isect1.img")),
-          IndexBytes.sha256(m.resolve("isect2.img"))};
+      rebuild(
+          m.resolve("venti.conf"), new BuildIndexOptions(List.of(), false, 64 << 20, parts, 700));
+      String[] sums = {
+        IndexBytes.sha256(m.resolve("isect0.img")),
+        IndexBytes.sha256(m.resolve("isect1.img")),
+        IndexBytes.sha256(m.resolve("isect2.img"))
+      };
       multi = multi == null ? sums : multi;
       assertEquals(List.of(multi), List.of(sums), "multi with " + parts + " partitions");
     }
   }
 
-  /** A write task that builds several ranges one after another writes the same bytes as one range per task. */
+  /**
+   * A write task that builds several ranges one after another writes the same bytes as one range
+   * per task.
+   */
   @Test
   void severalRangesPerWriteTask() {
     Path one = Fixtures.workingCopy("multi", tmp.resolve("one"));
@@ -108,13 +122,19 @@ class FixtureRebuildTest {
       Path m = Fixtures.workingCopy("multi", tmp.resolve("t" + tasks));
       // Ranges of at most 64 KiB: 8 buckets of 8 KiB, tens of ranges per task.
       BuildIndexOptions o = new BuildIndexOptions(List.of(), false, 64 << 10, tasks, 700);
-      RebuildPlan plan = new PlanIndex(LocalSpark.get(), o).plan(m.resolve("venti.conf").toString());
+      RebuildPlan plan =
+          new PlanIndex(LocalSpark.get(), o).plan(m.resolve("venti.conf").toString());
       assertEquals(tasks, plan.partitioner().tasks());
-      assertTrue(plan.partitioner().numPartitions() >= 10 * tasks, plan.partitioner().numPartitions() + " ranges");
+      assertTrue(
+          plan.partitioner().numPartitions() >= 10 * tasks,
+          plan.partitioner().numPartitions() + " ranges");
       BuildSummary s = rebuild(m.resolve("venti.conf"), o);
       assertEquals(s.indexed(), s.sections().stream().mapToLong(f -> f.entries()).sum());
       for (String f : List.of("isect0.img", "isect1.img", "isect2.img")) {
-        assertEquals(IndexBytes.sha256(one.resolve(f)), IndexBytes.sha256(m.resolve(f)), f + " in " + tasks + " tasks");
+        assertEquals(
+            IndexBytes.sha256(one.resolve(f)),
+            IndexBytes.sha256(m.resolve(f)),
+            f + " in " + tasks + " tasks");
       }
       IndexDiff.Result ver = IndexDiff.verify(m.resolve("venti.conf"));
       assertEquals(0, ver.status(), ver.output());
@@ -126,7 +146,10 @@ class FixtureRebuildTest {
     Path work = Fixtures.workingCopy("multi", tmp);
     String before0 = IndexBytes.sha256(work.resolve("isect0.img"));
     String before2 = IndexBytes.sha256(work.resolve("isect2.img"));
-    BuildSummary s = rebuild(work.resolve("venti.conf"), new BuildIndexOptions(List.of("isect1"), false, 64 << 20, 0, 0));
+    BuildSummary s =
+        rebuild(
+            work.resolve("venti.conf"),
+            new BuildIndexOptions(List.of("isect1"), false, 64 << 20, 0, 0));
     assertEquals(8807, s.arenaEntries());
     assertEquals(1, s.sections().size());
     assertEquals(s.indexed(), s.sections().get(0).entries());
@@ -134,8 +157,12 @@ class FixtureRebuildTest {
     assertEquals(before2, IndexBytes.sha256(work.resolve("isect2.img")));
     assertNull(IndexBytes.firstDirtyBucket(work.resolve("isect1.img")));
     // Rebuilding the other two completes an index equal to the reference.
-    rebuild(work.resolve("venti.conf"), new BuildIndexOptions(List.of("isect0", "isect2"), false, 64 << 20, 0, 0));
-    IndexDiff.Result cmp = IndexDiff.compare(Fixtures.reference("multi").resolve("venti.conf"), work.resolve("venti.conf"));
+    rebuild(
+        work.resolve("venti.conf"),
+        new BuildIndexOptions(List.of("isect0", "isect2"), false, 64 << 20, 0, 0));
+    IndexDiff.Result cmp =
+        IndexDiff.compare(
+            Fixtures.reference("multi").resolve("venti.conf"), work.resolve("venti.conf"));
     assertEquals("0", cmp.field("mismatched_buckets"), cmp.output());
   }
 
@@ -145,8 +172,9 @@ class FixtureRebuildTest {
     if (!Files.exists(log)) {
       return null;
     }
-    Matcher m = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+) \\(nskip=([\\d,]+)\\)")
-        .matcher(Files.readString(log));
+    Matcher m =
+        Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+) \\(nskip=([\\d,]+)\\)")
+            .matcher(Files.readString(log));
     if (!m.find()) {
       return null;
     }
@@ -158,8 +186,9 @@ class FixtureRebuildTest {
   }
 
   static List<String> sections(Path work) throws IOException {
-    return Files.readAllLines(work.resolve("venti.conf")).stream().filter(l -> l.startsWith("isect "))
-        .map(l -> l.substring(6).trim()).toList();
+    return Files.readAllLines(work.resolve("venti.conf")).stream()
+        .filter(l -> l.startsWith("isect "))
+        .map(l -> l.substring(6).trim())
+        .toList();
   }
-
 }

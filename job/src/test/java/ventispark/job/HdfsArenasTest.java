@@ -1,6 +1,5 @@
 package ventispark.job;
 
-import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.job.build.BuildIndex;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -23,11 +23,9 @@ import ventispark.testing.MiniHdfs;
 class HdfsArenasTest {
   static MiniDFSCluster cluster;
 
-  @TempDir
-  static Path hdfsBase;
+  @TempDir static Path hdfsBase;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void startHdfs() throws IOException {
@@ -47,22 +45,31 @@ class HdfsArenasTest {
     FileSystem fs = cluster.getFileSystem();
     String uri = fs.getUri().toString();
     for (String a : new String[] {"arenasA.img", "arenasB.img"}) {
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(work.resolve(a).toString()),
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(work.resolve(a).toString()),
           new org.apache.hadoop.fs.Path("/venti/" + a));
       Files.delete(work.resolve(a));
     }
     // The checker reads local files: keep a local conf naming local arenas for it.
     String conf = Files.readString(work.resolve("venti.conf"));
-    Files.writeString(work.resolve("hdfs.conf"), conf.replace("arenas arenasA.img", "arenas " + uri + "/venti/arenasA.img")
-        .replace("arenas arenasB.img", "arenas " + uri + "/venti/arenasB.img"));
+    Files.writeString(
+        work.resolve("hdfs.conf"),
+        conf.replace("arenas arenasA.img", "arenas " + uri + "/venti/arenasA.img")
+            .replace("arenas arenasB.img", "arenas " + uri + "/venti/arenasB.img"));
 
-    BuildSummary s = new BuildIndex(LocalSpark.get(), BuildIndexOptions.defaults()).run(work.resolve("hdfs.conf").toString());
+    BuildSummary s =
+        new BuildIndex(LocalSpark.get(), BuildIndexOptions.defaults())
+            .run(work.resolve("hdfs.conf").toString());
     assertEquals(8807, s.indexed());
 
     for (String a : new String[] {"arenasA.img", "arenasB.img"}) {
-      fs.copyToLocalFile(new org.apache.hadoop.fs.Path("/venti/" + a), new org.apache.hadoop.fs.Path(work.resolve(a).toString()));
+      fs.copyToLocalFile(
+          new org.apache.hadoop.fs.Path("/venti/" + a),
+          new org.apache.hadoop.fs.Path(work.resolve(a).toString()));
     }
-    IndexDiff.Result cmp = IndexDiff.compare(Fixtures.reference("multi").resolve("venti.conf"), work.resolve("venti.conf"));
+    IndexDiff.Result cmp =
+        IndexDiff.compare(
+            Fixtures.reference("multi").resolve("venti.conf"), work.resolve("venti.conf"));
     assertEquals("0", cmp.field("mismatched_buckets"), cmp.output());
     for (String sec : new String[] {"isect0.img", "isect1.img", "isect2.img"}) {
       assertNull(IndexBytes.firstDirtyBucket(work.resolve(sec)));

@@ -23,13 +23,12 @@ import ventispark.testing.Launcher;
 
 /**
  * The largest bloom filter Venti allows (512 MiB) in a 1 GiB heap, through the launcher: a plan
- * whose bloom slices cannot fit is refused before anything is read, exit 2, naming {@code -M};
- * the default plan rebuilds the filter, which the independent checker ({@code venti-index-diff
- * verify}) and {@code checkindex -b} find correct, both at {@code -Xmx1g}.
+ * whose bloom slices cannot fit is refused before anything is read, exit 2, naming {@code -M}; the
+ * default plan rebuilds the filter, which the independent checker ({@code venti-index-diff verify})
+ * and {@code checkindex -b} find correct, both at {@code -Xmx1g}.
  */
 class LargestBloomIT {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path conf;
 
   static final Map<String, String> ONE_GIB = Map.of("VENTI_SPARK_JAVA_OPTS", "-Xmx1g");
@@ -46,13 +45,17 @@ class LargestBloomIT {
   @Test
   void aPlanWhoseSlicesDoNotFitIsRefusedThenTheDefaultOneWritesTheFilter() throws Exception {
     Map<String, String> before = sums(conf.getParent());
-    // -M 1g: slices of 256 MiB (and their bits), two at a time, more than a 1 GiB heap lends its tasks.
+    // -M 1g: slices of 256 MiB (and their bits), two at a time, more than a 1 GiB heap lends its
+    // tasks.
     Launcher.Run refused = Launcher.run(ONE_GIB, "buildindex", "-M", "1g", conf.toString());
     assertEquals(2, refused.status(), refused.toString());
     String last = refused.errLines().get(refused.errLines().size() - 1);
-    assertTrue(last.startsWith("venti-spark: bloom filter tasks hold up to 512 MiB each in memory (slices of 256 MiB"
-        + " of the 512 MiB filter")
-        && last.contains("lower -M"), refused.toString());
+    assertTrue(
+        last.startsWith(
+                "venti-spark: bloom filter tasks hold up to 512 MiB each in memory (slices of 256 MiB"
+                    + " of the 512 MiB filter")
+            && last.contains("lower -M"),
+        refused.toString());
     assertEquals(before, sums(conf.getParent()));
 
     Launcher.Run built = Launcher.run(ONE_GIB, "buildindex", conf.toString());
@@ -64,7 +67,8 @@ class LargestBloomIT {
     assertEquals(0, checked.status(), checked.toString());
   }
 
-  static Map<String, String> sums(Path dir) throws IOException, java.security.NoSuchAlgorithmException {
+  static Map<String, String> sums(Path dir)
+      throws IOException, java.security.NoSuchAlgorithmException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {

@@ -36,13 +36,13 @@ import ventispark.testing.LocalSpark;
  */
 class SplitLocalityTest {
   static final long BLOCK = 8L << 20;
+
   /** The first {@link #FIRST_BLOCKS} blocks are on host0, the rest on host1. */
   static final int FIRST_BLOCKS = 3;
 
   static MiniDFSCluster cluster;
 
-  @TempDir
-  static Path base;
+  @TempDir static Path base;
 
   @BeforeAll
   static void startHdfs() throws IOException {
@@ -54,7 +54,11 @@ class SplitLocalityTest {
     conf.set("dfs.namenode.http-address", "127.0.0.1:0");
     conf.setBoolean("dfs.namenode.datanode.registration.ip-hostname-check", false);
     conf.setLong("dfs.blocksize", BLOCK);
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(2).hosts(new String[] {"host0", "host1"}).build();
+    cluster =
+        new MiniDFSCluster.Builder(conf)
+            .numDataNodes(2)
+            .hosts(new String[] {"host0", "host1"})
+            .build();
     cluster.waitActive();
   }
 
@@ -80,13 +84,15 @@ class SplitLocalityTest {
     }
     fs.concat(file, new org.apache.hadoop.fs.Path[] {rest});
     assertEquals(size, fs.getFileStatus(file).getLen());
-    String conf = Files.readString(work.resolve("venti.conf"))
-        .replace("arenas arenas0.img", "arenas " + fs.getUri() + "/venti/arenas0.img");
+    String conf =
+        Files.readString(work.resolve("venti.conf"))
+            .replace("arenas arenas0.img", "arenas " + fs.getUri() + "/venti/arenas0.img");
     Files.writeString(work.resolve("hdfs.conf"), conf);
 
     Archive archive = new ArchiveLoader(fs.getConf()).load(work.resolve("hdfs.conf").toString());
     // One arena per read task, so some tasks lie on one host, one on both.
-    RebuildPlan plan = RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, 64 << 20, 0, 1), 2);
+    RebuildPlan plan =
+        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, 64 << 20, 0, 1), 2);
     assertTrue(plan.splits().size() >= 4, plan.splits().size() + " splits");
     EntryShuffle shuffle = new EntryShuffle(LocalSpark.get(), plan, new HadoopConf(fs.getConf()));
     org.apache.spark.rdd.RDD<Integer> rdd = shuffle.splitIds().rdd();
@@ -104,39 +110,61 @@ class SplitLocalityTest {
         want.add(on1 > on0 ? 0 : want.size(), "host1");
       }
       onBoth += want.size() == 2 ? 1 : 0;
-      List<String> got = CollectionConverters.asJava(rdd.preferredLocations(rdd.partitions()[split.id()]));
+      List<String> got =
+          CollectionConverters.asJava(rdd.preferredLocations(rdd.partitions()[split.id()]));
       assertEquals(want, got, split.describe() + " [" + start + ", " + stop + ")");
     }
-    assertTrue(plan.splits().stream().anyMatch(s -> s.arenas().get(0).stop() <= cut), "a split on host0 only");
-    assertTrue(plan.splits().stream().anyMatch(s -> s.arenas().get(0).start() >= cut), "a split on host1 only");
+    assertTrue(
+        plan.splits().stream().anyMatch(s -> s.arenas().get(0).stop() <= cut),
+        "a split on host0 only");
+    assertTrue(
+        plan.splits().stream().anyMatch(s -> s.arenas().get(0).start() >= cut),
+        "a split on host1 only");
     assertTrue(onBoth <= 1, onBoth + " splits on both");
-
   }
 
   @Test
   void localPartitionsPreferTheirConfiguredHost() throws IOException {
     Path work = Fixtures.workingCopy("multi", base.resolve("local"));
-    Archive archive = new ArchiveLoader(new Configuration()).load(work.resolve("venti.conf").toString());
+    Archive archive =
+        new ArchiveLoader(new Configuration()).load(work.resolve("venti.conf").toString());
     RebuildPlan plan = RebuildPlan.make(archive, BuildIndexOptions.defaults(), 2);
     Path here = Path.of("").toAbsolutePath();
-    // One path as written in a venti.conf relative to the working directory, one absolute; B has no host.
-    SplitLocations where = new SplitLocations(new Configuration(),
-        here.relativize(work.resolve("arenasA.img")) + "=diskhost-a, /elsewhere/arenasB.img=other");
+    // One path as written in a venti.conf relative to the working directory, one absolute; B has no
+    // host.
+    SplitLocations where =
+        new SplitLocations(
+            new Configuration(),
+            here.relativize(work.resolve("arenasA.img"))
+                + "=diskhost-a, /elsewhere/arenasB.img=other");
     for (ArenaSplit split : plan.splits()) {
       boolean a = split.partition().location().endsWith("arenasA.img");
       assertEquals(a ? List.of("diskhost-a") : List.of(), where.hosts(split), split.describe());
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SplitLocations(new Configuration(), "arenasA.img"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SplitLocations(new Configuration(), "arenasA.img"));
     assertEquals("spark.venti.arenaHosts: 'arenasA.img' is not FILE=HOST", e.getMessage());
   }
 
-  /** Writes {@code n} bytes of {@code in} as a new file with its blocks on DataNode {@code node}. */
-  private static void copy(InputStream in, long n, DistributedFileSystem fs, org.apache.hadoop.fs.Path to, int node)
+  /**
+   * Writes {@code n} bytes of {@code in} as a new file with its blocks on DataNode {@code node}.
+   */
+  private static void copy(
+      InputStream in, long n, DistributedFileSystem fs, org.apache.hadoop.fs.Path to, int node)
       throws IOException {
     InetSocketAddress dn = cluster.getDataNodes().get(node).getXferAddress();
-    try (FSDataOutputStream out = fs.create(to, FsPermission.getFileDefault(), true, 1 << 16, (short) 1, BLOCK, null,
-        new InetSocketAddress[] {dn})) {
+    try (FSDataOutputStream out =
+        fs.create(
+            to,
+            FsPermission.getFileDefault(),
+            true,
+            1 << 16,
+            (short) 1,
+            BLOCK,
+            null,
+            new InetSocketAddress[] {dn})) {
       byte[] buf = new byte[1 << 16];
       for (long left = n; left > 0; ) {
         int r = in.read(buf, 0, (int) Math.min(buf.length, left));

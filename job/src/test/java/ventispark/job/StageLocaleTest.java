@@ -30,11 +30,12 @@ import ventispark.write.StagedRange;
  */
 class StageLocaleTest {
   private static final Locale ARABIC = Locale.forLanguageTag("ar");
-  /** Any Arabic-Indic or extended Arabic-Indic digit. */
-  private static final Pattern NON_ASCII_DIGIT = Pattern.compile("[\\u0660-\\u0669\\u06F0-\\u06F9]");
 
-  @TempDir
-  Path tmp;
+  /** Any Arabic-Indic or extended Arabic-Indic digit. */
+  private static final Pattern NON_ASCII_DIGIT =
+      Pattern.compile("[\\u0660-\\u0669\\u06F0-\\u06F9]");
+
+  @TempDir Path tmp;
 
   private Locale saved;
   private Locale savedFormat;
@@ -61,7 +62,8 @@ class StageLocaleTest {
     // The premise: without Locale.ROOT the names below would not be ASCII.
     String implicit = String.format(Locale.getDefault(Locale.Category.FORMAT), "%02d", 7);
     assertEquals("\u0660\u0667", implicit);
-    assertEquals("07-isect0.0000000512-0000001024.buckets", StagedRange.sectionFile(7, "isect0", 512, 1024));
+    assertEquals(
+        "07-isect0.0000000512-0000001024.buckets", StagedRange.sectionFile(7, "isect0", 512, 1024));
     assertEquals("bloom.0000000000-0001048576.bytes", StagedRange.bloomFile(0, 1 << 20));
   }
 
@@ -80,9 +82,13 @@ class StageLocaleTest {
       names = files.map(f -> f.getFileName().toString()).sorted().toList();
     }
     assertTrue(names.contains(StageDir.MANIFEST), names.toString());
-    assertTrue(names.stream().filter(n -> n.matches("\\d\\d-isect0\\.\\d{10}-\\d{10}\\.buckets")).count() > 1,
+    assertTrue(
+        names.stream().filter(n -> n.matches("\\d\\d-isect0\\.\\d{10}-\\d{10}\\.buckets")).count()
+            > 1,
         names.toString());
-    assertTrue(names.stream().anyMatch(n -> n.matches("bloom\\.\\d{10}-\\d{10}\\.bytes")), names.toString());
+    assertTrue(
+        names.stream().anyMatch(n -> n.matches("bloom\\.\\d{10}-\\d{10}\\.bytes")),
+        names.toString());
     for (String n : names) {
       assertTrue(n.chars().allMatch(c -> c < 0x80), n);
     }
@@ -92,7 +98,9 @@ class StageLocaleTest {
     Cli.Run a = Cli.run("stage", "apply", stage, conf);
     assertEquals(0, a.status(), a.err());
     assertFalse(NON_ASCII_DIGIT.matcher(a.out() + a.err()).find(), a.out() + a.err());
-    IndexDiff.Result cmp = IndexDiff.compare(Fixtures.reference("basic").resolve("venti.conf"), work.resolve("venti.conf"));
+    IndexDiff.Result cmp =
+        IndexDiff.compare(
+            Fixtures.reference("basic").resolve("venti.conf"), work.resolve("venti.conf"));
     assertEquals(0, cmp.status(), cmp.output());
   }
 }

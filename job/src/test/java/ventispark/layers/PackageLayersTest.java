@@ -17,26 +17,28 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages follow the data: each may import only packages below it in {@link #LAYERS}, so
- * there are no cycles and the folder tree shows the flow (format, read, plan, sort, write, job,
- * cli). A new package must be placed here, which is where its place in the flow is decided.
+ * The packages follow the data: each may import only packages below it in {@link #LAYERS}, so there
+ * are no cycles and the folder tree shows the flow (format, read, plan, sort, write, job, cli). A
+ * new package must be placed here, which is where its place in the flow is decided.
  */
 class PackageLayersTest {
   /** Lowest first. Packages on one line are siblings: neither may import the other. */
-  static final List<List<String>> LAYERS = List.of(
-      List.of("format"),
-      List.of("read"),
-      List.of("gate"),
-      List.of("plan"),
-      List.of("sort", "reverse"),
-      List.of("write", "check", "create", "sql"),
-      List.of("job.spark", "job.reverse"),
-      List.of("job"),
-      List.of("job.build", "job.check", "job.progress"),
-      List.of("job.stage"),
-      List.of("cli"));
+  static final List<List<String>> LAYERS =
+      List.of(
+          List.of("format"),
+          List.of("read"),
+          List.of("gate"),
+          List.of("plan"),
+          List.of("sort", "reverse"),
+          List.of("write", "check", "create", "sql"),
+          List.of("job.spark", "job.reverse"),
+          List.of("job"),
+          List.of("job.build", "job.check", "job.progress"),
+          List.of("job.stage"),
+          List.of("cli"));
 
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?ventispark\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);
+  private static final Pattern IMPORT =
+      Pattern.compile("^import (?:static )?ventispark\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);
 
   @Test
   void everyPackageImportsOnlyPackagesBelowIt() throws IOException {
@@ -69,7 +71,11 @@ class PackageLayersTest {
       for (String used : e.getValue()) {
         Integer theirs = layer.get(used);
         if (!used.equals(e.getKey()) && (theirs == null || theirs >= mine)) {
-          wrong.add(e.getKey() + " imports " + used + (theirs == null ? " (not placed)" : ", which is not below it"));
+          wrong.add(
+              e.getKey()
+                  + " imports "
+                  + used
+                  + (theirs == null ? " (not placed)" : ", which is not below it"));
         }
       }
     }

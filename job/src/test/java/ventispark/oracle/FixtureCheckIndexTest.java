@@ -20,8 +20,7 @@ import ventispark.testing.Launcher;
  * rebuild passes; where it fails for the C tool's quirks, the same differences).
  */
 class FixtureCheckIndexTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void requireTheCTools() {
@@ -34,18 +33,27 @@ class FixtureCheckIndexTest {
     Path conf = rebuilt(name);
     Launcher.Run reference = CVenti.checkIndex(Fixtures.reference(name).resolve("venti.conf"));
     Launcher.Run rebuilt = CVenti.checkIndex(conf);
-    assertEquals(reference.status(), rebuilt.status(), "reference:\n" + reference + "\nrebuilt:\n" + rebuilt);
+    assertEquals(
+        reference.status(),
+        rebuilt.status(),
+        "reference:\n" + reference + "\nrebuilt:\n" + rebuilt);
     assertEquals(reference.out(), rebuilt.out(), "the differences the C checkindex reports");
     assertEquals(verdict(reference), verdict(rebuilt));
   }
 
-  /** The reference left partial-zero's index untouched; the rebuild indexes its clumps, and the C tool agrees. */
+  /**
+   * The reference left partial-zero's index untouched; the rebuild indexes its clumps, and the C
+   * tool agrees.
+   */
   @Test
   void partialZeroRebuildIsCorrect() {
     CVenti.assertIndexCorrect(rebuilt("partial-zero"));
   }
 
-  /** multi stores ~2,400 scores twice: one entry per score and type is what the C checkindex expects. */
+  /**
+   * multi stores ~2,400 scores twice: one entry per score and type is what the C checkindex
+   * expects.
+   */
   @Test
   void duplicatesDroppedSatisfyTheCTool() {
     Path conf = Fixtures.workingCopy("multi", tmp).resolve("venti.conf");

@@ -29,20 +29,39 @@ import ventispark.testing.VentiServer.Block;
  * serves every clump the data source lists and appends new blocks to the open arena.
  */
 class GeneratedArchiveServedTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theServerServesEveryClumpAndWritesMore() throws IOException {
     CVenti.require();
     Path dir = tmp.resolve("gen");
-    Cli.Run g = Cli.run("generate", "--clumps", "1200", "--sizes", "1-4k:6,4k-56k:1", "--types",
-        "data:6,dir:1,root:1,pointer1:1,pointer4:1", "--compressed", "0.4", "--duplicates", "0.02", "--bloom", "1m",
-        "--arena-partitions", "2", "--arenas", "3", dir.toString());
+    Cli.Run g =
+        Cli.run(
+            "generate",
+            "--clumps",
+            "1200",
+            "--sizes",
+            "1-4k:6,4k-56k:1",
+            "--types",
+            "data:6,dir:1,root:1,pointer1:1,pointer4:1",
+            "--compressed",
+            "0.4",
+            "--duplicates",
+            "0.02",
+            "--bloom",
+            "1m",
+            "--arena-partitions",
+            "2",
+            "--arenas",
+            "3",
+            dir.toString());
     assertEquals(0, g.status(), g.err());
     Path conf = dir.resolve("venti.conf");
-    List<Path> partitions = Files.readAllLines(conf).stream().filter(l -> l.startsWith("arenas "))
-        .map(l -> dir.resolve(l.substring(7).trim())).toList();
+    List<Path> partitions =
+        Files.readAllLines(conf).stream()
+            .filter(l -> l.startsWith("arenas "))
+            .map(l -> dir.resolve(l.substring(7).trim()))
+            .toList();
     assertEquals(2, partitions.size());
     for (Path p : partitions) {
       assertEquals(List.of(), CVenti.arenaErrors(p), "checkarenas " + p);
@@ -53,11 +72,20 @@ class GeneratedArchiveServedTest {
     CVenti.assertIndexCorrect(conf);
 
     LocalSpark.get();
-    List<Row> clumps = SparkSession.builder().getOrCreate().read().format("venti").option("table", "clumps")
-        .load(conf.toString()).select("score", "type_code", "uncompressed_size").collectAsList();
+    List<Row> clumps =
+        SparkSession.builder()
+            .getOrCreate()
+            .read()
+            .format("venti")
+            .option("table", "clumps")
+            .load(conf.toString())
+            .select("score", "type_code", "uncompressed_size")
+            .collectAsList();
     List<VentiServer.Ref> refs = new ArrayList<>();
     for (Row r : clumps) {
-      refs.add(new VentiServer.Ref(HexFormat.of().formatHex((byte[]) r.get(0)), BlockType.fromDisk(r.getInt(1))));
+      refs.add(
+          new VentiServer.Ref(
+              HexFormat.of().formatHex((byte[]) r.get(0)), BlockType.fromDisk(r.getInt(1))));
     }
     List<Block> more = new ArrayList<>();
     Random rnd = new Random(7);
@@ -70,7 +98,10 @@ class GeneratedArchiveServedTest {
       List<byte[]> got = server.readAll(refs);
       for (int i = 0; i < refs.size(); i++) {
         assertNotNull(got.get(i), "not served: " + refs.get(i));
-        assertEquals(refs.get(i).score(), VentiServer.sha1(got.get(i)), "SHA-1 of the block served for " + refs.get(i));
+        assertEquals(
+            refs.get(i).score(),
+            VentiServer.sha1(got.get(i)),
+            "SHA-1 of the block served for " + refs.get(i));
         assertEquals(clumps.get(i).getInt(2), got.get(i).length, "size of " + refs.get(i));
       }
       List<String> scores = server.write(more);
@@ -79,7 +110,8 @@ class GeneratedArchiveServedTest {
       server.flush();
     }
     for (Path p : partitions) {
-      assertEquals(List.of(), CVenti.arenaErrors(p), "checkarenas " + p + " after the server wrote");
+      assertEquals(
+          List.of(), CVenti.arenaErrors(p), "checkarenas " + p + " after the server wrote");
     }
   }
 
@@ -88,14 +120,34 @@ class GeneratedArchiveServedTest {
   void checkarenasFindsADamagedClump() throws IOException {
     CVenti.require();
     Path dir = tmp.resolve("gen");
-    Cli.Run g = Cli.run("generate", "--clumps", "200", "--compressed", "0", "--arena-partitions", "1", "--arenas", "1",
-        dir.toString());
+    Cli.Run g =
+        Cli.run(
+            "generate",
+            "--clumps",
+            "200",
+            "--compressed",
+            "0",
+            "--arena-partitions",
+            "1",
+            "--arenas",
+            "1",
+            dir.toString());
     assertEquals(0, g.status(), g.err());
     Path partition = dir.resolve("arenas0.img");
     assertEquals(List.of(), CVenti.arenaErrors(partition));
     LocalSpark.get();
-    byte[] score = (byte[]) SparkSession.builder().getOrCreate().read().format("venti").option("table", "clumps")
-        .load(dir.resolve("venti.conf").toString()).where("clump = 0").select("score").first().get(0);
+    byte[] score =
+        (byte[])
+            SparkSession.builder()
+                .getOrCreate()
+                .read()
+                .format("venti")
+                .option("table", "clumps")
+                .load(dir.resolve("venti.conf").toString())
+                .where("clump = 0")
+                .select("score")
+                .first()
+                .get(0);
     // The first copy of the score in the partition is in the clump's header (the directory is at
     // the arena's end): the score is at header offset 9, the data follows the 38-byte header.
     byte[] bytes = Files.readAllBytes(partition);

@@ -46,17 +46,37 @@ class RecoveryDrillTest {
   /** Distinct blocks (score and type) the server stores in the first session. */
   static final int BLOCKS = 2400;
 
-  static final String CONF = String.join("\n", "index main", "arenas arenas0.img", "arenas arenas1.img",
-      "isect isect0.img", "isect isect1.img", "bloom bloom.img", "mem 16m", "bcmem 16m", "icmem 16m", "");
+  static final String CONF =
+      String.join(
+          "\n",
+          "index main",
+          "arenas arenas0.img",
+          "arenas arenas1.img",
+          "isect isect0.img",
+          "isect isect1.img",
+          "bloom bloom.img",
+          "mem 16m",
+          "bcmem 16m",
+          "icmem 16m",
+          "");
 
   /** Partitions and sizes: the blocks fill the first arena partition and part of the second. */
-  static final Map<String, Long> FILES = Map.of("arenas0.img", 10L << 20, "arenas1.img", 24L << 20,
-      "isect0.img", 2L << 20, "isect1.img", 2L << 20, "bloom.img", 1L << 20);
+  static final Map<String, Long> FILES =
+      Map.of(
+          "arenas0.img",
+          10L << 20,
+          "arenas1.img",
+          24L << 20,
+          "isect0.img",
+          2L << 20,
+          "isect1.img",
+          2L << 20,
+          "bloom.img",
+          1L << 20);
 
   static final List<String> INDEX_FILES = List.of("isect0.img", "isect1.img", "bloom.img");
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   /** The archive as the server left it (arenas and its own index). */
   static Path written;
@@ -98,13 +118,17 @@ class RecoveryDrillTest {
         sent.add(b); // written twice in one session: the server keeps one copy
       }
       if (distinct.size() % 40 == 0 && b.type() != BlockType.DIR) {
-        Block dir = new Block(BlockType.DIR, b.data()); // the same bytes under a second type: a second clump
+        Block dir =
+            new Block(
+                BlockType.DIR, b.data()); // the same bytes under a second type: a second clump
         sent.add(dir);
         distinct.putIfAbsent(dir.key(), dir);
       }
     }
     stored = List.copyOf(distinct.values());
-    assertTrue(sent.size() > stored.size() + BLOCKS / 25, "blocks sent twice: " + (sent.size() - stored.size()));
+    assertTrue(
+        sent.size() > stored.size() + BLOCKS / 25,
+        "blocks sent twice: " + (sent.size() - stored.size()));
     try (VentiServer server = VentiServer.start(written.resolve("venti.conf"))) {
       assertScores(sent, server.write(sent));
       server.flush();
@@ -122,8 +146,10 @@ class RecoveryDrillTest {
   void theServersOwnIndexLosesTheBlocksOfTheBloomHeader() {
     Path own = copyOf(written, "own");
     byte[] header = VentiServer.bloomHeader(own.resolve("venti.conf"));
-    List<Block> blind = stored.stream().filter(b -> VentiServer.lostToTheBloomHeader(header, b.score())).toList();
-    assertFalse(blind.isEmpty(), "this archive has blocks with a bloom bit in the header (one in 2,300)");
+    List<Block> blind =
+        stored.stream().filter(b -> VentiServer.lostToTheBloomHeader(header, b.score())).toList();
+    assertFalse(
+        blind.isEmpty(), "this archive has blocks with a bloom bit in the header (one in 2,300)");
     try (VentiServer server = VentiServer.start(own.resolve("venti.conf"))) {
       assertEquals(List.of(), server.readBack(blind));
       assertEquals(blind.size(), server.bloomBlind());
@@ -135,7 +161,8 @@ class RecoveryDrillTest {
     Path dir = directRebuild();
     assertServed(dir, stored);
     CVenti.assertIndexCorrect(dir.resolve("venti.conf"));
-    assertEquals(keys(stored), clumpKeys(dir), "the data source's clumps are the blocks the server stored");
+    assertEquals(
+        keys(stored), clumpKeys(dir), "the data source's clumps are the blocks the server stored");
   }
 
   @Test
@@ -153,8 +180,9 @@ class RecoveryDrillTest {
   }
 
   /**
-   * {@code -i} one section at a time, the bloom filter ({@code -b}) with the first. Between the two,
-   * the server serves only the blocks of the rebuilt section: the reads do see a missing section.
+   * {@code -i} one section at a time, the bloom filter ({@code -b}) with the first. Between the
+   * two, the server serves only the blocks of the rebuilt section: the reads do see a missing
+   * section.
    */
   @Test
   void sectionBySectionRebuildServesEveryBlock() {
@@ -164,7 +192,9 @@ class RecoveryDrillTest {
     List<Block> probe = stored.subList(0, 100);
     try (VentiServer server = VentiServer.start(dir.resolve("venti.conf"))) {
       int notServed = server.readBack(probe).size();
-      assertTrue(notServed > 20 && notServed < 80, notServed + " of " + probe.size() + " not served with one section rebuilt");
+      assertTrue(
+          notServed > 20 && notServed < 80,
+          notServed + " of " + probe.size() + " not served with one section rebuilt");
     }
     Cli.Run second = Cli.run("buildindex", "-i", "isect1", conf(dir));
     assertEquals(0, second.status(), second.err());
@@ -215,9 +245,13 @@ class RecoveryDrillTest {
     secondSession.addAll(fresh.values());
     try (VentiServer server = VentiServer.start(dir.resolve("venti.conf"))) {
       List<Block> probe = notAgain.subList(0, 50);
-      assertEquals(probe.size(), server.readBack(probe).size(), "blocks served from an index that was lost");
+      assertEquals(
+          probe.size(), server.readBack(probe).size(), "blocks served from an index that was lost");
       assertScores(secondSession, server.write(secondSession));
-      assertEquals(List.of(), server.readBack(secondSession), "blocks written into venti-spark's formatted index");
+      assertEquals(
+          List.of(),
+          server.readBack(secondSession),
+          "blocks written into venti-spark's formatted index");
       server.flush();
     }
 
@@ -234,9 +268,15 @@ class RecoveryDrillTest {
     List<String> extra = check.out().lines().filter(l -> l.startsWith("< ")).toList();
     List<String> missing = check.out().lines().filter(l -> l.startsWith("> ")).toList();
     assertEquals(List.of(), missing, "entries the C checkindex misses");
-    assertEquals(again.size(), extra.size(), "entries the C checkindex calls extra: one per block stored twice");
-    Set<String> extraScores = extra.stream().map(l -> l.split("\\s+")[1]).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(again.stream().map(Block::score).collect(Collectors.toCollection(TreeSet::new)), extraScores);
+    assertEquals(
+        again.size(),
+        extra.size(),
+        "entries the C checkindex calls extra: one per block stored twice");
+    Set<String> extraScores =
+        extra.stream().map(l -> l.split("\\s+")[1]).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(
+        again.stream().map(Block::score).collect(Collectors.toCollection(TreeSet::new)),
+        extraScores);
 
     Cli.Run dropped = Cli.run("buildindex", "--drop-duplicates", conf(dir));
     assertEquals(0, dropped.status(), dropped.err());
@@ -311,7 +351,9 @@ class RecoveryDrillTest {
   static void assertServed(Path dir, List<Block> blocks) {
     try (VentiServer server = VentiServer.start(dir.resolve("venti.conf"))) {
       List<String> wrong = server.readBack(blocks);
-      assertEquals(List.of(), wrong.subList(0, Math.min(20, wrong.size())),
+      assertEquals(
+          List.of(),
+          wrong.subList(0, Math.min(20, wrong.size())),
           wrong.size() + " of " + blocks.size() + " blocks not served as written");
     }
   }
@@ -323,27 +365,39 @@ class RecoveryDrillTest {
   }
 
   /**
-   * Sizes from 1 byte to 56 KiB (most small, as file systems write them), every block type,
-   * half text-like (the server stores it whack-compressed), half random bytes.
+   * Sizes from 1 byte to 56 KiB (most small, as file systems write them), every block type, half
+   * text-like (the server stores it whack-compressed), half random bytes.
    */
   static Block randomBlock(Random rnd) {
     int p = rnd.nextInt(100);
-    int size = p < 3 ? 1 : p < 5 ? 56 << 10 : p < 70 ? 1 + rnd.nextInt(4096) : p < 92 ? 4096 + rnd.nextInt(12 << 10)
-        : (16 << 10) + rnd.nextInt(40 << 10);
+    int size =
+        p < 3
+            ? 1
+            : p < 5
+                ? 56 << 10
+                : p < 70
+                    ? 1 + rnd.nextInt(4096)
+                    : p < 92 ? 4096 + rnd.nextInt(12 << 10) : (16 << 10) + rnd.nextInt(40 << 10);
     size = Math.min(size, 56 << 10);
     byte[] data = new byte[size];
     if (rnd.nextBoolean()) {
       rnd.nextBytes(data);
     } else {
-      String[] words = {"venti ", "arena ", "clump ", "score ", "bucket ", "index ", "section ", "bloom "};
+      String[] words = {
+        "venti ", "arena ", "clump ", "score ", "bucket ", "index ", "section ", "bloom "
+      };
       for (int i = 0; i < size; i++) {
         String w = words[(i / 7 + rnd.nextInt(2)) % words.length];
         data[i] = (byte) w.charAt(i % w.length());
       }
     }
     int t = rnd.nextInt(10);
-    int type = t < 6 ? BlockType.DATA : t == 6 ? BlockType.DIR : t == 7 ? BlockType.ROOT : t == 8 ? 1 + rnd.nextInt(7)
-        : 9 + rnd.nextInt(7);
+    int type =
+        t < 6
+            ? BlockType.DATA
+            : t == 6
+                ? BlockType.DIR
+                : t == 7 ? BlockType.ROOT : t == 8 ? 1 + rnd.nextInt(7) : 9 + rnd.nextInt(7);
     return new Block(type, data);
   }
 
@@ -354,8 +408,15 @@ class RecoveryDrillTest {
   /** Score and on-disk type of every clump, as the venti data source's clumps table lists them. */
   static Set<String> clumpKeys(Path dir) {
     LocalSpark.get();
-    List<Row> rows = SparkSession.builder().getOrCreate().read().format("venti").option("table", "clumps")
-        .load(conf(dir)).select("score", "type_code").collectAsList();
+    List<Row> rows =
+        SparkSession.builder()
+            .getOrCreate()
+            .read()
+            .format("venti")
+            .option("table", "clumps")
+            .load(conf(dir))
+            .select("score", "type_code")
+            .collectAsList();
     Set<String> keys = new TreeSet<>();
     for (Row r : rows) {
       keys.add(HexFormat.of().formatHex((byte[]) r.get(0)) + "/" + r.getInt(1));
@@ -369,13 +430,16 @@ class RecoveryDrillTest {
   }
 
   static String doneLine(long arenaEntries, long indexed) {
-    return String.format(Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", arenaEntries, indexed);
+    return String.format(
+        Locale.ROOT, "done arenaentries=%,d indexed=%,d (nskip=0)", arenaEntries, indexed);
   }
 
   /** {arenaentries, indexed} of a summary. */
   static long[] counters(String out) {
     Matcher m = Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)").matcher(out);
     assertTrue(m.find(), out);
-    return new long[] {Long.parseLong(m.group(1).replace(",", "")), Long.parseLong(m.group(2).replace(",", ""))};
+    return new long[] {
+      Long.parseLong(m.group(1).replace(",", "")), Long.parseLong(m.group(2).replace(",", ""))
+    };
   }
 }

@@ -27,10 +27,10 @@ class ReverseLookupServedTest {
   /** Addresses looked up: every n-th entry of the archive. */
   static final int EVERY = 600;
 
-  static final Pattern DESCRIBED = Pattern.compile("score ([0-9a-f]{40}), type (\\w+), size (\\d+),");
+  static final Pattern DESCRIBED =
+      Pattern.compile("score ([0-9a-f]{40}), type (\\w+), size (\\d+),");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void lookedUpClumpsAreServedByTheirScore() {
@@ -40,9 +40,14 @@ class ReverseLookupServedTest {
     Cli.Run built = Cli.run("buildindex", "--reverse-index", rev, conf.toString());
     assertEquals(0, built.status(), built.err());
 
-    // The addresses come from the independent checker's entries (score, type, size, address, blocks).
-    List<String> entries = IndexDiff.run("entries", conf.toString()).output().lines().filter(l -> l.startsWith(" "))
-        .toList();
+    // The addresses come from the independent checker's entries (score, type, size, address,
+    // blocks).
+    List<String> entries =
+        IndexDiff.run("entries", conf.toString())
+            .output()
+            .lines()
+            .filter(l -> l.startsWith(" "))
+            .toList();
     List<VentiServer.Ref> refs = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
     for (int i = 0; i < entries.size(); i += EVERY) {
@@ -59,7 +64,10 @@ class ReverseLookupServedTest {
       List<byte[]> got = server.readAll(refs);
       for (int i = 0; i < refs.size(); i++) {
         assertNotNull(got.get(i), "not served: " + refs.get(i));
-        assertEquals(refs.get(i).score(), VentiServer.sha1(got.get(i)), "SHA-1 of the block served for " + refs.get(i));
+        assertEquals(
+            refs.get(i).score(),
+            VentiServer.sha1(got.get(i)),
+            "SHA-1 of the block served for " + refs.get(i));
         assertEquals(sizes.get(i), got.get(i).length, "size of " + refs.get(i));
       }
     }

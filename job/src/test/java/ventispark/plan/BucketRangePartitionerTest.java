@@ -36,7 +36,8 @@ class BucketRangePartitionerTest {
     for (long[][] plan : plans) {
       long[] start = plan[0];
       long[] stop = plan[1];
-      BucketRangePartitioner part = new BucketRangePartitioner(1, start, stop, new int[start.length]);
+      BucketRangePartitioner part =
+          new BucketRangePartitioner(1, start, stop, new int[start.length]);
       for (long b = -2; b < stop[stop.length - 1] + 3; b++) {
         int expected = -1;
         for (int i = 0; i < start.length; i++) {
@@ -50,7 +51,10 @@ class BucketRangePartitionerTest {
     }
   }
 
-  /** Write tasks take consecutive ranges, each at least one, as equal in count as can be, all of them. */
+  /**
+   * Write tasks take consecutive ranges, each at least one, as equal in count as can be, all of
+   * them.
+   */
   @Test
   void writeTasksShareTheRangesInOrder() {
     Random r = new Random(19);
@@ -69,15 +73,18 @@ class BucketRangePartitionerTest {
       assertEquals(n, part.firstRange(tasks));
       for (int t = 0; t < tasks; t++) {
         int size = part.firstRange(t + 1) - part.firstRange(t);
-        assertTrue(size == n / tasks || size == n / tasks + 1, size + " ranges of " + n + " in task " + t);
+        assertTrue(
+            size == n / tasks || size == n / tasks + 1, size + " ranges of " + n + " in task " + t);
       }
       for (int p = 0; p < n; p += 1 + r.nextInt(Math.max(1, n / 100))) {
         int t = part.taskOfRange(p);
-        assertTrue(part.firstRange(t) <= p && p < part.firstRange(t + 1), "range " + p + " in task " + t);
+        assertTrue(
+            part.firstRange(t) <= p && p < part.firstRange(t + 1), "range " + p + " in task " + t);
       }
     }
     assertEquals(7, new BucketRangePartitioner(1, new long[7], new long[7], new int[7]).tasks());
-    assertThrows(IllegalArgumentException.class, () -> new BucketRangePartitioner(1, new long[3], new long[3],
-        new int[3], 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new BucketRangePartitioner(1, new long[3], new long[3], new int[3], 4));
   }
 }

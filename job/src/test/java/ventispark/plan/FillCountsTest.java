@@ -23,20 +23,30 @@ import ventispark.sort.EntryBatchesAccess;
 import ventispark.sort.ShuffleEntry;
 import ventispark.testing.SmallArchive;
 
-/** The map tasks' fill counts, merged in any order, are the fill counted from their entries themselves. */
+/**
+ * The map tasks' fill counts, merged in any order, are the fill counted from their entries
+ * themselves.
+ */
 class FillCountsTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Archive archive() {
     return SmallArchive.in(tmp);
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 1, 524288, 215", "7, 2, 524288, 215", "150, 3, 100, 215", "150, 150, 4096, 3", "40, 7, 64, 1"})
-  void mergedCountsAreTheScannedFill(int partitions, int fillParts, int bufferEntries, int capacity) {
+  @CsvSource({
+    "1, 1, 524288, 215",
+    "7, 2, 524288, 215",
+    "150, 3, 100, 215",
+    "150, 150, 4096, 3",
+    "40, 7, 64, 1"
+  })
+  void mergedCountsAreTheScannedFill(
+      int partitions, int fillParts, int bufferEntries, int capacity) {
     Archive archive = archive();
-    BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
+    BucketRangePartitioner part =
+        PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
     int ranges = part.numPartitions();
     int fills = Math.min(fillParts, ranges);
     List<List<byte[]>> records = new ArrayList<>();
@@ -48,8 +58,10 @@ class FillCountsTest {
       count[p] = new int[(int) (part.stop(p) - part.start(p))];
     }
     for (ArenaSplit split : SplitPlanner.plan(archive, 6_000)) {
-      try (ClumpEntries e = new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
-        EntryBatches batches = EntryBatchesAccess.of(e, part, p -> -1 - p * fills / ranges, bufferEntries);
+      try (ClumpEntries e =
+          new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
+        EntryBatches batches =
+            EntryBatchesAccess.of(e, part, p -> -1 - p * fills / ranges, bufferEntries);
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
           if (b._1() < 0) {
@@ -90,8 +102,11 @@ class FillCountsTest {
       FillReport.SectionFill w = want.sections().get(s);
       FillReport.SectionFill g = got.sections().get(s);
       assertEquals(w.line(), g.line());
-      assertEquals(List.of(w.entries(), w.nonEmpty(), (long) w.maxFill(), w.maxFillBucket(), w.overflowCount()),
-          List.of(g.entries(), g.nonEmpty(), (long) g.maxFill(), g.maxFillBucket(), g.overflowCount()));
+      assertEquals(
+          List.of(
+              w.entries(), w.nonEmpty(), (long) w.maxFill(), w.maxFillBucket(), w.overflowCount()),
+          List.of(
+              g.entries(), g.nonEmpty(), (long) g.maxFill(), g.maxFillBucket(), g.overflowCount()));
       assertEquals(w.overflows().size(), g.overflows().size());
       for (int i = 0; i < w.overflows().size(); i++) {
         assertArrayEquals(w.overflows().get(i), g.overflows().get(i));
@@ -115,12 +130,17 @@ class FillCountsTest {
     long[] stop = {1000, 42_000_000, 42_949_673};
     // Three sections: a fill each.
     BucketRangePartitioner part = new BucketRangePartitioner(100, start, stop, new int[] {0, 1, 2});
-    List<BucketFill> fills = FillCounts.merge(part, new int[] {1, 1, 1}, 0, 3, List.of(r, r).iterator());
-    assertEquals(List.of(2L * (5 + 1 + 127 + 128 + 300), 2L * (70_000 + 1 + 2), 2L * 3_000_000),
+    List<BucketFill> fills =
+        FillCounts.merge(part, new int[] {1, 1, 1}, 0, 3, List.of(r, r).iterator());
+    assertEquals(
+        List.of(2L * (5 + 1 + 127 + 128 + 300), 2L * (70_000 + 1 + 2), 2L * 3_000_000),
         fills.stream().map(BucketFill::entries).toList());
     assertEquals(List.of(5L, 3L, 1L), fills.stream().map(BucketFill::nonEmpty).toList());
-    assertEquals(List.of(600, 140_000, 6_000_000), fills.stream().map(BucketFill::maxFill).toList());
-    assertEquals(List.of(300L, 70_000L, 42_949_672L), fills.stream().map(BucketFill::maxFillBucket).toList());
+    assertEquals(
+        List.of(600, 140_000, 6_000_000), fills.stream().map(BucketFill::maxFill).toList());
+    assertEquals(
+        List.of(300L, 70_000L, 42_949_672L),
+        fills.stream().map(BucketFill::maxFillBucket).toList());
     // A few bytes per non-empty bucket, none for the empty ones.
     assertTrue(r.length < 40, "record of " + r.length);
   }

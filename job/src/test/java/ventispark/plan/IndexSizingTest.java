@@ -18,14 +18,16 @@ import ventispark.create.IndexFormatter;
 import ventispark.format.ISectHeader;
 
 /**
- * The sizing model against numbers computed another way: Poisson and binomial tails summed
- * exactly in BigDecimal, fmtindex's geometry from the spec's worked examples and from {@link
+ * The sizing model against numbers computed another way: Poisson and binomial tails summed exactly
+ * in BigDecimal, fmtindex's geometry from the spec's worked examples and from {@link
  * IndexFormatter}, and bucket fills simulated with real 32-bit hashes and the index's own divisor.
  */
 class IndexSizingTest {
   private static final MathContext MC = new MathContext(60);
 
-  /** ln P(X > k), X ~ Poisson(λ), as Σ_{j>k} λ^j/j! over Σ_j λ^j/j!, in exact decimal arithmetic. */
+  /**
+   * ln P(X > k), X ~ Poisson(λ), as Σ_{j>k} λ^j/j! over Σ_j λ^j/j!, in exact decimal arithmetic.
+   */
   static double exactLnPoissonTail(double lambda, int k) {
     BigDecimal l = new BigDecimal(lambda);
     BigDecimal term = BigDecimal.ONE;
@@ -45,7 +47,9 @@ class IndexSizingTest {
     return ln(tail.divide(all, MC));
   }
 
-  /** ln P(X > k), X ~ Binomial(n, p), exactly: pmf(j+1) = pmf(j)·(n−j)/(j+1)·p/(1−p) from (1−p)^n. */
+  /**
+   * ln P(X > k), X ~ Binomial(n, p), exactly: pmf(j+1) = pmf(j)·(n−j)/(j+1)·p/(1−p) from (1−p)^n.
+   */
   static double exactLnBinomialTail(int n, BigDecimal p, int k) {
     BigDecimal q = BigDecimal.ONE.subtract(p);
     BigDecimal ratio = p.divide(q, MC);
@@ -53,7 +57,10 @@ class IndexSizingTest {
     BigDecimal tail = BigDecimal.ZERO;
     BigDecimal tiny = new BigDecimal("1e-70");
     for (int j = 0; j < n; j++) {
-      pmf = pmf.multiply(BigDecimal.valueOf(n - j), MC).multiply(ratio, MC).divide(BigDecimal.valueOf(j + 1), MC);
+      pmf =
+          pmf.multiply(BigDecimal.valueOf(n - j), MC)
+              .multiply(ratio, MC)
+              .divide(BigDecimal.valueOf(j + 1), MC);
       if (j + 1 > k) {
         tail = tail.add(pmf, MC);
         if (pmf.compareTo(tail.multiply(tiny)) < 0) {
@@ -67,12 +74,28 @@ class IndexSizingTest {
   static double ln(BigDecimal x) {
     BigInteger u = x.unscaledValue();
     int shift = Math.max(0, u.bitLength() - 60);
-    return Math.log(u.shiftRight(shift).doubleValue()) + shift * Math.log(2) - x.scale() * Math.log(10);
+    return Math.log(u.shiftRight(shift).doubleValue())
+        + shift * Math.log(2)
+        - x.scale() * Math.log(10);
   }
 
   @ParameterizedTest
-  @CsvSource({"4.13, 13", "0.5, 215", "0.001, 13", "150, 215", "300, 215", "7.47, 13", "20, 20", "20.5, 20", "21, 20",
-      "1.1, 13", "2000, 1724", "1700, 1724", "5, 0", "0.2, 0"})
+  @CsvSource({
+    "4.13, 13",
+    "0.5, 215",
+    "0.001, 13",
+    "150, 215",
+    "300, 215",
+    "7.47, 13",
+    "20, 20",
+    "20.5, 20",
+    "21, 20",
+    "1.1, 13",
+    "2000, 1724",
+    "1700, 1724",
+    "5, 0",
+    "0.2, 0"
+  })
   void poissonTailMatchesAnExactSum(double lambda, int k) {
     double want = exactLnPoissonTail(lambda, k);
     double got = IndexSizing.lnPoissonTail(lambda, k);
@@ -84,14 +107,21 @@ class IndexSizingTest {
     double ln = IndexSizing.lnPoissonTail(0.01, 215);
     assertTrue(ln < -1900 && ln > -2100, "ln " + ln);
     IndexSizing.Fill f = IndexSizing.fill(10, IndexSizing.ofBlocks(65536, 1, 1000));
-    assertTrue(f.log10Overflow() < -5000 && Double.isFinite(f.log10Overflow()), "log10 " + f.log10Overflow());
+    assertTrue(
+        f.log10Overflow() < -5000 && Double.isFinite(f.log10Overflow()),
+        "log10 " + f.log10Overflow());
     assertEquals(0.0, f.overflowProbability());
     assertTrue(f.meets(1e-300));
-    assertEquals(Double.NEGATIVE_INFINITY, IndexSizing.fill(0, IndexSizing.ofBlocks(8192, 1, 10)).log10Overflow());
+    assertEquals(
+        Double.NEGATIVE_INFINITY,
+        IndexSizing.fill(0, IndexSizing.ofBlocks(8192, 1, 10)).log10Overflow());
     assertEquals(0.0, IndexSizing.fill(0, IndexSizing.ofBlocks(8192, 1, 10)).expectedMax());
   }
 
-  /** Above the mean the Poisson tail is the heavier one (so the model errs safe), and close for small shares. */
+  /**
+   * Above the mean the Poisson tail is the heavier one (so the model errs safe), and close for
+   * small shares.
+   */
   @Test
   void poissonTailBoundsTheExactBinomialOne() {
     // 40 entries in 8 buckets: λ = 5, capacity 13.
@@ -110,9 +140,13 @@ class IndexSizingTest {
     double q = 0.01;
     double qLast = 0.003;
     double want = 1 - Math.pow(1 - q, 100) * (1 - qLast);
-    assertEquals(Math.log(want), IndexSizing.lnAnyExceeds(100, Math.log(q), Math.log(qLast)), 1e-12);
+    assertEquals(
+        Math.log(want), IndexSizing.lnAnyExceeds(100, Math.log(q), Math.log(qLast)), 1e-12);
     // Tiny: the union bound, kept in log space.
-    assertEquals(Math.log(1e6) - 3000, IndexSizing.lnAnyExceeds(1_000_000, -3000, Double.NEGATIVE_INFINITY), 1e-9);
+    assertEquals(
+        Math.log(1e6) - 3000,
+        IndexSizing.lnAnyExceeds(1_000_000, -3000, Double.NEGATIVE_INFINITY),
+        1e-9);
     assertEquals(0.0, IndexSizing.lnAnyExceeds(3, 0, 0), 0.0);
   }
 
@@ -143,7 +177,8 @@ class IndexSizingTest {
           headers.add(new ISectHeader(2, "s" + i, "", 8192, 794624, blocks, 0, 0, 1));
         }
         IndexFormatter.Plan plan = IndexFormatter.plan("main", headers, List.of());
-        assertEquals(plan.headers().get(sections - 1).stop(), s.buckets(), sections + " x " + blocks);
+        assertEquals(
+            plan.headers().get(sections - 1).stop(), s.buckets(), sections + " x " + blocks);
       }
     }
     assertThrows(IllegalArgumentException.class, () -> IndexSizing.ofSectionSize(8192, 1, 794624));
@@ -173,7 +208,8 @@ class IndexSizingTest {
     double p = (double) overflowed / trials;
     double sigma = Math.sqrt(f.overflowProbability() * (1 - f.overflowProbability()) / trials);
     assertTrue(p > 0.01 && p < 0.99, "test geometry should overflow sometimes: " + p);
-    assertEquals(f.overflowProbability(), p, 4 * sigma + 0.03 * f.overflowProbability(), "P(any overflow)");
+    assertEquals(
+        f.overflowProbability(), p, 4 * sigma + 0.03 * f.overflowProbability(), "P(any overflow)");
     assertEquals(f.expectedMax(), (double) maxSum / trials, 0.1, "E[fullest bucket]");
     assertTrue(f.overflowProbability() >= p - 4 * sigma, "the model should not be optimistic");
   }
@@ -190,13 +226,22 @@ class IndexSizingTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"65000, 512, 1, 1e-6", "65000, 512, 3, 1e-6", "8056, 8192, 1, 1e-6", "8056, 8192, 2, 1e-12",
-      "1000000000, 8192, 4, 1e-6", "0, 8192, 1, 1e-6", "1, 512, 1, 0.5"})
-  void recommendationIsTheSmallestThatMeetsTheTarget(long entries, int blockSize, int sections, double target) {
+  @CsvSource({
+    "65000, 512, 1, 1e-6",
+    "65000, 512, 3, 1e-6",
+    "8056, 8192, 1, 1e-6",
+    "8056, 8192, 2, 1e-12",
+    "1000000000, 8192, 4, 1e-6",
+    "0, 8192, 1, 1e-6",
+    "1, 512, 1, 0.5"
+  })
+  void recommendationIsTheSmallestThatMeetsTheTarget(
+      long entries, int blockSize, int sections, double target) {
     IndexSizing.Geometry g = IndexSizing.recommend(entries, blockSize, sections, target);
     assertTrue(IndexSizing.fill(entries, g).meets(target), g.toString());
     if (g.blocksPerSection() > 1) {
-      IndexSizing.Geometry smaller = IndexSizing.ofBlocks(blockSize, sections, g.blocksPerSection() - 1);
+      IndexSizing.Geometry smaller =
+          IndexSizing.ofBlocks(blockSize, sections, g.blocksPerSection() - 1);
       assertTrue(!IndexSizing.fill(entries, smaller).meets(target), smaller.toString());
     }
     assertEquals(0, g.sectionSize() % blockSize);
@@ -204,7 +249,8 @@ class IndexSizingTest {
 
   @Test
   void recommendationRefusesWhatNoIndexHolds() {
-    assertThrows(IllegalArgumentException.class, () -> IndexSizing.recommend(1L << 40, 512, 1, 1e-6));
+    assertThrows(
+        IllegalArgumentException.class, () -> IndexSizing.recommend(1L << 40, 512, 1, 1e-6));
   }
 
   @Test

@@ -12,7 +12,10 @@ import ventispark.format.ClumpInfo;
 import ventispark.format.Venti;
 import ventispark.testing.SmallArchive;
 
-/** Walking a directory downwards (the shortcut without division) finds the entries random access finds. */
+/**
+ * Walking a directory downwards (the shortcut without division) finds the entries random access
+ * finds.
+ */
 class ClumpDirectoryTest {
   @Test
   void descendingWalkMatchesRandomAccessAcrossBlocksAndChunks(@TempDir Path tmp) {
@@ -20,9 +23,12 @@ class ClumpDirectoryTest {
     Arena arena = archive.arenas().get(0);
     long clumps = arena.memStats().clumpCount();
     // More entries than one read chunk holds, so the walk crosses chunks as well as blocks.
-    assertTrue(clumps / ClumpInfo.perBlock(arena.blockSize()) * arena.blockSize() > ClumpDirectory.CHUNK_BYTES,
+    assertTrue(
+        clumps / ClumpInfo.perBlock(arena.blockSize()) * arena.blockSize()
+            > ClumpDirectory.CHUNK_BYTES,
         clumps + " clumps");
-    try (PartitionReader in = PartitionReader.open(archive.partitions().get(0).ref(), new Configuration())) {
+    try (PartitionReader in =
+        PartitionReader.open(archive.partitions().get(0).ref(), new Configuration())) {
       ClumpDirectory walk = new ClumpDirectory(in, arena);
       for (long i = clumps - 1; i >= 0; i--) {
         assertArrayEquals(expected(in, arena, i), entry(walk, i), "entry " + i);
@@ -40,7 +46,10 @@ class ClumpDirectoryTest {
     return Arrays.copyOfRange(d.buffer(), at, at + Venti.CLUMP_INFO_SIZE);
   }
 
-  /** Entry {@code i} read on its own, where the format puts it: directory block k at stop − (k+2)·blocksize. */
+  /**
+   * Entry {@code i} read on its own, where the format puts it: directory block k at stop −
+   * (k+2)·blocksize.
+   */
   private static byte[] expected(PartitionReader in, Arena a, long i) {
     int perBlock = ClumpInfo.perBlock(a.blockSize());
     long block = a.stop() - (i / perBlock + 2) * a.blockSize();

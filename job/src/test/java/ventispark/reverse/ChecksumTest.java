@@ -31,14 +31,13 @@ import ventispark.testing.Fixtures;
 import ventispark.testing.LocalSpark;
 
 /**
- * The two checksums of a reverse index, computed here a second time straight from their
- * definitions in {@code REVERSE-INDEX.md} (with the JDK's CRC and SHA-256, not the job's
- * classes): the file checksum of random bytes however they are fed, and the index checksum that
- * names the reverse index of reference indexes.
+ * The two checksums of a reverse index, computed here a second time straight from their definitions
+ * in {@code REVERSE-INDEX.md} (with the JDK's CRC and SHA-256, not the job's classes): the file
+ * checksum of random bytes however they are fed, and the index checksum that names the reverse
+ * index of reference indexes.
  */
 class ChecksumTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void spark() {
@@ -71,7 +70,8 @@ class ChecksumTest {
     assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
     Archive archive = new ArchiveLoader(new Configuration()).load(conf.toString());
     String name = archive.indexName() + "-" + HexFormat.of().formatHex(indexSum(archive)) + ".vrev";
-    assertEquals(name, ReverseIndexFile.find(dir, archive.indexName()).get(0).getFileName().toString());
+    assertEquals(
+        name, ReverseIndexFile.find(dir, archive.indexName()).get(0).getFileName().toString());
   }
 
   @Test
@@ -81,8 +81,11 @@ class ChecksumTest {
     assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
     Path file = ReverseIndexFile.find(dir, "main").get(0);
     Damage.poke(file, 7, 1); // version 2 -> 1: its checksums were SHA-256 over every byte
-    FormatException e = assertThrows(FormatException.class, () -> new ReverseIndexFile(file).close());
-    assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("reverse build"), e.getMessage());
+    FormatException e =
+        assertThrows(FormatException.class, () -> new ReverseIndexFile(file).close());
+    assertTrue(
+        e.getMessage().contains("version 1") && e.getMessage().contains("reverse build"),
+        e.getMessage());
     Cli.Run v = Cli.run("reverse", "verify", dir.toString(), conf.toString());
     assertEquals(3, v.status(), v.out() + v.err());
   }
@@ -96,7 +99,9 @@ class ChecksumTest {
     return sha.digest();
   }
 
-  /** SHA-256("venti-index-checksum-v2" buckets[8] chunksum...), chunks of 4096 buckets per section. */
+  /**
+   * SHA-256("venti-index-checksum-v2" buckets[8] chunksum...), chunks of 4096 buckets per section.
+   */
   private static byte[] indexSum(Archive archive) throws Exception {
     MessageDigest all = MessageDigest.getInstance("SHA-256");
     all.update("venti-index-checksum-v2".getBytes(StandardCharsets.US_ASCII));
@@ -111,7 +116,10 @@ class ChecksumTest {
           f.seek(s.ref().name().lo() + s.offsetOf(bucket));
           f.readFully(block);
           ByteBuffer h = ByteBuffer.wrap(block);
-          int n = magic != 0 && h.getInt(2) != magic ? 0 : Math.min(h.getShort(0) & 0xFFFF, (bs - 6) / 38);
+          int n =
+              magic != 0 && h.getInt(2) != magic
+                  ? 0
+                  : Math.min(h.getShort(0) & 0xFFFF, (bs - 6) / 38);
           chunk.update(ByteBuffer.allocate(2).putShort((short) n).array());
           chunk.update(fingerprint(block, 6, 38 * n));
           if ((bucket + 1 - s.header().start()) % 4096 == 0 || bucket + 1 == s.header().stop()) {

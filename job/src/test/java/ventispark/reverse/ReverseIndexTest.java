@@ -33,8 +33,7 @@ import ventispark.testing.LocalSpark;
  * stale, renamed or corrupted reverse index is refused.
  */
 class ReverseIndexTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static final List<String> FIXTURES = Fixtures.REBUILDABLE;
 
@@ -42,7 +41,6 @@ class ReverseIndexTest {
   static void spark() {
     LocalSpark.get();
   }
-
 
   @ParameterizedTest
   @FieldSource("FIXTURES")
@@ -54,8 +52,14 @@ class ReverseIndexTest {
     Path file = ReverseIndexFile.find(dir, archive.indexName()).get(0);
 
     // The addresses are those of the entries the independent checker expects, in log order.
-    List<Long> expected = IndexDiff.run("entries", conf.toString()).output().lines().filter(l -> l.startsWith(" "))
-        .map(l -> Long.parseLong(l.trim().split(" +")[3])).sorted(Long::compareUnsigned).toList();
+    List<Long> expected =
+        IndexDiff.run("entries", conf.toString())
+            .output()
+            .lines()
+            .filter(l -> l.startsWith(" "))
+            .map(l -> Long.parseLong(l.trim().split(" +")[3]))
+            .sorted(Long::compareUnsigned)
+            .toList();
     try (ReverseIndexFile rev = new ReverseIndexFile(file)) {
       assertTrue(rev.fileSumHolds());
       assertEquals(expected.size(), rev.entries());
@@ -65,7 +69,8 @@ class ReverseIndexTest {
       for (long r = 0; r < rev.entries(); r++) {
         addrs.add(rev.record(r).addr());
         if (r % step == 0 || r == rev.entries() - 1) {
-          ReverseLookup.Clump c = lookup.byRank(r); // checks the entry at (bucket, slot) has this address
+          ReverseLookup.Clump c =
+              lookup.byRank(r); // checks the entry at (bucket, slot) has this address
           assertEquals(r, lookup.byAddress(c.addr()).rank());
           assertTrue(c.onDiskSize() >= 38 && c.onDiskSize() <= 38 + 57344, c.describe());
           assertEquals(c, lookup.containing(c.addr() + c.onDiskSize() - 1));
@@ -82,11 +87,14 @@ class ReverseIndexTest {
     List<String> sums = new ArrayList<>();
     for (String parts : List.of("1", "7", "40")) {
       Path dir = tmp.resolve("rev-" + parts);
-      Cli.Run r = Cli.run("buildindex", "--partitions", parts, "--reverse-index", dir.toString(), conf);
+      Cli.Run r =
+          Cli.run("buildindex", "--partitions", parts, "--reverse-index", dir.toString(), conf);
       assertEquals(0, r.status(), r.err());
       assertTrue(r.out().contains("reverse index: " + dir), r.out());
-      sums.add(ReverseIndexFile.find(dir, "main").get(0).getFileName() + " "
-          + IndexBytes.sha256(ReverseIndexFile.find(dir, "main").get(0)));
+      sums.add(
+          ReverseIndexFile.find(dir, "main").get(0).getFileName()
+              + " "
+              + IndexBytes.sha256(ReverseIndexFile.find(dir, "main").get(0)));
     }
     // The same file as a scan of the finished index makes.
     Path scanned = tmp.resolve("scanned");
@@ -97,7 +105,8 @@ class ReverseIndexTest {
     Cli.Run v = Cli.run("reverse", "verify", tmp.resolve("rev-7").toString(), conf);
     assertEquals(0, v.status(), v.out() + v.err());
 
-    Cli.Run partial = Cli.run("buildindex", "-i", "isect0", "--reverse-index", tmp.resolve("x").toString(), conf);
+    Cli.Run partial =
+        Cli.run("buildindex", "-i", "isect0", "--reverse-index", tmp.resolve("x").toString(), conf);
     assertEquals(2, partial.status()); // a command-line error
     assertTrue(partial.err().contains("cannot go with -i"), partial.err());
   }
@@ -106,20 +115,37 @@ class ReverseIndexTest {
   void dropDuplicatesKeepsTheHighestAddressOfEachScoreAndType() {
     Path work = Fixtures.workingCopy("multi", tmp);
     String conf = work.resolve("venti.conf").toString();
-    List<String[]> entries = IndexDiff.run("entries", conf).output().lines().filter(l -> l.startsWith(" "))
-        .map(l -> l.trim().split(" +")).toList();
+    List<String[]> entries =
+        IndexDiff.run("entries", conf)
+            .output()
+            .lines()
+            .filter(l -> l.startsWith(" "))
+            .map(l -> l.trim().split(" +"))
+            .toList();
     long distinct = entries.stream().map(e -> e[0] + " " + e[1]).distinct().count();
     Path dir = tmp.resolve("rev");
     Cli.Run r = Cli.run("buildindex", "--drop-duplicates", "--reverse-index", dir.toString(), conf);
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().contains(String.format(Locale.ROOT, "dropped %,d duplicate copies", entries.size() - distinct)), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                String.format(
+                    Locale.ROOT, "dropped %,d duplicate copies", entries.size() - distinct)),
+        r.out());
     // What the C checkindex expects: one copy per score and type.
     Cli.Run c = Cli.run("checkindex", "--collapse-duplicates", conf);
     assertEquals(0, c.status(), c.out());
     Cli.Run plain = Cli.run("checkindex", conf);
     assertEquals(6, plain.status(), plain.out());
-    assertTrue(plain.out().contains(String.format(Locale.ROOT, "0 entries on disk and not expected (<), %,d expected and missing",
-        entries.size() - distinct)), plain.out());
+    assertTrue(
+        plain
+            .out()
+            .contains(
+                String.format(
+                    Locale.ROOT,
+                    "0 entries on disk and not expected (<), %,d expected and missing",
+                    entries.size() - distinct)),
+        plain.out());
     // The kept copy is the highest address of each (score, type).
     java.util.Map<String, Long> highest = new java.util.HashMap<>();
     entries.forEach(e -> highest.merge(e[0] + " " + e[1], Long.parseLong(e[3]), Math::max));
@@ -139,19 +165,39 @@ class ReverseIndexTest {
     Path conf = Fixtures.reference("multi").resolve("venti.conf");
     Path dir = tmp.resolve("rev");
     assertEquals(0, Cli.run("reverse", "build", dir.toString(), conf.toString()).status());
-    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().getOrCreate();
-    var rev = spark.read().format("venti").option("table", "reverse").option("reverse_index", dir.toString())
-        .load(conf.toString());
-    var clumps = spark.read().format("venti").option("table", "clumps").load(conf.toString())
-        .where("type != 'corrupt'");
+    org.apache.spark.sql.SparkSession spark =
+        org.apache.spark.sql.SparkSession.builder().getOrCreate();
+    var rev =
+        spark
+            .read()
+            .format("venti")
+            .option("table", "reverse")
+            .option("reverse_index", dir.toString())
+            .load(conf.toString());
+    var clumps =
+        spark
+            .read()
+            .format("venti")
+            .option("table", "clumps")
+            .load(conf.toString())
+            .where("type != 'corrupt'");
     long n = clumps.count();
     assertEquals(n, rev.count());
     // Every record's address is a clump's, in the same arena, and ranks follow addresses.
-    assertEquals(n, rev.join(clumps, rev.col("address").equalTo(clumps.col("address"))
-        .and(rev.col("arena").equalTo(clumps.col("arena")))).count());
+    assertEquals(
+        n,
+        rev.join(
+                clumps,
+                rev.col("address")
+                    .equalTo(clumps.col("address"))
+                    .and(rev.col("arena").equalTo(clumps.col("arena"))))
+            .count());
     var w = org.apache.spark.sql.expressions.Window.orderBy("address");
-    assertEquals(0, rev.withColumn("r", org.apache.spark.sql.functions.row_number().over(w))
-        .where("r - 1 != rank").count());
+    assertEquals(
+        0,
+        rev.withColumn("r", org.apache.spark.sql.functions.row_number().over(w))
+            .where("r - 1 != rank")
+            .count());
   }
 
   @Test
@@ -188,7 +234,8 @@ class ReverseIndexTest {
     Path file = ReverseIndexFile.find(dir, "main").get(0);
     String built = IndexBytes.sha256(file);
     assertEquals(0, Cli.run("reverse", "build", tmp.resolve("again").toString(), conf).status());
-    assertEquals(built, IndexBytes.sha256(ReverseIndexFile.find(tmp.resolve("again"), "main").get(0)));
+    assertEquals(
+        built, IndexBytes.sha256(ReverseIndexFile.find(tmp.resolve("again"), "main").get(0)));
 
     // Another index: one bucket's entries gone. By name: the index checksum is not the file's.
     byte[] zero = new byte[8192];
@@ -207,13 +254,16 @@ class ReverseIndexTest {
     Archive archive = new ArchiveLoader(new Configuration()).load(conf);
     try (ReverseIndexFile rev = new ReverseIndexFile(file)) {
       ReverseLookup lookup = new ReverseLookup(archive, rev, new Configuration());
-      FormatException e = assertThrows(FormatException.class, () -> {
-        for (long r = 0; r < rev.entries(); r++) {
-          if (rev.record(r).bucket() == 3) {
-            lookup.byRank(r);
-          }
-        }
-      });
+      FormatException e =
+          assertThrows(
+              FormatException.class,
+              () -> {
+                for (long r = 0; r < rev.entries(); r++) {
+                  if (rev.record(r).bucket() == 3) {
+                    lookup.byRank(r);
+                  }
+                }
+              });
       assertTrue(e.getMessage().contains("stale or corrupt reverse index"), e.getMessage());
     }
 
@@ -225,7 +275,8 @@ class ReverseIndexTest {
     Files.copy(file, current);
     Cli.Run renamed = Cli.run("reverse", "verify", fresh.toString(), conf);
     assertEquals(6, renamed.status(), renamed.out());
-    assertTrue(renamed.out().contains("index checksum is not the one its name carries"), renamed.out());
+    assertTrue(
+        renamed.out().contains("index checksum is not the one its name carries"), renamed.out());
     Cli.Run lookupRenamed = Cli.run("reverse", "lookup", "--rank", "0", fresh.toString(), conf);
     assertEquals(3, lookupRenamed.status(), lookupRenamed.err());
 

@@ -8,7 +8,10 @@ import ventispark.read.ClumpEntries;
 public final class EntryBatchesAccess {
   private EntryBatchesAccess() {}
 
-  public static EntryBatches of(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey,
+  public static EntryBatches of(
+      ClumpEntries entries,
+      BucketRangePartitioner part,
+      IntUnaryOperator fillKey,
       int bufferEntries) {
     return new EntryBatches(entries, part, fillKey, bufferEntries);
   }

@@ -28,8 +28,7 @@ import ventispark.testing.SmallArchive;
  * order within each buffer, and keep their memory to the buffer whatever the number of ranges.
  */
 class EntryBatchesTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Archive archive() {
     return SmallArchive.in(tmp);
@@ -39,11 +38,13 @@ class EntryBatchesTest {
   @CsvSource({"1, 524288", "7, 524288", "150, 100", "150, 4096", "2000, 1000", "7, 1"})
   void everyEntryOnceInARunOfItsRange(int partitions, int bufferEntries) {
     Archive archive = archive();
-    BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
+    BucketRangePartitioner part =
+        PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
     for (ArenaSplit split : SplitPlanner.plan(archive, 6_000)) {
       Map<String, Integer> expected = new HashMap<>();
-      try (ClumpEntries direct = new ClumpEntries(split, new Configuration(), archive.div(), part::partitionOfBucket,
-          null)) {
+      try (ClumpEntries direct =
+          new ClumpEntries(
+              split, new Configuration(), archive.div(), part::partitionOfBucket, null)) {
         while (direct.advance()) {
           byte[] shuffled = new byte[ShuffleEntry.SIZE];
           ShuffleEntry.fromEntry(direct.entry(), 0, shuffled, 0);
@@ -51,14 +52,17 @@ class EntryBatchesTest {
         }
       }
       Map<String, Integer> got = new HashMap<>();
-      try (ClumpEntries entries = new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
+      try (ClumpEntries entries =
+          new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
         EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries);
         int inBuffer = 0;
         long lastHash = -1;
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
-          assertTrue(b._2().length > 0 && b._2().length % ShuffleEntry.SIZE == 0
-              && b._2().length <= EntryBatches.MAX_BATCH);
+          assertTrue(
+              b._2().length > 0
+                  && b._2().length % ShuffleEntry.SIZE == 0
+                  && b._2().length <= EntryBatches.MAX_BATCH);
           for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
             long hash = ShuffleEntry.hash32(b._2(), off);
             assertEquals((int) b._1(), part.partitionOfBucket(hash / archive.div()));
@@ -82,7 +86,8 @@ class EntryBatchesTest {
     Archive archive = archive();
     BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, 2);
     ArenaSplit all = SplitPlanner.plan(archive, Long.MAX_VALUE).get(0);
-    try (ClumpEntries entries = new ClumpEntries(all, new Configuration(), archive.div(), part::covers, null)) {
+    try (ClumpEntries entries =
+        new ClumpEntries(all, new Configuration(), archive.div(), part::covers, null)) {
       EntryBatches batches = new EntryBatches(entries, part, null);
       List<Integer> keys = new ArrayList<>();
       long bytes = 0;

@@ -34,7 +34,14 @@ class EntrySortTest {
           score[6] = (byte) ((other[6] & 0xF8) | (random.nextInt(8)));
         }
         byte[] e = new byte[IEntry.SIZE];
-        IEntry.pack(e, 0, score, 0, random.nextLong() & Long.MAX_VALUE, random.nextInt(65536), 1 + random.nextInt(3),
+        IEntry.pack(
+            e,
+            0,
+            score,
+            0,
+            random.nextLong() & Long.MAX_VALUE,
+            random.nextInt(65536),
+            1 + random.nextInt(3),
             random.nextInt(256));
         if (random.nextInt(6) == 0) {
           score[0] = (byte) 0x80; // high bit set: unsigned order must hold

@@ -3,7 +3,6 @@ package ventispark.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,9 +20,9 @@ import ventispark.testing.LocalSpark;
 
 /**
  * {@code spark.read.format("venti")} on the reference archives, against the independent checker:
- * the clumps table holds every directory entry with the address and bucket the checker derives,
- * the index table every stored entry, the arenas table the trailers; filters on the arena name
- * choose the arenas read.
+ * the clumps table holds every directory entry with the address and bucket the checker derives, the
+ * index table every stored entry, the arenas table the trailers; filters on the arena name choose
+ * the arenas read.
  */
 class VentiDataSourceTest {
   static SparkSession spark;
@@ -87,8 +86,9 @@ class VentiDataSourceTest {
     assertEquals(n, one.count());
     Dataset<Row> two = table("clumps").where("arena in ('arenasA0', 'arenasB0')").select("arena");
     assertEquals(2, two.rdd().getNumPartitions());
-    assertEquals(Set.of("arenasA0", "arenasB0"), new TreeSet<>(two.distinct().as(
-        org.apache.spark.sql.Encoders.STRING()).collectAsList()));
+    assertEquals(
+        Set.of("arenasA0", "arenasB0"),
+        new TreeSet<>(two.distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()));
     assertTrue(one.queryExecution().executedPlan().toString().contains("arenasB1"));
   }
 }

@@ -17,17 +17,21 @@ import ventispark.testing.Launcher.Run;
 
 /**
  * The reference C Venti of ../shared/tools/venti-c (plan9port's server, clients and tools), the
- * oracle no one here wrote. Tools run in the directory of the config they are given, because the
- * C tools resolve the config's relative partition names against the working directory.
+ * oracle no one here wrote. Tools run in the directory of the config they are given, because the C
+ * tools resolve the config's relative partition names against the working directory.
  */
 public final class CVenti {
   private CVenti() {}
 
-  /** Scratch partition size for checkindex's sorted entry list (ample for the archives of the tests). */
+  /**
+   * Scratch partition size for checkindex's sorted entry list (ample for the archives of the
+   * tests).
+   */
   static final long CHECKINDEX_SCRATCH_BYTES = 64L << 20;
 
   /** The only lines {@code checkarenas -a} prints for an arena whose clumps all check out. */
-  static final Pattern CHECKARENAS_PROGRESS = Pattern.compile("arena \\S+: fix=0 flush=0 [\\d>\\- ]+");
+  static final Pattern CHECKARENAS_PROGRESS =
+      Pattern.compile("arena \\S+: fix=0 flush=0 [\\d>\\- ]+");
 
   public static Path bin() {
     return Fixtures.shared().resolve("tools/venti-c/bin");
@@ -99,7 +103,10 @@ public final class CVenti {
   public static List<String> arenaErrors(Path partition) {
     Run r = run(partition.getParent(), "checkarenas", "-a", partition.getFileName().toString());
     assertEquals(0, r.status(), "checkarenas " + partition + "\n" + r);
-    return (r.out() + r.err()).lines().filter(l -> !l.isBlank() && !CHECKARENAS_PROGRESS.matcher(l).matches()).toList();
+    return (r.out() + r.err())
+        .lines()
+        .filter(l -> !l.isBlank() && !CHECKARENAS_PROGRESS.matcher(l).matches())
+        .toList();
   }
 
   static Run exec(Path dir, List<String> cmd) {

@@ -60,7 +60,10 @@ public final class Damage {
     }
   }
 
-  /** Non-zero bytes in a bloom filter's table, so a rebuild that forgets to write part of it is caught. */
+  /**
+   * Non-zero bytes in a bloom filter's table, so a rebuild that forgets to write part of it is
+   * caught.
+   */
   public static void scribbleOverBloomTable(Path bloom) throws IOException {
     byte[] b = Files.readAllBytes(bloom);
     for (int i = 16; i < b.length; i += 7) {

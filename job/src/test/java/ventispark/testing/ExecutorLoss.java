@@ -16,6 +16,7 @@ import org.apache.spark.TaskContext;
  */
 public final class ExecutorLoss {
   public static final String PROPERTY = "spark.venti.test.loseExecutor";
+
   /** The executor's exit status, so the worker's log says why it died. */
   static final int STATUS = 86;
 
@@ -23,7 +24,9 @@ public final class ExecutorLoss {
 
   static void maybeHalt(int partition) {
     TaskContext task = TaskContext.get();
-    if (task == null || task.attemptNumber() != 0 || task.stageAttemptNumber() != 0
+    if (task == null
+        || task.attemptNumber() != 0
+        || task.stageAttemptNumber() != 0
         || SparkEnv.get().executorId().equals("driver")) {
       return;
     }
@@ -32,8 +35,14 @@ public final class ExecutorLoss {
       listed = SparkEnv.get().conf().get(PROPERTY, null);
     }
     if (listed != null && Arrays.asList(listed.split(",")).contains(Integer.toString(partition))) {
-      System.err.println("venti-spark test: halting executor " + SparkEnv.get().executorId() + " in write partition "
-          + partition + " (" + PROPERTY + ")");
+      System.err.println(
+          "venti-spark test: halting executor "
+              + SparkEnv.get().executorId()
+              + " in write partition "
+              + partition
+              + " ("
+              + PROPERTY
+              + ")");
       Runtime.getRuntime().halt(STATUS);
     }
   }

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 public final class Fixtures {
   private Fixtures() {}
 
-  public static final List<String> REBUILDABLE = List.of("sample", "basic", "multi", "partial", "corrupt", "v1sect");
+  public static final List<String> REBUILDABLE =
+      List.of("sample", "basic", "multi", "partial", "corrupt", "v1sect");
 
   public static Path shared() {
     return Path.of(System.getProperty("venti.shared", "../../shared")).toAbsolutePath().normalize();
@@ -42,7 +43,15 @@ public final class Fixtures {
         for (Path f : (Iterable<Path>) files::iterator) {
           String fn = f.getFileName().toString();
           if (fn.endsWith(".zst")) {
-            run(List.of("zstd", "-d", "-q", "-f", f.toString(), "-o", out.resolve(fn.substring(0, fn.length() - 4)).toString()));
+            run(
+                List.of(
+                    "zstd",
+                    "-d",
+                    "-q",
+                    "-f",
+                    f.toString(),
+                    "-o",
+                    out.resolve(fn.substring(0, fn.length() - 4)).toString()));
           } else {
             Files.copy(f, out.resolve(fn), StandardCopyOption.REPLACE_EXISTING);
           }
@@ -68,7 +77,10 @@ public final class Fixtures {
             continue;
           }
           Path pre = ref.resolve(fn.replace(".img", ".pre.img"));
-          Files.copy(fn.endsWith(".img") && Files.exists(pre) ? pre : f, out.resolve(fn), StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              fn.endsWith(".img") && Files.exists(pre) ? pre : f,
+              out.resolve(fn),
+              StandardCopyOption.REPLACE_EXISTING);
         }
       }
       return out;

@@ -28,13 +28,23 @@ public final class HoldIndexLock {
     }
   }
 
-  /** Starts a holder of {@code file}'s lock and waits until it holds it; close its stdin to end it. */
+  /**
+   * Starts a holder of {@code file}'s lock and waits until it holds it; close its stdin to end it.
+   */
   public static Process start(Path file, boolean shared) throws IOException {
-    // the module options as every venti-spark JVM has them: the lock files are checked through their descriptors
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "@" + Launcher.repo().resolve("conf/java-module-options"), "-cp",
-        System.getProperty("java.class.path"), HoldIndexLock.class.getName(), file.toString(), shared ? "shared" : "exclusive")
-        .redirectErrorStream(true).start();
+    // the module options as every venti-spark JVM has them: the lock files are checked through
+    // their descriptors
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Launcher.repo().resolve("conf/java-module-options"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldIndexLock.class.getName(),
+                file.toString(),
+                shared ? "shared" : "exclusive")
+            .redirectErrorStream(true)
+            .start();
     String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
     if (!"locked".equals(line)) {
       p.destroyForcibly();

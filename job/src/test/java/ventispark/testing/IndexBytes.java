@@ -43,7 +43,12 @@ public final class IndexBytes {
           }
           for (int j = off + 6 + 38 * count; j < off + bs; j++) {
             if (buf[j] != 0) {
-              return "bucket " + (h.start() + b + i) + " (n=" + count + ") has a non-zero byte at block offset " + (j - off);
+              return "bucket "
+                  + (h.start() + b + i)
+                  + " (n="
+                  + count
+                  + ") has a non-zero byte at block offset "
+                  + (j - off);
             }
           }
           if (Bucket.count(buf, off, h.bucketMagic()) != count) {

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code job/bin/venti-spark} as a user does: a child process with its own JVM, its own
- * Spark and the launcher's log configuration, so a test sees the process's whole standard error
- * (Spark's log lines included), not only what the command printed. For failsafe tests
- * ({@code *IT}), which run after the package phase has built the launcher's jar and class path.
+ * Runs {@code job/bin/venti-spark} as a user does: a child process with its own JVM, its own Spark
+ * and the launcher's log configuration, so a test sees the process's whole standard error (Spark's
+ * log lines included), not only what the command printed. For failsafe tests ({@code *IT}), which
+ * run after the package phase has built the launcher's jar and class path.
  */
 public final class Launcher {
   private Launcher() {}
@@ -75,11 +75,16 @@ public final class Launcher {
     try {
       Path out = Files.createTempFile("launcher", ".out");
       Path err = Files.createTempFile("launcher", ".err");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).directory(dir == null ? null : dir.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .directory(dir == null ? null : dir.toFile());
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       pb.environment().put("VENTI_SPARK_CDS", "0"); // no class-data archive training run in tests
-      // the tests' WriteHooks (TestWriteHooks): a test may ask the run to pause, tear or lose an executor
+      // the tests' WriteHooks (TestWriteHooks): a test may ask the run to pause, tear or lose an
+      // executor
       pb.environment().put("VENTI_SPARK_TEST_CLASSPATH", testClasses().toString());
       pb.environment().putAll(env);
       return new Started(cmd, pb.start(), out, err);
@@ -96,10 +101,17 @@ public final class Launcher {
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
           process.descendants().forEach(ProcessHandle::destroyForcibly);
           process.destroyForcibly();
-          throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + cmd + "\n"
-              + Files.readString(err, StandardCharsets.UTF_8));
+          throw new AssertionError(
+              "timed out after "
+                  + TIMEOUT_SECONDS
+                  + " s: "
+                  + cmd
+                  + "\n"
+                  + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Run(
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -5,7 +5,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import ventispark.job.spark.SparkSettings;
 
-/** One real local Spark (2 cores, a failed task retried once as on a cluster, loopback, Kryo) shared by every test of the run. */
+/**
+ * One real local Spark (2 cores, a failed task retried once as on a cluster, loopback, Kryo) shared
+ * by every test of the run.
+ */
 public final class LocalSpark {
   private LocalSpark() {}
 
@@ -13,9 +16,15 @@ public final class LocalSpark {
 
   public static synchronized JavaSparkContext get() {
     if (sc == null) {
-      SparkConf conf = SparkSettings.apply(new SparkConf().setAppName("venti-spark tests").setMaster("local[2,2]")
-          .set("spark.sql.shuffle.partitions", "4"));
-      sc = JavaSparkContext.fromSparkContext(SparkSession.builder().config(conf).getOrCreate().sparkContext());
+      SparkConf conf =
+          SparkSettings.apply(
+              new SparkConf()
+                  .setAppName("venti-spark tests")
+                  .setMaster("local[2,2]")
+                  .set("spark.sql.shuffle.partitions", "4"));
+      sc =
+          JavaSparkContext.fromSparkContext(
+              SparkSession.builder().config(conf).getOrCreate().sparkContext());
     }
     return sc;
   }

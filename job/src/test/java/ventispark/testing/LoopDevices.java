@@ -33,9 +33,13 @@ public final class LoopDevices implements AutoCloseable {
     return l;
   }
 
-  /** A loop device over {@code file} from byte {@code offset}, at most {@code sizeLimit} bytes (0: to the end). */
+  /**
+   * A loop device over {@code file} from byte {@code offset}, at most {@code sizeLimit} bytes (0:
+   * to the end).
+   */
   public Path attach(Path file, long offset, long sizeLimit, String... more) {
-    List<String> cmd = new ArrayList<>(List.of("losetup", "-f", "--show", "-o", Long.toString(offset)));
+    List<String> cmd =
+        new ArrayList<>(List.of("losetup", "-f", "--show", "-o", Long.toString(offset)));
     if (sizeLimit > 0) {
       cmd.addAll(List.of("--sizelimit", Long.toString(sizeLimit)));
     }

@@ -26,7 +26,10 @@ public final class SmallArchive {
     return new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString());
   }
 
-  /** Writes into {@code dir} an archive of one arena holding {@code clumps} blocks of {@code sizes} bytes, and loads it. */
+  /**
+   * Writes into {@code dir} an archive of one arena holding {@code clumps} blocks of {@code sizes}
+   * bytes, and loads it.
+   */
   public static Archive oneArena(Path dir, long clumps, String sizes) {
     GeneratorOptions o = new GeneratorOptions();
     o.clumps = clumps;

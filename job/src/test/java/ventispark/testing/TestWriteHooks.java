@@ -20,7 +20,11 @@ public final class TestWriteHooks implements WriteHooks {
   }
 
   @Override
-  public void beforeRangeWrite(int partition, IndexSection section, PlannedFile file, BucketImage image,
+  public void beforeRangeWrite(
+      int partition,
+      IndexSection section,
+      PlannedFile file,
+      BucketImage image,
       LongAccumulator firstWrites) {
     WriteFaults.maybeFail(partition, section, file, image, firstWrites);
     ExecutorLoss.maybeHalt(partition);

@@ -22,15 +22,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The real C Venti server on an archive, for one test: loopback only, on free ports, in the
  * foreground ({@code -s} and NOLIBTHREADDAEMONIZE=1, so the process started is the server and
- * {@link #close} stops it by its PID). Blocks go in and out through the C {@code write} and
- * {@code read} clients, run by shell scripts in {@link #CLIENT_SHARDS} parallel shards: one
- * process per block, but no JVM process start per block (about 3 ms a block here).
+ * {@link #close} stops it by its PID). Blocks go in and out through the C {@code write} and {@code
+ * read} clients, run by shell scripts in {@link #CLIENT_SHARDS} parallel shards: one process per
+ * block, but no JVM process start per block (about 3 ms a block here).
  */
 public final class VentiServer implements AutoCloseable {
   /** Parallel client scripts: one per core of the CI machine. */
@@ -42,7 +41,10 @@ public final class VentiServer implements AutoCloseable {
   /** How long one shard of client calls may take. */
   static final long CLIENT_TIMEOUT_SECONDS = 180;
 
-  /** A block as a client sends it: its Venti type (0 data, 1..7 and 9..15 pointers, 8 dir, 16 root) and bytes. */
+  /**
+   * A block as a client sends it: its Venti type (0 data, 1..7 and 9..15 pointers, 8 dir, 16 root)
+   * and bytes.
+   */
   public record Block(int type, byte[] data) {
     /** The block's score, the SHA-1 of its bytes, in hex. */
     public String score() {
@@ -60,7 +62,8 @@ public final class VentiServer implements AutoCloseable {
   private final Process process;
   private final String host;
   private final int httpPort;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private int scripts;
   private int bloomBlind;
   private boolean wrote;
@@ -86,10 +89,20 @@ public final class VentiServer implements AutoCloseable {
     int port = freePort();
     int httpPort = freePort();
     Path log = dir.resolve("venti-server.log");
-    ProcessBuilder pb = new ProcessBuilder(CVenti.tool("venti").toString(), "-s", "-c", conf.getFileName().toString(),
-        "-a", "tcp!127.0.0.1!" + port, "-h", "tcp!127.0.0.1!" + httpPort)
-        .directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                CVenti.tool("venti").toString(),
+                "-s",
+                "-c",
+                conf.getFileName().toString(),
+                "-a",
+                "tcp!127.0.0.1!" + port,
+                "-h",
+                "tcp!127.0.0.1!" + httpPort)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("NOLIBTHREADDAEMONIZE", "1");
     VentiServer server;
     try {
@@ -113,7 +126,10 @@ public final class VentiServer implements AutoCloseable {
     return host;
   }
 
-  /** Writes the blocks in order through the C {@code write} client and returns the scores it printed. */
+  /**
+   * Writes the blocks in order through the C {@code write} client and returns the scores it
+   * printed.
+   */
   public List<String> write(List<Block> blocks) {
     wrote = true;
     Path work = scriptDir("write");
@@ -123,7 +139,14 @@ public final class VentiServer implements AutoCloseable {
     }
     for (int i = 0; i < blocks.size(); i++) {
       write(work.resolve(i + ".blk"), blocks.get(i).data());
-      lines.get(i % CLIENT_SHARDS).add("\"$VENTI_BIN/write\" -h \"$VENTI_HOST\" -t " + blocks.get(i).type() + " < " + i + ".blk");
+      lines
+          .get(i % CLIENT_SHARDS)
+          .add(
+              "\"$VENTI_BIN/write\" -h \"$VENTI_HOST\" -t "
+                  + blocks.get(i).type()
+                  + " < "
+                  + i
+                  + ".blk");
     }
     List<List<String>> printed = runShards(work, lines);
     List<String> scores = new ArrayList<>();
@@ -139,8 +162,8 @@ public final class VentiServer implements AutoCloseable {
   public record Ref(String score, int type) {}
 
   /**
-   * Reads each block back by its score and type through the C {@code read} client and returns,
-   * per block, a description of what went wrong; empty when the server returned exactly its bytes.
+   * Reads each block back by its score and type through the C {@code read} client and returns, per
+   * block, a description of what went wrong; empty when the server returned exactly its bytes.
    */
   public List<String> readBack(List<Block> blocks) {
     List<byte[]> got = readAll(blocks.stream().map(b -> new Ref(b.score(), b.type())).toList());
@@ -150,21 +173,32 @@ public final class VentiServer implements AutoCloseable {
       if (got.get(i) == null) {
         wrong.add("block " + i + " (" + b.score() + " type " + b.type() + "): not served");
       } else if (!java.util.Arrays.equals(got.get(i), b.data())) {
-        wrong.add("block " + i + " (" + b.score() + " type " + b.type() + "): served " + got.get(i).length
-            + " bytes with SHA-1 " + sha1(got.get(i)) + ", wrote " + b.data().length);
+        wrong.add(
+            "block "
+                + i
+                + " ("
+                + b.score()
+                + " type "
+                + b.type()
+                + "): served "
+                + got.get(i).length
+                + " bytes with SHA-1 "
+                + sha1(got.get(i))
+                + ", wrote "
+                + b.data().length);
       }
     }
     return wrong;
   }
 
   /**
-   * The bytes the server returns for each block through its index, null where it returns none.
-   * This knows one fault of the C server: a bloom hash is kept out of the 16 header bytes before
-   * it is masked to the filter's size, so for a small filter it can land in the header. The bit
-   * is set in memory, the header overwrites it on disk, and after a restart the server calls the
-   * block absent without looking in the index (with a 1 MiB filter and 32 hashes, about one score
-   * in 2,300; the server's own index loses them as well). Exactly those blocks must be missing;
-   * they are read again with {@code ignorebloom=1}.
+   * The bytes the server returns for each block through its index, null where it returns none. This
+   * knows one fault of the C server: a bloom hash is kept out of the 16 header bytes before it is
+   * masked to the filter's size, so for a small filter it can land in the header. The bit is set in
+   * memory, the header overwrites it on disk, and after a restart the server calls the block absent
+   * without looking in the index (with a 1 MiB filter and 32 hashes, about one score in 2,300; the
+   * server's own index loses them as well). Exactly those blocks must be missing; they are read
+   * again with {@code ignorebloom=1}.
    */
   public List<byte[]> readAll(List<Ref> refs) {
     List<byte[]> got = read(refs);
@@ -176,7 +210,10 @@ public final class VentiServer implements AutoCloseable {
           blind.add(i);
         } else if (!wrote) {
           // Only blocks written since the start have their header bits set, in memory.
-          fail("the server served " + refs.get(i) + ", whose bloom bit in the filter's header is clear");
+          fail(
+              "the server served "
+                  + refs.get(i)
+                  + ", whose bloom bit in the filter's header is clear");
         }
       }
     }
@@ -198,9 +235,9 @@ public final class VentiServer implements AutoCloseable {
   }
 
   /**
-   * True when one of the score's bloom bits, as the C server computes them (a = LE32 of score
-   * bytes 4 and 12 xored, b = of bytes 8 and 16; then nhash times: max(a, 128) masked to the
-   * filter's bits, a += b), falls in the header and is clear there.
+   * True when one of the score's bloom bits, as the C server computes them (a = LE32 of score bytes
+   * 4 and 12 xored, b = of bytes 8 and 16; then nhash times: max(a, 128) masked to the filter's
+   * bits, a += b), falls in the header and is clear there.
    */
   public static boolean lostToTheBloomHeader(byte[] header, String score) {
     byte[] s = HexFormat.of().parseHex(score);
@@ -244,9 +281,19 @@ public final class VentiServer implements AutoCloseable {
       lines.add(new ArrayList<>());
     }
     for (int i = 0; i < refs.size(); i++) {
-      // read prints its arguments on standard error, and exits 1 for a block the server does not find.
-      lines.get(i % CLIENT_SHARDS).add("\"$VENTI_BIN/read\" -h \"$VENTI_HOST\" -t " + refs.get(i).type() + " "
-          + refs.get(i).score() + " > " + i + ".out 2> /dev/null || echo " + i);
+      // read prints its arguments on standard error, and exits 1 for a block the server does not
+      // find.
+      lines
+          .get(i % CLIENT_SHARDS)
+          .add(
+              "\"$VENTI_BIN/read\" -h \"$VENTI_HOST\" -t "
+                  + refs.get(i).type()
+                  + " "
+                  + refs.get(i).score()
+                  + " > "
+                  + i
+                  + ".out 2> /dev/null || echo "
+                  + i);
     }
     java.util.Set<Integer> notServed = new java.util.HashSet<>();
     for (List<String> shard : runShards(work, lines)) {
@@ -291,7 +338,8 @@ public final class VentiServer implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        fail("venti exited with status " + process.exitValue() + " before listening:\n" + read(log));
+        fail(
+            "venti exited with status " + process.exitValue() + " before listening:\n" + read(log));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
@@ -300,13 +348,23 @@ public final class VentiServer implements AutoCloseable {
         sleep(50);
       }
     }
-    fail("venti did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT + ":\n" + read(log));
+    fail(
+        "venti did not listen on 127.0.0.1:"
+            + port
+            + " within "
+            + START_TIMEOUT
+            + ":\n"
+            + read(log));
   }
 
   private void httpGet(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-          .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                  .timeout(Duration.ofSeconds(120))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), path + ": " + r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(path + "\n" + log(), e);
@@ -326,17 +384,22 @@ public final class VentiServer implements AutoCloseable {
     return work;
   }
 
-  /** Runs each shard's lines as one bash script at the same time and returns each one's standard output lines. */
+  /**
+   * Runs each shard's lines as one bash script at the same time and returns each one's standard
+   * output lines.
+   */
   private List<List<String>> runShards(Path work, List<List<String>> shards) {
     List<Process> running = new ArrayList<>();
     try {
       for (int s = 0; s < shards.size(); s++) {
         Path script = work.resolve("shard" + s + ".sh");
         Files.write(script, shards.get(s));
-        ProcessBuilder pb = new ProcessBuilder("bash", script.getFileName().toString()).directory(work.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectOutput(work.resolve("shard" + s + ".out").toFile())
-            .redirectError(work.resolve("shard" + s + ".err").toFile());
+        ProcessBuilder pb =
+            new ProcessBuilder("bash", script.getFileName().toString())
+                .directory(work.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(work.resolve("shard" + s + ".out").toFile())
+                .redirectError(work.resolve("shard" + s + ".err").toFile());
         pb.environment().put("VENTI_BIN", CVenti.bin().toString());
         pb.environment().put("VENTI_HOST", host);
         running.add(pb.start());
@@ -348,7 +411,10 @@ public final class VentiServer implements AutoCloseable {
           fail("client shard " + s + " timed out after " + CLIENT_TIMEOUT_SECONDS + " s");
         }
         String err = read(work.resolve("shard" + s + ".err"));
-        assertEquals(0, p.exitValue(), "client shard " + s + " in " + work + ":\n" + err + "\n--- server\n" + log());
+        assertEquals(
+            0,
+            p.exitValue(),
+            "client shard " + s + " in " + work + ":\n" + err + "\n--- server\n" + log());
         out.add(Files.readAllLines(work.resolve("shard" + s + ".out")));
       }
       return out;

@@ -29,10 +29,10 @@ import ventispark.write.StageDir;
  * the retry leaves the same bytes as a clean run. A staged rebuild tears the range's temporary file
  * instead (half its bytes under a temporary name, what an attempt killed part-way leaves).
  *
- * <p>{@link #BEFORE_WRITE}, a system property naming a directory (in a child run:
- * {@code VENTI_SPARK_JAVA_OPTS=-Dventi.test.beforeWrite=DIR}, with {@link Launcher}, which puts the
- * test classes on the child's class path), pauses the driver between planning (and probing) and
- * the first write: it creates {@code DIR/ready} and waits for {@code DIR/go}, so a test in another
+ * <p>{@link #BEFORE_WRITE}, a system property naming a directory (in a child run: {@code
+ * VENTI_SPARK_JAVA_OPTS=-Dventi.test.beforeWrite=DIR}, with {@link Launcher}, which puts the test
+ * classes on the child's class path), pauses the driver between planning (and probing) and the
+ * first write: it creates {@code DIR/ready} and waits for {@code DIR/go}, so a test in another
  * process can change files, or signal the run, at exactly that point.
  *
  * <p>{@link #DURING_WRITE}, a system property naming a directory (local mode only: the tasks run in
@@ -48,7 +48,11 @@ public final class WriteFaults {
 
   private WriteFaults() {}
 
-  static void maybeFail(int partition, IndexSection section, PlannedFile file, BucketImage image,
+  static void maybeFail(
+      int partition,
+      IndexSection section,
+      PlannedFile file,
+      BucketImage image,
       LongAccumulator firstWrites) {
     String during = System.getProperty(DURING_WRITE);
     if (during != null && partition == 0 && TaskContext.get().attemptNumber() == 0) {
@@ -68,8 +72,12 @@ public final class WriteFaults {
     throw failure(partition);
   }
 
-  private static void pauseHalfWritten(java.nio.file.Path dir, IndexSection section, PlannedFile file,
-      BucketImage image, LongAccumulator firstWrites) {
+  private static void pauseHalfWritten(
+      java.nio.file.Path dir,
+      IndexSection section,
+      PlannedFile file,
+      BucketImage image,
+      LongAccumulator firstWrites) {
     byte[] b = image.bytes();
     try (SectionWriter out = new SectionWriter(file, firstWrites)) {
       out.write(section.offsetOf(image.start()), b, 0, b.length / 2);
@@ -92,13 +100,15 @@ public final class WriteFaults {
     if (!fires(partition)) {
       return;
     }
-    // a temporary as StageDir names them ('.' NAME '.tmp-' ...): the next stage's cleanup must remove it
+    // a temporary as StageDir names them ('.' NAME '.tmp-' ...): the next stage's cleanup must
+    // remove it
     String a = PartitionRef.absolute(dir.display());
     Path d = new Path(a.startsWith("/") ? new java.io.File(a).toURI().toString() : a);
     try {
       FileSystem fs = d.getFileSystem(new Configuration());
       fs = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
-      try (FSDataOutputStream out = fs.create(new Path(d, "." + name + ".tmp-" + UUID.randomUUID()), false)) {
+      try (FSDataOutputStream out =
+          fs.create(new Path(d, "." + name + ".tmp-" + UUID.randomUUID()), false)) {
         out.write(b, 0, b.length / 2);
       }
     } catch (IOException e) {
@@ -107,11 +117,15 @@ public final class WriteFaults {
     throw failure(partition);
   }
 
-  /** Whether this is the first attempt of a listed write partition, which must tear its write and fail. */
+  /**
+   * Whether this is the first attempt of a listed write partition, which must tear its write and
+   * fail.
+   */
   static boolean fires(int partition) {
     TaskContext task = TaskContext.get();
     String listed = task == null ? null : task.getLocalProperty(PROPERTY);
-    return listed != null && task.attemptNumber() == 0
+    return listed != null
+        && task.attemptNumber() == 0
         && Arrays.asList(listed.split(",")).contains(Integer.toString(partition));
   }
 
@@ -125,13 +139,17 @@ public final class WriteFaults {
     TaskContext task = TaskContext.get();
     String listed = task == null ? null : task.getLocalProperty(BLOOM_PROPERTY);
     if (listed != null && Arrays.asList(listed.split(",")).contains(Integer.toString(slice))) {
-      throw new IllegalStateException("injected fault: bloom slice " + slice + " failed before its write");
+      throw new IllegalStateException(
+          "injected fault: bloom slice " + slice + " failed before its write");
     }
   }
 
   static IllegalStateException failure(int partition) {
-    return new IllegalStateException("injected fault: write partition " + partition + ", attempt 0, failed after a "
-        + "torn write of its range");
+    return new IllegalStateException(
+        "injected fault: write partition "
+            + partition
+            + ", attempt 0, failed after a "
+            + "torn write of its range");
   }
 
   /** The driver's pause before the first write, when {@link #BEFORE_WRITE} is set. */
@@ -145,14 +163,16 @@ public final class WriteFaults {
       long until = System.currentTimeMillis() + BEFORE_WRITE_WAIT_MILLIS;
       while (!Files.exists(java.nio.file.Path.of(dir, "go"))) {
         if (System.currentTimeMillis() > until) {
-          throw new IllegalStateException(BEFORE_WRITE + ": no " + dir + "/go within " + BEFORE_WRITE_WAIT_MILLIS + " ms");
+          throw new IllegalStateException(
+              BEFORE_WRITE + ": no " + dir + "/go within " + BEFORE_WRITE_WAIT_MILLIS + " ms");
         }
         Thread.sleep(20);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
-      // a signal's interrupt (the interrupt is not passed on: the run fails through its normal path)
+      // a signal's interrupt (the interrupt is not passed on: the run fails through its normal
+      // path)
       throw new IllegalStateException(BEFORE_WRITE + ": interrupted", e);
     }
   }

@@ -26,17 +26,23 @@ class BloomMarksTest {
       BloomHeader h = new BloomHeader(c[1], c[0]);
       BloomSlicing slicing = BloomSlicing.of(h, 4 << 20, 4, false);
       assertTrue(slicing.slices() > 1, slicing.toString());
-      assertTrue(c[0] < 1 << 20 || slicing.sliceBytes() * 8L > 2 * BloomMarks.WINDOW_BITS, slicing.toString());
+      assertTrue(
+          c[0] < 1 << 20 || slicing.sliceBytes() * 8L > 2 * BloomMarks.WINDOW_BITS,
+          slicing.toString());
       byte[] whole = new byte[h.size()];
       List<List<byte[]>> records = new ArrayList<>();
       for (int s = 0; s < slicing.slices(); s++) {
         records.add(new ArrayList<>());
       }
       int[] dense = {0};
-      BloomMarks marks = new BloomMarks(slicing, (s, r) -> {
-        records.get(s).add(r);
-        dense[0] += r[0] == BloomMarks.DENSE ? 1 : 0;
-      }, c[3]);
+      BloomMarks marks =
+          new BloomMarks(
+              slicing,
+              (s, r) -> {
+                records.get(s).add(r);
+                dense[0] += r[0] == BloomMarks.DENSE ? 1 : 0;
+              },
+              c[3]);
       byte[] score = new byte[20];
       for (int i = 0; i < c[2]; i++) {
         rnd.nextBytes(score);
@@ -73,7 +79,12 @@ class BloomMarksTest {
   void radixSortOrdersUnsigned() {
     Random rnd = new Random(5);
     int[] a = rnd.ints(100_000).toArray();
-    int[] expected = Arrays.stream(a).mapToLong(Integer::toUnsignedLong).sorted().mapToInt(x -> (int) x).toArray();
+    int[] expected =
+        Arrays.stream(a)
+            .mapToLong(Integer::toUnsignedLong)
+            .sorted()
+            .mapToInt(x -> (int) x)
+            .toArray();
     BloomMarks.sortUnsigned(a, new int[a.length], a.length);
     assertArrayEquals(expected, a);
   }
@@ -88,7 +99,8 @@ class BloomMarksTest {
     assertEquals(64 << 20, BloomSlicing.of(largest, 100L << 20, 2, false).sliceBytes());
     BloomHeader small = new BloomHeader(6, 1 << 20);
     assertEquals(1 << 19, BloomSlicing.of(small, 64L << 20, 2, false).sliceBytes());
-    assertEquals(BloomSlicing.MIN_SLICE_BYTES, BloomSlicing.of(small, 1 << 10, 64, false).sliceBytes());
+    assertEquals(
+        BloomSlicing.MIN_SLICE_BYTES, BloomSlicing.of(small, 1 << 10, 64, false).sliceBytes());
     BloomHeader tiny = new BloomHeader(6, 1 << 12);
     assertEquals(1, BloomSlicing.of(tiny, 64L << 20, 8, false).slices());
   }

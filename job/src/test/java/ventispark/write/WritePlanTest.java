@@ -23,8 +23,7 @@ import ventispark.read.PartitionRef;
 
 /** The write plan's overlap rule on real files, links and devices, and file identity itself. */
 class WritePlanTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static final Configuration HADOOP = new Configuration(false);
 
@@ -41,7 +40,8 @@ class WritePlanTest {
   }
 
   WritePlan.Builder arenasAndBloom(String bloomName) {
-    return new WritePlan.Builder(HADOOP).read("arena partition", ref("arenas.img"), 0, 1 << 20)
+    return new WritePlan.Builder(HADOOP)
+        .read("arena partition", ref("arenas.img"), 0, 1 << 20)
         .bloom(ref(bloomName), new BloomHeader(4, 1 << 16), true);
   }
 
@@ -51,28 +51,48 @@ class WritePlanTest {
     Files.createSymbolicLink(tmp.resolve("sym.img"), arenas);
     Files.createLink(tmp.resolve("hard.img"), arenas);
     Files.createDirectories(tmp.resolve("d"));
-    for (String name : List.of("arenas.img:0-65536", "sym.img:65536-131072", "hard.img:983040-1048576",
-        "d/../arenas.img:500000-565536", arenas + ":0-65536")) {
-      FormatException e = assertThrows(FormatException.class, () -> arenasAndBloom(name).build(), name);
-      assertTrue(e.getMessage().contains("(bloom filter, written) overlaps arenas.img bytes [0x0, 0x100000) (arena"
-          + " partition, read): both are " + arenas.toRealPath()), e.getMessage());
+    for (String name :
+        List.of(
+            "arenas.img:0-65536",
+            "sym.img:65536-131072",
+            "hard.img:983040-1048576",
+            "d/../arenas.img:500000-565536",
+            arenas + ":0-65536")) {
+      FormatException e =
+          assertThrows(FormatException.class, () -> arenasAndBloom(name).build(), name);
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "(bloom filter, written) overlaps arenas.img bytes [0x0, 0x100000) (arena"
+                      + " partition, read): both are "
+                      + arenas.toRealPath()),
+          e.getMessage());
     }
   }
 
   @Test
   void aSectionWhoseBucketsLieOnAnArenaPartitionIsRefused() throws IOException {
     file("arenas.img", 8 << 20);
-    // a section named as a byte range of the arena partition: its header block and buckets inside it
+    // a section named as a byte range of the arena partition: its header block and buckets inside
+    // it
     PartitionRef onArenas = ref("arenas.img:4194304-8388608");
     long blockBase = Venti.PART_BLANK + (1 << 16);
     ISectHeader h = new ISectHeader(2, "isect0", "main", 8192, blockBase, 480, 0, 480, 0x5eed);
-    WritePlan.Builder b = new WritePlan.Builder(HADOOP).read("arena partition", ref("arenas.img"), 0, 8 << 20)
-        .section(new IndexSection(onArenas, 4 << 20, h), true);
+    WritePlan.Builder b =
+        new WritePlan.Builder(HADOOP)
+            .read("arena partition", ref("arenas.img"), 0, 8 << 20)
+            .section(new IndexSection(onArenas, 4 << 20, h), true);
     FormatException e = assertThrows(FormatException.class, b::build);
-    assertEquals("arenas.img:4194304-8388608 bytes [0x" + Long.toHexString(4194304 + blockBase) + ", 0x"
-        + Long.toHexString(4194304 + blockBase + 480 * 8192) + ") (index section isect0 buckets, written) overlaps"
-        + " arenas.img bytes [0x0, 0x800000) (arena partition, read): both are " + tmp.resolve("arenas.img").toRealPath()
-        + "; the run would overwrite it, so nothing was written", e.getMessage());
+    assertEquals(
+        "arenas.img:4194304-8388608 bytes [0x"
+            + Long.toHexString(4194304 + blockBase)
+            + ", 0x"
+            + Long.toHexString(4194304 + blockBase + 480 * 8192)
+            + ") (index section isect0 buckets, written) overlaps"
+            + " arenas.img bytes [0x0, 0x800000) (arena partition, read): both are "
+            + tmp.resolve("arenas.img").toRealPath()
+            + "; the run would overwrite it, so nothing was written",
+        e.getMessage());
   }
 
   @Test
@@ -81,8 +101,9 @@ class WritePlanTest {
     file("bloom.img", 1 << 16);
     arenasAndBloom("bloom.img").build();
     arenasAndBloom("arenas.img:1048576-1114112").build(); // after the arena partition's range
-    FormatException e = assertThrows(FormatException.class, () -> arenasAndBloom("arenas.img:1048575-1114111")
-        .build());
+    FormatException e =
+        assertThrows(
+            FormatException.class, () -> arenasAndBloom("arenas.img:1048575-1114111").build());
     assertTrue(e.getMessage().contains("[0xfffff, 0x10ffff)"), e.getMessage());
   }
 
@@ -90,12 +111,19 @@ class WritePlanTest {
   void aNewFileMayNotReplaceAnythingTheRunReads() throws IOException {
     Path arenas = file("arenas.img", 1 << 20);
     Files.createLink(tmp.resolve("report.json"), arenas);
-    WritePlan.Builder b = new WritePlan.Builder(HADOOP).read("arena partition", ref("arenas.img"), 0, 1 << 20)
-        .newFile(tmp.resolve("report.json"));
+    WritePlan.Builder b =
+        new WritePlan.Builder(HADOOP)
+            .read("arena partition", ref("arenas.img"), 0, 1 << 20)
+            .newFile(tmp.resolve("report.json"));
     FormatException e = assertThrows(FormatException.class, b::build);
-    assertTrue(e.getMessage().contains("(replaced by this run's output, written) overlaps arenas.img"), e.getMessage());
-    new WritePlan.Builder(HADOOP).read("arena partition", ref("arenas.img"), 0, 1 << 20)
-        .newFile(tmp.resolve("new.json")).build().probe();
+    assertTrue(
+        e.getMessage().contains("(replaced by this run's output, written) overlaps arenas.img"),
+        e.getMessage());
+    new WritePlan.Builder(HADOOP)
+        .read("arena partition", ref("arenas.img"), 0, 1 << 20)
+        .newFile(tmp.resolve("new.json"))
+        .build()
+        .probe();
     assertFalse(Files.exists(tmp.resolve("new.json")), "the probe leaves no file behind");
   }
 
@@ -108,13 +136,17 @@ class WritePlanTest {
     assertTrue(dev.mayShareBytes(onIt) && onIt.mayShareBytes(dev));
     assertFalse(dev.mayShareBytes(elsewhere));
     assertFalse(dev.sameFile(onIt));
-    // a file and a device at the same offsets: where the file lies on the device is unknown, so they overlap
+    // a file and a device at the same offsets: where the file lies on the device is unknown, so
+    // they overlap
     WritePlan.Range w = new WritePlan.Range("bloom filter", "/dev/x", dev, 0, 16, true);
-    WritePlan.Range r = new WritePlan.Range("arena partition", "/mnt/x", onIt, 1 << 30, 2L << 30, false);
+    WritePlan.Range r =
+        new WritePlan.Range("arena partition", "/mnt/x", onIt, 1 << 30, 2L << 30, false);
     assertTrue(w.sharesBytes(r));
     FileIdentity hdfs = new FileIdentity("hdfs://nn:8020", 0, 0, "hdfs://nn:8020/a.img");
-    assertTrue(hdfs.mayShareBytes(new FileIdentity("hdfs://nn:8020", 0, 0, "hdfs://nn:8020/a.img")));
-    assertFalse(hdfs.mayShareBytes(new FileIdentity("hdfs://nn:8020", 0, 0, "hdfs://nn:8020/b.img")));
+    assertTrue(
+        hdfs.mayShareBytes(new FileIdentity("hdfs://nn:8020", 0, 0, "hdfs://nn:8020/a.img")));
+    assertFalse(
+        hdfs.mayShareBytes(new FileIdentity("hdfs://nn:8020", 0, 0, "hdfs://nn:8020/b.img")));
     assertFalse(hdfs.mayShareBytes(dev));
   }
 

@@ -37,15 +37,31 @@ public final class VentiUdfs {
   /** Registers every function with {@code spark}. */
   public static void register(SparkSession spark) {
     var udf = spark.udf();
-    udf.register("venti_score_hex", (UDF1<byte[], String>) VentiUdfs::scoreHex, DataTypes.StringType);
+    udf.register(
+        "venti_score_hex", (UDF1<byte[], String>) VentiUdfs::scoreHex, DataTypes.StringType);
     udf.register("venti_score", (UDF1<String, byte[]>) VentiUdfs::score, DataTypes.BinaryType);
     // Java UDFs get SQL integers as Integer or Long, whichever the caller wrote: take any Number.
-    udf.register("venti_bucket", (UDF2<byte[], Number, Long>) (s, b) -> bucket(s, asLong(b)), DataTypes.LongType);
-    udf.register("venti_section", (UDF3<byte[], Number, Seq<Number>, Integer>) (s, b, starts) -> section(s,
-        asLong(b), starts == null ? null : scala.jdk.javaapi.CollectionConverters.asJava(starts).stream()
-            .mapToLong(x -> x == null ? Long.MAX_VALUE : x.longValue()).toArray()), DataTypes.IntegerType);
-    udf.register("venti_type_name", (UDF1<Number, String>) c -> typeName(asInt(c)), DataTypes.StringType);
-    udf.register("venti_blocks", (UDF1<Number, Integer>) n -> blocks(asInt(n)), DataTypes.IntegerType);
+    udf.register(
+        "venti_bucket",
+        (UDF2<byte[], Number, Long>) (s, b) -> bucket(s, asLong(b)),
+        DataTypes.LongType);
+    udf.register(
+        "venti_section",
+        (UDF3<byte[], Number, Seq<Number>, Integer>)
+            (s, b, starts) ->
+                section(
+                    s,
+                    asLong(b),
+                    starts == null
+                        ? null
+                        : scala.jdk.javaapi.CollectionConverters.asJava(starts).stream()
+                            .mapToLong(x -> x == null ? Long.MAX_VALUE : x.longValue())
+                            .toArray()),
+        DataTypes.IntegerType);
+    udf.register(
+        "venti_type_name", (UDF1<Number, String>) c -> typeName(asInt(c)), DataTypes.StringType);
+    udf.register(
+        "venti_blocks", (UDF1<Number, Integer>) n -> blocks(asInt(n)), DataTypes.IntegerType);
   }
 
   private static Long asLong(Number n) {
@@ -57,7 +73,9 @@ public final class VentiUdfs {
   }
 
   public static String scoreHex(byte[] score) {
-    return score == null || score.length != Venti.SCORE_SIZE ? null : HexFormat.of().formatHex(score);
+    return score == null || score.length != Venti.SCORE_SIZE
+        ? null
+        : HexFormat.of().formatHex(score);
   }
 
   public static byte[] score(String hex) {
@@ -72,7 +90,11 @@ public final class VentiUdfs {
   }
 
   public static Long bucket(byte[] score, Long buckets) {
-    if (score == null || score.length != Venti.SCORE_SIZE || buckets == null || buckets < 1 || buckets > 0xFFFFFFFFL) {
+    if (score == null
+        || score.length != Venti.SCORE_SIZE
+        || buckets == null
+        || buckets < 1
+        || buckets > 0xFFFFFFFFL) {
       return null;
     }
     return IEntry.hash32(score, 0) / Bucket.divisor(buckets);

@@ -30,8 +30,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class NotebookRunner {
   static final Path JUPYTER = Path.of("/usr/bin/jupyter");
-  /** The kernel name the notebooks' metadata asks for; notebooks/install-kernel installs the same. */
+
+  /**
+   * The kernel name the notebooks' metadata asks for; notebooks/install-kernel installs the same.
+   */
   static final String KERNEL_NAME = "venti-spark-java";
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path work;
@@ -40,17 +44,34 @@ final class NotebookRunner {
     this.work = work;
   }
 
-  /** A runner with a kernel spec in {@code work}; skips the test (fails under CI) without Jupyter. */
+  /**
+   * A runner with a kernel spec in {@code work}; skips the test (fails under CI) without Jupyter.
+   */
   static NotebookRunner create(Path work) throws IOException, InterruptedException {
-    requireTool(Files.isExecutable(JUPYTER) && run(List.of(JUPYTER.toString(), "nbconvert", "--version"),
-        Map.of(), Duration.ofMinutes(1)).exit() == 0,
-        JUPYTER + " nbconvert is not installed (Debian: apt-get install --no-install-recommends jupyter-nbconvert)");
-    Path kernelJar = Path.of(System.getProperty("venti.jupyter.kernel", "target/jupyter/rapaio-jupyter-kernel.jar"));
-    requireTool(Files.isRegularFile(kernelJar), "the Java kernel " + kernelJar
-        + " is missing: it is copied there by `mvn test` (maven-dependency-plugin, udf/pom.xml)");
+    requireTool(
+        Files.isExecutable(JUPYTER)
+            && run(
+                        List.of(JUPYTER.toString(), "nbconvert", "--version"),
+                        Map.of(),
+                        Duration.ofMinutes(1))
+                    .exit()
+                == 0,
+        JUPYTER
+            + " nbconvert is not installed (Debian: apt-get install --no-install-recommends jupyter-nbconvert)");
+    Path kernelJar =
+        Path.of(
+            System.getProperty("venti.jupyter.kernel", "target/jupyter/rapaio-jupyter-kernel.jar"));
+    requireTool(
+        Files.isRegularFile(kernelJar),
+        "the Java kernel "
+            + kernelJar
+            + " is missing: it is copied there by `mvn test` (maven-dependency-plugin, udf/pom.xml)");
     Path patch = Path.of(System.getProperty("venti.jupyter.patch", "target/jupyter/patch"));
-    requireTool(Files.isRegularFile(patch.resolve("org/rapaio/jupyter/kernel/channels/LoopThread.class")),
-        "the kernel's corrected channel loop is missing from " + patch + ": it is copied there by `mvn test`");
+    requireTool(
+        Files.isRegularFile(patch.resolve("org/rapaio/jupyter/kernel/channels/LoopThread.class")),
+        "the kernel's corrected channel loop is missing from "
+            + patch
+            + ": it is copied there by `mvn test`");
     NotebookRunner runner = new NotebookRunner(work);
     runner.writeKernelSpec(kernelJar, patch);
     return runner;
@@ -68,7 +89,8 @@ final class NotebookRunner {
    * java.class.path; it passes the real class path as surefire.test.class.path.
    */
   static List<String> testClassPath() {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> entries = new ArrayList<>();
     for (String e : cp.split(File.pathSeparator)) {
       if (!e.isBlank()) {
@@ -96,7 +118,8 @@ final class NotebookRunner {
     argv.add("-XX:TieredStopAtLevel=1");
     argv.add("-Djava.awt.headless=true");
     argv.add("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.properties"));
-    // The corrected LoopThread before the kernel's own (see org.rapaio.jupyter.kernel.channels.LoopThread).
+    // The corrected LoopThread before the kernel's own (see
+    // org.rapaio.jupyter.kernel.channels.LoopThread).
     argv.add("-cp");
     argv.add(patch.toAbsolutePath() + File.pathSeparator + kernelJar.toAbsolutePath());
     argv.add("org.rapaio.jupyter.kernel.MainApp");
@@ -129,22 +152,47 @@ final class NotebookRunner {
     all.put("JUPYTER_CONFIG_DIR", work.resolve("jupyter-config").toString());
     all.put("JUPYTER_RUNTIME_DIR", work.resolve("jupyter-runtime").toString());
     all.put("SPARK_LOCAL_IP", "127.0.0.1");
-    Result r = run(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
-        "--ExecutePreprocessor.timeout=" + timeout.toSeconds(), "--ExecutePreprocessor.startup_timeout=120",
-        "--output-dir", out.getParent().toString(), "--output", out.getFileName().toString(), notebook.toString()),
-        all, timeout.plusMinutes(1));
+    Result r =
+        run(
+            List.of(
+                JUPYTER.toString(),
+                "nbconvert",
+                "--to",
+                "notebook",
+                "--execute",
+                "--ExecutePreprocessor.timeout=" + timeout.toSeconds(),
+                "--ExecutePreprocessor.startup_timeout=120",
+                "--output-dir",
+                out.getParent().toString(),
+                "--output",
+                out.getFileName().toString(),
+                notebook.toString()),
+            all,
+            timeout.plusMinutes(1));
     Path log = out.resolveSibling(out.getFileName() + ".log");
     Files.writeString(log, r.output(), StandardCharsets.UTF_8);
     if (r.exit() != 0) {
-      fail(notebook.getFileName() + " failed (jupyter nbconvert exit " + r.exit() + "; its output: " + log + "):\n"
-          + cellError(r.output()));
+      fail(
+          notebook.getFileName()
+              + " failed (jupyter nbconvert exit "
+              + r.exit()
+              + "; its output: "
+              + log
+              + "):\n"
+              + cellError(r.output()));
     }
     JsonNode executed = JSON.readTree(out.toFile());
     for (JsonNode cell : executed.get("cells")) {
       for (JsonNode o : cell.path("outputs")) {
         if ("error".equals(o.path("output_type").asText())) {
-          fail(notebook.getFileName() + ": cell " + cell.path("id").asText() + " failed: " + o.path("ename").asText()
-              + ": " + o.path("evalue").asText());
+          fail(
+              notebook.getFileName()
+                  + ": cell "
+                  + cell.path("id").asText()
+                  + " failed: "
+                  + o.path("ename").asText()
+                  + ": "
+                  + o.path("evalue").asText());
         }
       }
       if ("code".equals(cell.path("cell_type").asText()) && cell.path("execution_count").isNull()) {
@@ -154,7 +202,9 @@ final class NotebookRunner {
     return executed;
   }
 
-  /** nbclient's report of the failing cell (its source, then the kernel's error), without colours. */
+  /**
+   * nbclient's report of the failing cell (its source, then the kernel's error), without colours.
+   */
   static String cellError(String output) {
     String plain = output.replaceAll("\u001B\\[[0-9;]*m", "");
     int at = plain.indexOf("CellExecutionError");
@@ -180,8 +230,12 @@ final class NotebookRunner {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
-        fail(String.join(" ", command) + ": no result after " + timeout + "; output:\n"
-            + cellError(Files.readString(log, StandardCharsets.UTF_8)));
+        fail(
+            String.join(" ", command)
+                + ": no result after "
+                + timeout
+                + "; output:\n"
+                + cellError(Files.readString(log, StandardCharsets.UTF_8)));
       }
       return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     } finally {

@@ -24,20 +24,23 @@ import ventispark.create.GeneratorOptions;
 import ventispark.format.BlockType;
 
 /**
- * The SQL functions in a real local Spark session, against the buckets and sections the
- * independent checker ({@code venti-index-diff entries}) assigns to every entry of a generated
- * archive.
+ * The SQL functions in a real local Spark session, against the buckets and sections the independent
+ * checker ({@code venti-index-diff entries}) assigns to every entry of a generated archive.
  */
 class VentiUdfsTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static SparkSession spark;
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[1]").appName("venti-spark udf tests")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("venti-spark udf tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .getOrCreate();
     VentiUdfs.register(spark);
   }
 
@@ -53,8 +56,12 @@ class VentiUdfsTest {
     o.sections = 3;
     o.bucketSize = 2048;
     Path conf = new ArchiveGenerator(o, null).write(tmp.resolve("a")).config();
-    List<String> lines = run("python3", Path.of(System.getProperty("venti.shared"), "tools", "venti-index-diff")
-        .toString(), "entries", conf.toString());
+    List<String> lines =
+        run(
+            "python3",
+            Path.of(System.getProperty("venti.shared"), "tools", "venti-index-diff").toString(),
+            "entries",
+            conf.toString());
     long buckets = -1;
     List<Long> starts = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
@@ -78,16 +85,30 @@ class VentiUdfsTest {
     }
     assertEquals(3_000, rows.size());
     assertEquals(3, starts.size());
-    StructType schema = new StructType().add("hex", DataTypes.StringType).add("bucket", DataTypes.LongType)
-        .add("section", DataTypes.IntegerType);
+    StructType schema =
+        new StructType()
+            .add("hex", DataTypes.StringType)
+            .add("bucket", DataTypes.LongType)
+            .add("section", DataTypes.IntegerType);
     Dataset<Row> entries = spark.createDataFrame(rows, schema);
     entries.createOrReplaceTempView("entries");
-    String startsSql = starts.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElseThrow();
-    Row r = spark.sql("SELECT count(*), "
-        + "sum(CASE WHEN venti_bucket(venti_score(hex), " + buckets + ") = bucket THEN 1 ELSE 0 END), "
-        + "sum(CASE WHEN venti_section(venti_score(hex), " + buckets + ", array(" + startsSql + ")) = section "
-        + "THEN 1 ELSE 0 END), "
-        + "sum(CASE WHEN venti_score_hex(venti_score(hex)) = hex THEN 1 ELSE 0 END) FROM entries").first();
+    String startsSql =
+        starts.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElseThrow();
+    Row r =
+        spark
+            .sql(
+                "SELECT count(*), "
+                    + "sum(CASE WHEN venti_bucket(venti_score(hex), "
+                    + buckets
+                    + ") = bucket THEN 1 ELSE 0 END), "
+                    + "sum(CASE WHEN venti_section(venti_score(hex), "
+                    + buckets
+                    + ", array("
+                    + startsSql
+                    + ")) = section "
+                    + "THEN 1 ELSE 0 END), "
+                    + "sum(CASE WHEN venti_score_hex(venti_score(hex)) = hex THEN 1 ELSE 0 END) FROM entries")
+            .first();
     assertEquals(3_000L, r.getLong(0));
     assertEquals(3_000L, r.getLong(1));
     assertEquals(3_000L, r.getLong(2));
@@ -96,10 +117,14 @@ class VentiUdfsTest {
 
   @Test
   void typesBlocksAndMalformedValues() {
-    Row r = spark.sql("SELECT venti_type_name(13), venti_type_name(1), venti_type_name(2), venti_type_name(3), "
-        + "venti_type_name(0), venti_blocks(0), venti_blocks(474), venti_blocks(475), venti_blocks(57344), "
-        + "venti_score('zz'), venti_score_hex(X'00'), venti_bucket(X'00', 10), venti_type_name(NULL), "
-        + "venti_blocks(-1)").first();
+    Row r =
+        spark
+            .sql(
+                "SELECT venti_type_name(13), venti_type_name(1), venti_type_name(2), venti_type_name(3), "
+                    + "venti_type_name(0), venti_blocks(0), venti_blocks(474), venti_blocks(475), venti_blocks(57344), "
+                    + "venti_score('zz'), venti_score_hex(X'00'), venti_bucket(X'00', 10), venti_type_name(NULL), "
+                    + "venti_blocks(-1)")
+            .first();
     assertEquals("data", r.getString(0));
     assertEquals("root", r.getString(1));
     assertEquals("dir", r.getString(2));

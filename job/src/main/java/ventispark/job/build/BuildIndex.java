@@ -1,18 +1,5 @@
 package ventispark.job.build;
 
-import ventispark.job.TaskRanges;
-import ventispark.job.EntryShuffle;
-import ventispark.job.IndexOverflowException;
-import ventispark.job.PartlyWrittenException;
-import ventispark.job.Phases;
-import ventispark.job.SplitCountsAccumulator;
-import ventispark.job.WriteHooks;
-import ventispark.job.reverse.BuildReverseIndex;
-import ventispark.job.BuildIndexOptions;
-import ventispark.job.BuildSummary;
-import ventispark.job.PlanIndex;
-import ventispark.job.RebuildPlan;
-import ventispark.job.reverse.ReverseIndexOutput;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +13,20 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.BuildSummary;
+import ventispark.job.EntryShuffle;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.PartlyWrittenException;
+import ventispark.job.Phases;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import ventispark.job.SplitCountsAccumulator;
+import ventispark.job.TaskRanges;
+import ventispark.job.WriteHooks;
+import ventispark.job.reverse.BuildReverseIndex;
+import ventispark.job.reverse.ReverseIndexOutput;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillReport;
 import ventispark.read.Archive;
@@ -47,7 +48,6 @@ import ventispark.write.IndexLocks;
 import ventispark.write.PlannedFile;
 import ventispark.write.WriteLedger;
 import ventispark.write.WritePlan;
-import scala.Tuple2;
 
 /**
  * The Spark rebuild of a Venti index, the distributed {@code buildindex}:
@@ -58,19 +58,19 @@ import scala.Tuple2;
  *   <li>read: each {@link ArenaSplit} yields packed entries ({@link ClumpEntries}), sorted and
  *       batched per contiguous bucket range ({@link EntryBatches}, {@link BucketRangePartitioner})
  *       and shuffled to the write tasks, several ranges each ({@link EntryShuffle});
- *   <li>check: count every range's bucket fill; an overflow stops here, nothing written
- *       ({@link FillReport});
- *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and
- *       written whole, a write task's ranges one after another ({@link BucketImage},
- *       {@link BucketRangeWriter}, {@link TaskRanges});
+ *   <li>check: count every range's bucket fill; an overflow stops here, nothing written ({@link
+ *       FillReport});
+ *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and written
+ *       whole, a write task's ranges one after another ({@link BucketImage}, {@link
+ *       BucketRangeWriter}, {@link TaskRanges});
  *   <li>bloom (when enabled): each slice of the filter ORed from the map tasks' marks and written
  *       ({@link BloomBuilder}).
  * </ol>
  *
- * Steps 2 to 5 are Spark jobs over one shuffle: the arenas are read once. Before step 2, the
- * {@link WritePlan} of every byte range read and written is checked and every output probed; the
- * {@link WriteLedger} enters what is written, so a failure says truthfully whether the index was
- * touched ({@link PartlyWrittenException}).
+ * Steps 2 to 5 are Spark jobs over one shuffle: the arenas are read once. Before step 2, the {@link
+ * WritePlan} of every byte range read and written is checked and every output probed; the {@link
+ * WriteLedger} enters what is written, so a failure says truthfully whether the index was touched
+ * ({@link PartlyWrittenException}).
  */
 public final class BuildIndex {
   private static final Logger LOG = LoggerFactory.getLogger(BuildIndex.class);
@@ -78,21 +78,30 @@ public final class BuildIndex {
   private final JavaSparkContext sc;
   private final BuildIndexOptions options;
   private final List<Path> outputs;
-  /** The bloom filter, once the sections are written and it is being rebuilt: stale if that fails. */
+
+  /**
+   * The bloom filter, once the sections are written and it is being rebuilt: stale if that fails.
+   */
   private String bloomUnderway;
 
   public BuildIndex(JavaSparkContext sc, BuildIndexOptions options) {
     this(sc, options, List.of());
   }
 
-  /** A rebuild that also writes {@code outputs} (a report): new files, checked with the index's in its write plan. */
+  /**
+   * A rebuild that also writes {@code outputs} (a report): new files, checked with the index's in
+   * its write plan.
+   */
   public BuildIndex(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs) {
     this.sc = sc;
     this.options = options;
     this.outputs = List.copyOf(outputs);
   }
 
-  /** Rebuilds the index of the archive named by {@code config} in place (a staged rebuild is {@code job.stage.StageIndex}'s). */
+  /**
+   * Rebuilds the index of the archive named by {@code config} in place (a staged rebuild is {@code
+   * job.stage.StageIndex}'s).
+   */
   public BuildSummary run(String config) {
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(config);
@@ -100,10 +109,13 @@ public final class BuildIndex {
     if (options.stageDir() != null) {
       throw new IllegalArgumentException("a staged rebuild is StageIndex's, not BuildIndex's");
     }
-    List<Path> dirs = options.reverseIndexDir() == null ? List.of() : List.of(Path.of(options.reverseIndexDir()));
-    WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), outputs, dirs, conf.get());
+    List<Path> dirs =
+        options.reverseIndexDir() == null ? List.of() : List.of(Path.of(options.reverseIndexDir()));
+    WritePlan writes =
+        WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), outputs, dirs, conf.get());
     dirs.forEach(d -> ReverseIndexOutput.check(plan.archive(), d));
-    try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles()); WriteLedger ledger = new WriteLedger(sc.sc())) {
+    try (IndexLocks locks = IndexLocks.acquire(plan.writtenFiles());
+        WriteLedger ledger = new WriteLedger(sc.sc())) {
       writes.probe();
       try {
         return run(planner.check(plan), writes, ledger);
@@ -126,15 +138,18 @@ public final class BuildIndex {
     Phases phases = c.phases();
     Targets targets = Targets.of(plan, writes, ledger);
     WriteHooks.get().beforeFirstWrite();
-    sc.setJobDescription("venti: sort and write " + plan.describeSections()
-        + (options.reverseIndexDir() == null ? "" : ", and the reverse index"));
+    sc.setJobDescription(
+        "venti: sort and write "
+            + plan.describeSections()
+            + (options.reverseIndexDir() == null ? "" : ", and the reverse index"));
     long written;
     Path reverseIndex = null;
     if (options.reverseIndexDir() == null) {
       written = write(c, targets, ledger, options.dropDuplicates());
       phases.lap("sort and write");
     } else {
-      ReverseIndexOutput.Result r = writeWithReverseIndex(c, targets, ledger, Path.of(options.reverseIndexDir()));
+      ReverseIndexOutput.Result r =
+          writeWithReverseIndex(c, targets, ledger, Path.of(options.reverseIndexDir()));
       written = r.entries();
       reverseIndex = r.file();
       phases.lap("sort and write, reverse index");
@@ -148,18 +163,30 @@ public final class BuildIndex {
       sc.setJobDescription("venti: rebuild bloom filter " + archive.bloom().display());
       PlannedFile bloom = writes.planned(archive.bloom());
       bloomUnderway = bloom.display();
-      bloomBits = BloomBuilder.build(c.shuffle().bloomRecords(), c.shuffle().bloom(), bloom, ledger,
-          slice -> WriteHooks.get().beforeBloomSliceWrite(slice));
+      bloomBits =
+          BloomBuilder.build(
+              c.shuffle().bloomRecords(),
+              c.shuffle().bloom(),
+              bloom,
+              ledger,
+              slice -> WriteHooks.get().beforeBloomSliceWrite(slice));
       bloomUnderway = null;
       phases.lap("bloom");
-      LOG.info("{}: bloom filter written, {} bits set", archive.bloom().display(), String.format(Locale.ROOT, "%,d", bloomBits));
+      LOG.info(
+          "{}: bloom filter written, {} bits set",
+          archive.bloom().display(),
+          String.format(Locale.ROOT, "%,d", bloomBits));
     }
     sc.setJobDescription(null);
     return summarize(c, "wrote", written, bloomBits, reverseIndex, options.dropDuplicates());
   }
 
-  /** What the write tasks write into: each rebuilt section's planned file, and the ledger's accumulator. */
-  record Targets(PlannedFile[] sections, LongAccumulator firstWrites, List<String> files) implements Serializable {
+  /**
+   * What the write tasks write into: each rebuilt section's planned file, and the ledger's
+   * accumulator.
+   */
+  record Targets(PlannedFile[] sections, LongAccumulator firstWrites, List<String> files)
+      implements Serializable {
     static Targets of(RebuildPlan plan, WritePlan writes, WriteLedger ledger) {
       PlannedFile[] bySection = new PlannedFile[plan.archive().sections().size()];
       List<String> files = new ArrayList<>();
@@ -175,18 +202,35 @@ public final class BuildIndex {
    * The summary of a rebuild (or staging) that {@code verb} {@code written} entries, after checking
    * that it wrote every entry read, less only the duplicate copies {@code --drop-duplicates} drops.
    */
-  public static BuildSummary summarize(PlanIndex.Checked c, String verb, long written, long bloomBits, Path reverseIndex,
+  public static BuildSummary summarize(
+      PlanIndex.Checked c,
+      String verb,
+      long written,
+      long bloomBits,
+      Path reverseIndex,
       boolean dropDuplicates) {
     Archive archive = c.plan().archive();
     Phases phases = c.phases();
     SplitCountsAccumulator counts = c.counts();
     long dropped = counts.indexed() - written;
     if (dropped < 0 || (dropped > 0 && !dropDuplicates)) {
-      throw new IllegalStateException(verb + " " + written + " entries but read " + counts.indexed());
+      throw new IllegalStateException(
+          verb + " " + written + " entries but read " + counts.indexed());
     }
-    BuildSummary summary = new BuildSummary(archive.clumps(), archive.buckets(), counts.arenaEntries(),
-        counts.indexed(), counts.skipped(), c.fill(), bloomBits, c.shuffleBytes(), phases.millis(), phases.total(),
-        reverseIndex, dropped);
+    BuildSummary summary =
+        new BuildSummary(
+            archive.clumps(),
+            archive.buckets(),
+            counts.arenaEntries(),
+            counts.indexed(),
+            counts.skipped(),
+            c.fill(),
+            bloomBits,
+            c.shuffleBytes(),
+            phases.millis(),
+            phases.total(),
+            reverseIndex,
+            dropped);
     LOG.info(summary.doneLine());
     return summary;
   }
@@ -195,12 +239,24 @@ public final class BuildIndex {
    * The write job: every range built, sorted and written whole. Any number of attempts of any task,
    * in any order or at once, leave the same bytes; returns the entries written.
    */
-  static long write(PlanIndex.Checked c, Targets targets, WriteLedger ledger, boolean dropDuplicates) {
+  static long write(
+      PlanIndex.Checked c, Targets targets, WriteLedger ledger, boolean dropDuplicates) {
     RebuildPlan plan = c.plan();
-    JavaRDD<Long> counts = c.shuffle().batches()
-        .mapPartitionsWithIndex((t, it) -> TaskRanges.map(plan, t, it,
-            (p, batches) -> writeImage(plan, targets, p, batches, dropDuplicates).entries()), true);
-    return ledger.writes(counts, targets.files()).collect().stream().mapToLong(Long::longValue).sum();
+    JavaRDD<Long> counts =
+        c.shuffle()
+            .batches()
+            .mapPartitionsWithIndex(
+                (t, it) ->
+                    TaskRanges.map(
+                        plan,
+                        t,
+                        it,
+                        (p, batches) ->
+                            writeImage(plan, targets, p, batches, dropDuplicates).entries()),
+                true);
+    return ledger.writes(counts, targets.files()).collect().stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   /**
@@ -208,8 +264,8 @@ public final class BuildIndex {
    * images they write: the index is neither read back nor the arenas read twice. The writes happen
    * in the map stage of the reverse index's shuffle; a recomputed stage writes the same bytes.
    */
-  private ReverseIndexOutput.Result writeWithReverseIndex(PlanIndex.Checked c, Targets targets, WriteLedger ledger,
-      Path dir) {
+  private ReverseIndexOutput.Result writeWithReverseIndex(
+      PlanIndex.Checked c, Targets targets, WriteLedger ledger, Path dir) {
     RebuildPlan plan = c.plan();
     Archive archive = plan.archive();
     AddressRanges byAddress = BuildReverseIndex.addressRanges(archive, sc.defaultParallelism());
@@ -219,41 +275,72 @@ public final class BuildIndex {
     sc.sc().register(counts, "venti reverse index range counts");
     long[] firstChunks = IndexChecksum.firstChunks(archive);
     boolean drop = options.dropDuplicates();
-    JavaRDD<Tuple2<Integer, byte[]>> records = c.shuffle().batches()
-        .mapPartitionsWithIndex((t, it) -> TaskRanges.flatMap(plan, t, it, (p, batches) -> {
-          BucketImage image = writeImage(plan, targets, p, batches, drop);
-          BucketRangePartitioner part = plan.partitioner();
-          IndexSection s = archive.sections().get(part.section(p));
-          RecordBatches b = new RecordBatches(byAddress, image.entries());
-          b.add(image.bytes(), s.header().blockSize(), s.header().bucketMagic(), part.start(p), part.stop(p),
-              s.header().start(), s.header().stop(), firstChunks[part.section(p)]);
-          digests.add(b.chunkSums());
-          counts.add(java.util.Map.of(p, b.counts()));
-          return b.batches().iterator();
-        }), true);
-    return ReverseIndexOutput.write(archive, JavaPairRDD.fromJavaRDD(ledger.writes(records, targets.files())),
-        byAddress, digests, counts, dir);
+    JavaRDD<Tuple2<Integer, byte[]>> records =
+        c.shuffle()
+            .batches()
+            .mapPartitionsWithIndex(
+                (t, it) ->
+                    TaskRanges.flatMap(
+                        plan,
+                        t,
+                        it,
+                        (p, batches) -> {
+                          BucketImage image = writeImage(plan, targets, p, batches, drop);
+                          BucketRangePartitioner part = plan.partitioner();
+                          IndexSection s = archive.sections().get(part.section(p));
+                          RecordBatches b = new RecordBatches(byAddress, image.entries());
+                          b.add(
+                              image.bytes(),
+                              s.header().blockSize(),
+                              s.header().bucketMagic(),
+                              part.start(p),
+                              part.stop(p),
+                              s.header().start(),
+                              s.header().stop(),
+                              firstChunks[part.section(p)]);
+                          digests.add(b.chunkSums());
+                          counts.add(java.util.Map.of(p, b.counts()));
+                          return b.batches().iterator();
+                        }),
+                true);
+    return ReverseIndexOutput.write(
+        archive,
+        JavaPairRDD.fromJavaRDD(ledger.writes(records, targets.files())),
+        byAddress,
+        digests,
+        counts,
+        dir);
   }
 
   /** Builds, sorts and writes range {@code p}; returns its image. */
-  private static BucketImage writeImage(RebuildPlan plan, Targets targets, int p, Iterator<byte[]> batches,
-      boolean dropDuplicates) {
+  private static BucketImage writeImage(
+      RebuildPlan plan, Targets targets, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     PlannedFile file = targets.sections()[part.section(p)];
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
     WriteHooks.get().beforeRangeWrite(p, s, file, image, targets.firstWrites());
     BucketRangeWriter.write(s, file, image, targets.firstWrites());
-    LOG.debug("{}: buckets [{}, {}) written, {} entries (task attempt {})", s.ref().display(), part.start(p),
-        part.stop(p), image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+    LOG.debug(
+        "{}: buckets [{}, {}) written, {} entries (task attempt {})",
+        s.ref().display(),
+        part.start(p),
+        part.stop(p),
+        image.entries(),
+        TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
     return image;
   }
 
-  /** Builds and sorts range {@code p}: the bytes a rebuild writes, or stages ({@code job.stage.StageIndex}). */
-  public static BucketImage sortedImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+  /**
+   * Builds and sorts range {@code p}: the bytes a rebuild writes, or stages ({@code
+   * job.stage.StageIndex}).
+   */
+  public static BucketImage sortedImage(
+      RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
-    BucketImage image = new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
+    BucketImage image =
+        new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
     image.addAll(batches);
     image.seal(s.header().bucketMagic(), dropDuplicates);
     return image;

@@ -1,6 +1,5 @@
 package ventispark.job.progress;
 
-import ventispark.job.RebuildPlan;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -19,6 +18,7 @@ import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
 import scala.jdk.javaapi.CollectionConverters;
+import ventispark.job.RebuildPlan;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.read.ArenaSplit;
 import ventispark.read.IndexSection;
@@ -27,12 +27,12 @@ import ventispark.read.IndexSection;
  * What a rebuild has done so far, counted on the driver from Spark's task-end events against the
  * plan's totals: the arenas and entries of the read tasks done (each read task is one split, whose
  * memstats clumps the plan knows), the shuffle bytes they wrote, and per section the buckets and
- * bytes of the write tasks done (each is one bucket range). A task counts once however often it
- * is recomputed. Also keeps every stage's time and task counts for the run report. Stages are
- * told apart by the job descriptions the rebuild sets ({@code venti: read ...}, {@code venti:
- * sort and write ...}) and by their RDDs: every later job has its own (skipped, or when shuffle
- * output was lost, recomputing) copy of the read stage, over the read job's RDDs; the write stage
- * is the one of a {@code sort and ...} job that reads the read stage's shuffle.
+ * bytes of the write tasks done (each is one bucket range). A task counts once however often it is
+ * recomputed. Also keeps every stage's time and task counts for the run report. Stages are told
+ * apart by the job descriptions the rebuild sets ({@code venti: read ...}, {@code venti: sort and
+ * write ...}) and by their RDDs: every later job has its own (skipped, or when shuffle output was
+ * lost, recomputing) copy of the read stage, over the read job's RDDs; the write stage is the one
+ * of a {@code sort and ...} job that reads the read stage's shuffle.
  */
 final class ProgressCounts extends SparkListener {
   /** One stage attempt, for the run report. */
@@ -78,11 +78,13 @@ final class ProgressCounts extends SparkListener {
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart job) {
-    String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
+    String d =
+        job.properties() == null ? null : job.properties().getProperty("spark.job.description");
     String what = d == null ? "" : d.startsWith("venti: ") ? d.substring(7) : d;
     List<StageInfo> infos = CollectionConverters.asJava(job.stageInfos());
     for (StageInfo s : infos) {
-      List<Integer> rdds = CollectionConverters.asJava(s.rddInfos()).stream().map(r -> r.id()).toList();
+      List<Integer> rdds =
+          CollectionConverters.asJava(s.rddInfos()).stream().map(r -> r.id()).toList();
       if (what.startsWith("read ")) {
         readRdds.addAll(rdds);
         readJob = what;
@@ -95,8 +97,9 @@ final class ProgressCounts extends SparkListener {
     }
     if (what.startsWith("sort and ")) {
       for (StageInfo s : infos) {
-        boolean readsTheShuffle = CollectionConverters.asJava(s.parentIds()).stream()
-            .anyMatch(p -> readStages.contains((Integer) p));
+        boolean readsTheShuffle =
+            CollectionConverters.asJava(s.parentIds()).stream()
+                .anyMatch(p -> readStages.contains((Integer) p));
         if (readsTheShuffle && !readStages.contains(s.stageId())) {
           writeStages.add(s.stageId());
         }
@@ -126,7 +129,8 @@ final class ProgressCounts extends SparkListener {
       return;
     }
     if (readStages.contains(e.stageId())) {
-      shuffleBytes += e.taskMetrics() == null ? 0 : e.taskMetrics().shuffleWriteMetrics().bytesWritten();
+      shuffleBytes +=
+          e.taskMetrics() == null ? 0 : e.taskMetrics().shuffleWriteMetrics().bytesWritten();
       if (p < plan.splits().size() && !splitsDone.get(p)) {
         splitsDone.set(p);
         ArenaSplit split = plan.splits().get(p);
@@ -152,12 +156,22 @@ final class ProgressCounts extends SparkListener {
     String done = null;
     synchronized (this) {
       StageInfo s = e.stageInfo();
-      long millis = s.submissionTime().isDefined() && s.completionTime().isDefined()
-          ? (Long) s.completionTime().get() - (Long) s.submissionTime().get() : 0;
-      stages.add(new StageTimes(s.stageId(), s.attemptNumber(), stageJob.getOrDefault(s.stageId(), ""), s.numTasks(),
-          failures.getOrDefault(s.stageId() + "." + s.attemptNumber(), 0), millis));
+      long millis =
+          s.submissionTime().isDefined() && s.completionTime().isDefined()
+              ? (Long) s.completionTime().get() - (Long) s.submissionTime().get()
+              : 0;
+      stages.add(
+          new StageTimes(
+              s.stageId(),
+              s.attemptNumber(),
+              stageJob.getOrDefault(s.stageId(), ""),
+              s.numTasks(),
+              failures.getOrDefault(s.stageId() + "." + s.attemptNumber(), 0),
+              millis));
       if (plan != null && s.failureReason().isEmpty()) {
-        if (readStages.contains(s.stageId()) && splitsDone.cardinality() == plan.splits().size() && !writing()) {
+        if (readStages.contains(s.stageId())
+            && splitsDone.cardinality() == plan.splits().size()
+            && !writing()) {
           done = readLine(true);
         } else if (writeStages.contains(s.stageId()) && !writeLeft()) {
           done = writeLine(true);
@@ -208,9 +222,18 @@ final class ProgressCounts extends SparkListener {
     long total = plan.splits().stream().mapToLong(ArenaSplit::clumps).sum();
     long arenas = plan.splits().stream().mapToLong(x -> x.arenas().size()).sum();
     long millis = System.currentTimeMillis() - readStart;
-    String counts = String.format(Locale.ROOT, "%,d/%,d arenas, %,d/%,d entries, %s shuffled", arenasRead, arenas, entriesRead,
-        total, ProgressRate.bytes(shuffleBytes));
-    return (done ? "read done: " : "read: ") + counts + "; "
+    String counts =
+        String.format(
+            Locale.ROOT,
+            "%,d/%,d arenas, %,d/%,d entries, %s shuffled",
+            arenasRead,
+            arenas,
+            entriesRead,
+            total,
+            ProgressRate.bytes(shuffleBytes));
+    return (done ? "read done: " : "read: ")
+        + counts
+        + "; "
         + ProgressRate.of(entriesRead, total, millis, "entries", done);
   }
 
@@ -223,11 +246,20 @@ final class ProgressCounts extends SparkListener {
       long size = s.header().blockSize();
       doneBytes += bucketsWritten[i] * size;
       totalBytes += bucketsPlanned[i] * size;
-      b.append(String.format(Locale.ROOT, "%s %,d/%,d buckets %s/%s, ", s.ref().display(), bucketsWritten[i], bucketsPlanned[i],
-          ProgressRate.bytes(bucketsWritten[i] * size), ProgressRate.bytes(bucketsPlanned[i] * size)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s %,d/%,d buckets %s/%s, ",
+              s.ref().display(),
+              bucketsWritten[i],
+              bucketsPlanned[i],
+              ProgressRate.bytes(bucketsWritten[i] * size),
+              ProgressRate.bytes(bucketsPlanned[i] * size)));
     }
     b.setLength(b.length() - 2);
     long millis = System.currentTimeMillis() - writeStart;
-    return b.append("; ").append(ProgressRate.ofBytes(doneBytes, totalBytes, millis, done)).toString();
+    return b.append("; ")
+        .append(ProgressRate.ofBytes(doneBytes, totalBytes, millis, done))
+        .toString();
   }
 }

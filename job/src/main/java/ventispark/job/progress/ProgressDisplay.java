@@ -1,36 +1,38 @@
 package ventispark.job.progress;
 
-import ventispark.job.PlanListeners;
-import ventispark.job.RebuildPlan;
 import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import ventispark.job.PlanListeners;
+import ventispark.job.RebuildPlan;
 
 /**
  * A rebuild's progress at the driver, for the command line: a {@link ProgressCounts} listener on
  * the Spark context, shown either as one live line redrawn in place (a terminal) or as plain
- * timestamped lines every interval (a log, Airflow), and one line when the read and when the
- * write is complete, if that phase showed a line: a run shorter than the interval prints nothing
- * more than before (a refused run still prints one line). The executors log nothing per arena or
- * per task at INFO, so this is what a user sees between the plan and the end. Library callers (a
+ * timestamped lines every interval (a log, Airflow), and one line when the read and when the write
+ * is complete, if that phase showed a line: a run shorter than the interval prints nothing more
+ * than before (a refused run still prints one line). The executors log nothing per arena or per
+ * task at INFO, so this is what a user sees between the plan and the end. Library callers (a
  * notebook) attach nothing and see nothing.
  */
 public final class ProgressDisplay implements AutoCloseable {
   /** Default seconds between plain progress lines (option {@code --progress SECONDS}). */
   public static final long DEFAULT_INTERVAL_SECONDS = 10;
+
   /** How often a live line is redrawn. */
   static final long LIVE_REDRAW_MILLIS = 500;
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy/MMdd HH:mm:ss", Locale.ROOT);
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy/MMdd HH:mm:ss", Locale.ROOT);
 
   private final SparkContext sc;
   private final PrintStream out;
@@ -39,6 +41,7 @@ public final class ProgressDisplay implements AutoCloseable {
   private final java.util.function.Consumer<RebuildPlan> planned;
   private final ScheduledExecutorService timer;
   private int drawn;
+
   /** The phases ({@code read}, {@code write}) that have shown a line. */
   private final java.util.Set<String> shown = new java.util.HashSet<>();
 
@@ -50,11 +53,15 @@ public final class ProgressDisplay implements AutoCloseable {
     this.planned = counts::plan;
     sc.addSparkListener(counts);
     PlanListeners.add(sc, planned);
-    timer = intervalSeconds <= 0 ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "venti-spark progress");
-      t.setDaemon(true);
-      return t;
-    });
+    timer =
+        intervalSeconds <= 0
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "venti-spark progress");
+                  t.setDaemon(true);
+                  return t;
+                });
     if (timer != null) {
       long every = live ? LIVE_REDRAW_MILLIS : intervalSeconds * 1000;
       timer.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
@@ -65,15 +72,18 @@ public final class ProgressDisplay implements AutoCloseable {
    * Shows the progress of the rebuilds run on {@code sc} until closed, on {@code out}: live when
    * {@code live}, else a line every {@code intervalSeconds}; 0 shows nothing.
    */
-  public static ProgressDisplay attach(JavaSparkContext sc, PrintStream out, long intervalSeconds, boolean live) {
+  public static ProgressDisplay attach(
+      JavaSparkContext sc, PrintStream out, long intervalSeconds, boolean live) {
     return new ProgressDisplay(sc.sc(), out, intervalSeconds, live);
   }
 
-  /** Whether standard error is probably a terminal: a console exists (no redirection of the standard streams). */
+  /**
+   * Whether standard error is probably a terminal: a console exists (no redirection of the standard
+   * streams).
+   */
   public static boolean terminal() {
     return System.console() != null;
   }
-
 
   /** Every stage's job, attempt, time and task counts so far, for the run report. */
   public List<Map<String, Object>> stageReport() {
@@ -97,7 +107,10 @@ public final class ProgressDisplay implements AutoCloseable {
     }
   }
 
-  /** {@code read: ...} and {@code read done: ...} are of phase {@code read}; the others of {@code write}. */
+  /**
+   * {@code read: ...} and {@code read done: ...} are of phase {@code read}; the others of {@code
+   * write}.
+   */
   private static String phase(String line) {
     return line.startsWith("read") ? "read" : "write";
   }

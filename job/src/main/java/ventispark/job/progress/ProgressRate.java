@@ -6,10 +6,18 @@ import java.util.Locale;
 final class ProgressRate {
   private ProgressRate() {}
 
-  /** {@code 410,000 entries/s, 7.0 s left}, or when finished {@code in 3.2 s, 410,000 entries/s}. */
+  /**
+   * {@code 410,000 entries/s, 7.0 s left}, or when finished {@code in 3.2 s, 410,000 entries/s}.
+   */
   static String of(long done, long total, long millis, String unit, boolean finished) {
     double perSecond = millis <= 0 ? 0 : done * 1000.0 / millis;
-    return line(String.format(Locale.ROOT, "%,.0f %s/s", perSecond, unit), done, total, perSecond, millis, finished);
+    return line(
+        String.format(Locale.ROOT, "%,.0f %s/s", perSecond, unit),
+        done,
+        total,
+        perSecond,
+        millis,
+        finished);
   }
 
   static String ofBytes(long done, long total, long millis, boolean finished) {
@@ -17,12 +25,16 @@ final class ProgressRate {
     return line(bytes((long) perSecond) + "/s", done, total, perSecond, millis, finished);
   }
 
-  private static String line(String rate, long done, long total, double perSecond, long millis, boolean finished) {
+  private static String line(
+      String rate, long done, long total, double perSecond, long millis, boolean finished) {
     if (finished) {
       return "in " + seconds(millis) + ", " + rate;
     }
-    return rate + ", " + (done == 0 || perSecond <= 0 ? "time left unknown"
-        : seconds((long) ((total - done) * 1000 / perSecond)) + " left");
+    return rate
+        + ", "
+        + (done == 0 || perSecond <= 0
+            ? "time left unknown"
+            : seconds((long) ((total - done) * 1000 / perSecond)) + " left");
   }
 
   static String seconds(long millis) {
@@ -30,7 +42,8 @@ final class ProgressRate {
       return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
     long s = millis / 1000;
-    return s < 3600 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60)
+    return s < 3600
+        ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60)
         : String.format(Locale.ROOT, "%d h %02d min", s / 3600, s / 60 % 60);
   }
 

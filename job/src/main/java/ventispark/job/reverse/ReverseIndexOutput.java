@@ -36,13 +36,13 @@ import ventispark.reverse.ReverseIndexFile;
  * The reduce side of a reverse index, whoever made its records (a rebuild's write tasks or a scan
  * of an existing index). The records' map stage runs first, alone, so that the driver knows from
  * {@link RangeCounts} how many records each address range holds and where its slice of the file
- * starts; then every range is radix-sorted and written straight into its slice, and the driver
- * adds the trailer (summing the file in large reads), forces it, renames it into place atomically,
- * and removes older reverse indexes of the same index (they can only be stale). No task holds more
- * than its address range, and nothing is copied twice. Tasks do not force their slices: the
- * driver's one force of the whole file comes before the rename (on a shared mount, closing a
- * task's file hands its writes to the server, whose commit the driver's force then asks for), and
- * a file that never got its trailer is never renamed into place.
+ * starts; then every range is radix-sorted and written straight into its slice, and the driver adds
+ * the trailer (summing the file in large reads), forces it, renames it into place atomically, and
+ * removes older reverse indexes of the same index (they can only be stale). No task holds more than
+ * its address range, and nothing is copied twice. Tasks do not force their slices: the driver's one
+ * force of the whole file comes before the rename (on a shared mount, closing a task's file hands
+ * its writes to the server, whose commit the driver's force then asks for), and a file that never
+ * got its trailer is never renamed into place.
  */
 public final class ReverseIndexOutput {
   private static final Logger LOG = LoggerFactory.getLogger(ReverseIndexOutput.class);
@@ -53,16 +53,22 @@ public final class ReverseIndexOutput {
   public record Result(Path file, long entries, byte[] indexSum) {}
 
   /**
-   * Runs the jobs over {@code records} (keyed by address range; their producers add to
-   * {@code digests} and {@code counts}) and writes the file into {@code dir}.
+   * Runs the jobs over {@code records} (keyed by address range; their producers add to {@code
+   * digests} and {@code counts}) and writes the file into {@code dir}.
    */
-  public static Result write(Archive archive, JavaPairRDD<Integer, byte[]> records, AddressRanges ranges,
-      ChunkDigests digests, RangeCounts counts, Path dir) {
+  public static Result write(
+      Archive archive,
+      JavaPairRDD<Integer, byte[]> records,
+      AddressRanges ranges,
+      ChunkDigests digests,
+      RangeCounts counts,
+      Path dir) {
     try {
       Files.createDirectories(dir);
       Gate gate = check(archive, dir);
       JavaPairRDD<Integer, byte[]> shuffled = shuffle(records, ranges);
-      ShuffleDependency<?, ?, ?> dep = (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
+      ShuffleDependency<?, ?, ?> dep =
+          (ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head();
       shuffled.context().submitMapStage(dep).get();
       long[] perRange = counts.totals(ranges.numPartitions());
       long[] first = new long[perRange.length];
@@ -71,8 +77,10 @@ public final class ReverseIndexOutput {
         first[p] = entries;
         entries += perRange[p];
       }
-      byte[] indexSum = IndexChecksum.combine(archive.buckets(),
-          digests.inOrder(IndexChecksum.firstChunks(archive)[archive.sections().size()]));
+      byte[] indexSum =
+          IndexChecksum.combine(
+              archive.buckets(),
+              digests.inOrder(IndexChecksum.firstChunks(archive)[archive.sections().size()]));
       String name = ReverseIndexFile.name(archive.indexName(), indexSum);
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       long recordsEnd = ReverseIndexFile.HEADER_SIZE + entries * ReverseIndexFile.RECORD_SIZE;
@@ -82,13 +90,21 @@ public final class ReverseIndexOutput {
         writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
       }
       String file = tmp.toString();
-      shuffled.values()
-          .mapPartitionsWithIndex((p, it) -> List.of(writeRange(Path.of(file), created, first[p], perRange[p], p, it))
-              .iterator(), true)
+      shuffled
+          .values()
+          .mapPartitionsWithIndex(
+              (p, it) ->
+                  List.of(writeRange(Path.of(file), created, first[p], perRange[p], p, it))
+                      .iterator(),
+              true)
           .collect();
       finish(tmp, created, recordsEnd, indexSum);
       Path out = dir.resolve(name);
-      gate.delete(out.toString(), out, ReverseIndexOutput::whyNotOurs, false); // replaced only if it is ours
+      gate.delete(
+          out.toString(),
+          out,
+          ReverseIndexOutput::whyNotOurs,
+          false); // replaced only if it is ours
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       for (Path stale : ReverseIndexFile.find(dir, archive.indexName())) {
         if (!stale.equals(out)) {
@@ -123,10 +139,14 @@ public final class ReverseIndexOutput {
     return gate;
   }
 
-  /** Null if the open file is a whole reverse index (its header parses, its file checksum holds); else why not. */
+  /**
+   * Null if the open file is a whole reverse index (its header parses, its file checksum holds);
+   * else why not.
+   */
   private static String whyNotOurs(FileChannel ro) {
     try {
-      return new ReverseIndexFile(OpenFile.link(ro)).fileSumHolds() ? null
+      return new ReverseIndexFile(OpenFile.link(ro)).fileSumHolds()
+          ? null
           : "its file checksum does not hold, so it is not a whole reverse index";
     } catch (ventispark.format.FormatException | UncheckedIOException e) {
       return "not a reverse index (" + e.getMessage() + ")";
@@ -136,19 +156,22 @@ public final class ReverseIndexOutput {
   /**
    * The records moved to their address ranges with Spark's Java serializer, not the job's Kryo: a
    * map task writes all its ranges' streams at once, and each open stream takes a Kryo instance
-   * that costs milliseconds to create (its registrations), which at 40 ranges was more than
-   * the records' own serialization. A record is one int and one byte array either way.
+   * that costs milliseconds to create (its registrations), which at 40 ranges was more than the
+   * records' own serialization. A record is one int and one byte array either way.
    */
-  private static JavaPairRDD<Integer, byte[]> shuffle(JavaPairRDD<Integer, byte[]> records, AddressRanges ranges) {
+  private static JavaPairRDD<Integer, byte[]> shuffle(
+      JavaPairRDD<Integer, byte[]> records, AddressRanges ranges) {
     ClassTag<Integer> key = ClassTag$.MODULE$.apply(Integer.class);
     ClassTag<byte[]> value = ClassTag$.MODULE$.apply(byte[].class);
-    ShuffledRDD<Integer, byte[], byte[]> s = new ShuffledRDD<>(records.rdd(), ranges, key, value, value);
+    ShuffledRDD<Integer, byte[], byte[]> s =
+        new ShuffledRDD<>(records.rdd(), ranges, key, value, value);
     s.setSerializer(new JavaSerializer(records.context().getConf()));
     return JavaPairRDD.fromRDD(s, key, value);
   }
 
   /** Sorts one address range's records and writes them into its slice of the file. */
-  private static long writeRange(Path file, String created, long first, long expected, int p, Iterator<byte[]> batches)
+  private static long writeRange(
+      Path file, String created, long first, long expected, int p, Iterator<byte[]> batches)
       throws IOException {
     List<byte[]> all = new ArrayList<>();
     long records = 0;
@@ -158,19 +181,25 @@ public final class ReverseIndexOutput {
       records += b.length / ReverseIndexFile.RECORD_SIZE;
     }
     if (records != expected) {
-      throw new IllegalStateException("address range " + p + ": " + records + " records, counted " + expected);
+      throw new IllegalStateException(
+          "address range " + p + ": " + records + " records, counted " + expected);
     }
     int n = Math.toIntExact(records);
     byte[] sorted = RecordSort.sort(all, n, new byte[n * ReverseIndexFile.RECORD_SIZE]);
     all.clear();
-    try (FileChannel ch = Gate.openOwn(file.toString(), file, created)) { // still the file the driver created
-      writeFully(ch, ByteBuffer.wrap(sorted), ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
+    try (FileChannel ch =
+        Gate.openOwn(file.toString(), file, created)) { // still the file the driver created
+      writeFully(
+          ch,
+          ByteBuffer.wrap(sorted),
+          ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
     }
     return n;
   }
 
   /** Writes the index checksum, sums everything before the file checksum, writes it, forces. */
-  private static void finish(Path tmp, String created, long recordsEnd, byte[] indexSum) throws IOException {
+  private static void finish(Path tmp, String created, long recordsEnd, byte[] indexSum)
+      throws IOException {
     try (FileChannel ch = Gate.openOwn(tmp.toString(), tmp, created)) {
       long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
       FileSum sum = new FileSum();

@@ -5,22 +5,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 
-/** The Spark settings every venti-spark job relies on; applied where missing, so users can override. */
+/**
+ * The Spark settings every venti-spark job relies on; applied where missing, so users can override.
+ */
 public final class SparkSettings {
   private SparkSettings() {}
 
-  /** Masters whose one executor runs inside the driver: {@code local}, {@code local[N|*]}, {@code local[N,F]}. */
+  /**
+   * Masters whose one executor runs inside the driver: {@code local}, {@code local[N|*]}, {@code
+   * local[N,F]}.
+   */
   private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
-  /** The task threads of a master whose executor is the driver's JVM, or empty (a cluster, {@code local-cluster}). */
+  /**
+   * The task threads of a master whose executor is the driver's JVM, or empty (a cluster, {@code
+   * local-cluster}).
+   */
   public static OptionalInt localThreads(String master) {
     Matcher m = LOCAL.matcher(master);
     if (!m.matches()) {
       return OptionalInt.empty();
     }
     String n = m.group(1);
-    return OptionalInt.of(n == null ? 1
-        : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n));
+    return OptionalInt.of(
+        n == null
+            ? 1
+            : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n));
   }
 
   public static SparkConf apply(SparkConf conf) {
@@ -34,9 +44,11 @@ public final class SparkSettings {
         .setIfMissing("spark.shuffle.sort.bypassMergeThreshold", "-1");
     String master = conf.get("spark.master", "local");
     if (master.startsWith("local")) { // local-cluster too: the shuffle stays on this machine
-      conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1")
+          .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       // The shuffle never leaves the machine, and entries (random scores) shrink by only a quarter:
-      // compressing costs more CPU than the disk time it saves (10M clumps: 4.3 s instead of 4.5 s).
+      // compressing costs more CPU than the disk time it saves (10M clumps: 4.3 s instead of 4.5
+      // s).
       conf.setIfMissing("spark.shuffle.compress", "false");
       // Spark's shuffle checksums only diagnose a corruption that decompression found; with no
       // compression there is nothing for them to do, but they still cost an Adler-32 of every

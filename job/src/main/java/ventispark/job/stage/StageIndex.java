@@ -1,14 +1,5 @@
 package ventispark.job.stage;
 
-import ventispark.job.TaskRanges;
-import ventispark.job.Phases;
-import ventispark.job.WriteHooks;
-import ventispark.job.build.BuildIndex;
-import ventispark.job.BuildIndexOptions;
-import ventispark.job.BuildSummary;
-import ventispark.job.IndexOverflowException;
-import ventispark.job.PlanIndex;
-import ventispark.job.RebuildPlan;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +9,15 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.BuildSummary;
+import ventispark.job.IndexOverflowException;
+import ventispark.job.Phases;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import ventispark.job.TaskRanges;
+import ventispark.job.WriteHooks;
+import ventispark.job.build.BuildIndex;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillReport;
 import ventispark.read.Archive;
@@ -35,10 +35,10 @@ import ventispark.write.WritePlan;
 /**
  * The staged rebuild ({@code buildindex --stage DIR}), for clusters whose executors cannot write
  * the index disks: the same plan, read, fill check and sort as a rebuild in place, but each write
- * task puts its range image into a {@link StageDir} (any Hadoop filesystem) instead of writing
- * the section, the bloom filter is staged the same way, and the driver then writes the manifest
- * that {@code stage apply} ({@link ApplyStage}) checks before it writes the index. The index is
- * only read (to plan), never opened for writing, and so not locked here.
+ * task puts its range image into a {@link StageDir} (any Hadoop filesystem) instead of writing the
+ * section, the bloom filter is staged the same way, and the driver then writes the manifest that
+ * {@code stage apply} ({@link ApplyStage}) checks before it writes the index. The index is only
+ * read (to plan), never opened for writing, and so not locked here.
  */
 public final class StageIndex {
   private static final Logger LOG = LoggerFactory.getLogger(StageIndex.class);
@@ -51,11 +51,12 @@ public final class StageIndex {
   private final IndexLayout layout;
 
   /**
-   * Stages the rebuild of the archive named by {@code config} into {@link BuildIndexOptions#stageDir}:
-   * the sections are only read, to plan ({@code stage apply} locks and writes them); {@code outputs}
-   * (a report) are new files, checked with the plan's.
+   * Stages the rebuild of the archive named by {@code config} into {@link
+   * BuildIndexOptions#stageDir}: the sections are only read, to plan ({@code stage apply} locks and
+   * writes them); {@code outputs} (a report) are new files, checked with the plan's.
    */
-  public static BuildSummary run(JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs, String config) {
+  public static BuildSummary run(
+      JavaSparkContext sc, BuildIndexOptions options, List<Path> outputs, String config) {
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(config);
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
@@ -101,22 +102,33 @@ public final class StageIndex {
     byte[] manifest = manifest(ranges, bloom, written).toJson();
     dir.put(StageDir.MANIFEST, manifest, 0, manifest.length);
     phases.lap("manifest");
-    LOG.info("{}: staged {} ranges; write them into the index with: venti-spark stage apply {} {}", dir,
-        ranges.size() + (bloom == null ? 0 : bloom.size()), dir, archive.config());
+    LOG.info(
+        "{}: staged {} ranges; write them into the index with: venti-spark stage apply {} {}",
+        dir,
+        ranges.size() + (bloom == null ? 0 : bloom.size()),
+        dir,
+        archive.config());
     return BuildIndex.summarize(c, "staged", written, bloomBits, null, options.dropDuplicates());
   }
 
-  /** The staging job: every range built and sorted as a rebuild in place does, put into {@code dir}, in range order. */
+  /**
+   * The staging job: every range built and sorted as a rebuild in place does, put into {@code dir},
+   * in range order.
+   */
   static List<StagedRange> stage(PlanIndex.Checked c, boolean dropDuplicates, StageDir dir) {
     RebuildPlan plan = c.plan();
-    return c.shuffle().batches()
-        .mapPartitionsWithIndex((t, it) -> TaskRanges.map(plan, t, it,
-            (p, batches) -> stageImage(plan, p, batches, dropDuplicates, dir)), true)
+    return c.shuffle()
+        .batches()
+        .mapPartitionsWithIndex(
+            (t, it) ->
+                TaskRanges.map(
+                    plan, t, it, (p, batches) -> stageImage(plan, p, batches, dropDuplicates, dir)),
+            true)
         .collect();
   }
 
-  private static StagedRange stageImage(RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates,
-      StageDir dir) {
+  private static StagedRange stageImage(
+      RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates, StageDir dir) {
     BucketImage image = BuildIndex.sortedImage(plan, p, batches, dropDuplicates);
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
@@ -124,9 +136,21 @@ public final class StageIndex {
     byte[] b = image.bytes();
     WriteHooks.get().beforeRangeStaged(p, dir, name, b);
     String sha = dir.put(name, b, 0, b.length);
-    LOG.debug("{}: buckets [{}, {}) staged as {}, {} entries (task attempt {})", s.ref().display(), part.start(p),
-        part.stop(p), name, image.entries(), TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
-    return new StagedRange(name, part.start(p), part.stop(p), s.offsetOf(part.start(p)), b.length, sha,
+    LOG.debug(
+        "{}: buckets [{}, {}) staged as {}, {} entries (task attempt {})",
+        s.ref().display(),
+        part.start(p),
+        part.stop(p),
+        name,
+        image.entries(),
+        TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber());
+    return new StagedRange(
+        name,
+        part.start(p),
+        part.stop(p),
+        s.offsetOf(part.start(p)),
+        b.length,
+        sha,
         image.entries());
   }
 
@@ -143,9 +167,18 @@ public final class StageIndex {
       }
       sections.add(new StageManifest.Section(i, s.ref().display(), s.header(), List.copyOf(mine)));
     }
-    StageManifest.Bloom b = bloom == null ? null
-        : new StageManifest.Bloom(archive.bloom().display(), archive.bloomHeader(), bloom);
-    return new StageManifest(StageManifest.FORMAT, archive.indexName(), StageManifest.sha256(layout.indexConfig()),
-        archive.config(), Instant.now().toString(), entries, List.copyOf(sections), b);
+    StageManifest.Bloom b =
+        bloom == null
+            ? null
+            : new StageManifest.Bloom(archive.bloom().display(), archive.bloomHeader(), bloom);
+    return new StageManifest(
+        StageManifest.FORMAT,
+        archive.indexName(),
+        StageManifest.sha256(layout.indexConfig()),
+        archive.config(),
+        Instant.now().toString(),
+        entries,
+        List.copyOf(sections),
+        b);
   }
 }

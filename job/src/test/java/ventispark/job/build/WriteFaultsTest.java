@@ -1,9 +1,5 @@
 package ventispark.job.build;
 
-import ventispark.job.RebuildPlan;
-import ventispark.write.IndexBusyException;
-import ventispark.job.BuildIndexOptions;
-import ventispark.job.PlanIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,12 +20,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.create.ArchiveGenerator;
 import ventispark.create.GeneratorOptions;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
 import ventispark.read.PartitionRef;
 import ventispark.testing.Cli;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
 import ventispark.testing.LocalSpark;
 import ventispark.testing.WriteFaults;
+import ventispark.write.IndexBusyException;
 import ventispark.write.IndexLocks;
 import ventispark.write.WriteLedger;
 import ventispark.write.WritePlan;
@@ -40,12 +40,12 @@ import ventispark.write.WritePlan;
  * ends byte-identical to a clean run, or is refused untouched.
  */
 class WriteFaultsTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path pristine;
   static List<String> clean;
 
-  static final BuildIndexOptions SIX_TASKS = new BuildIndexOptions(List.of(), true, 64 << 20, 6, 10_000);
+  static final BuildIndexOptions SIX_TASKS =
+      new BuildIndexOptions(List.of(), true, 64 << 20, 6, 10_000);
   static final List<String> WRITTEN = List.of("isect0.img", "isect1.img", "bloom.img");
 
   @BeforeAll
@@ -96,8 +96,14 @@ class WriteFaultsTest {
   /** The write job alone over a checked plan, as a rebuild runs it (planned files, a ledger). */
   static long write(JavaSparkContext sc, PlanIndex.Checked c) {
     RebuildPlan plan = c.plan();
-    WritePlan writes = WritePlan.of(plan.archive(), plan.sections(), plan.bloom(), List.of(), List.of(),
-        sc.hadoopConfiguration());
+    WritePlan writes =
+        WritePlan.of(
+            plan.archive(),
+            plan.sections(),
+            plan.bloom(),
+            List.of(),
+            List.of(),
+            sc.hadoopConfiguration());
     try (WriteLedger ledger = new WriteLedger(sc.sc())) {
       return BuildIndex.write(c, BuildIndex.Targets.of(plan, writes, ledger), ledger, false);
     }
@@ -115,14 +121,16 @@ class WriteFaultsTest {
     try {
       List<Future<Long>> jobs = new ArrayList<>();
       for (String faults : new String[] {"1,3", null}) {
-        jobs.add(pool.submit(() -> {
-          sc.setLocalProperty(WriteFaults.PROPERTY, faults);
-          try {
-            return write(sc, c);
-          } finally {
-            sc.setLocalProperty(WriteFaults.PROPERTY, null);
-          }
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  sc.setLocalProperty(WriteFaults.PROPERTY, faults);
+                  try {
+                    return write(sc, c);
+                  } finally {
+                    sc.setLocalProperty(WriteFaults.PROPERTY, null);
+                  }
+                }));
       }
       for (Future<Long> j : jobs) {
         assertEquals(c.counts().indexed(), j.get());
@@ -139,8 +147,10 @@ class WriteFaultsTest {
     List<String> before = sums(dir);
     String conf = dir.resolve("venti.conf").toString();
     try (IndexLocks held = IndexLocks.acquire(List.of(PartitionRef.resolve("isect1.img", conf)))) {
-      IndexBusyException e = assertThrows(IndexBusyException.class,
-          () -> new BuildIndex(LocalSpark.get(), SIX_TASKS).run(conf));
+      IndexBusyException e =
+          assertThrows(
+              IndexBusyException.class,
+              () -> new BuildIndex(LocalSpark.get(), SIX_TASKS).run(conf));
       assertTrue(e.getMessage().startsWith("isect1.img: locked by another run"), e.getMessage());
       assertEquals(before, sums(dir));
       // Other sections are not locked by the refused run: it held nothing.
@@ -155,17 +165,29 @@ class WriteFaultsTest {
   void aRebuildLockedByAnotherProcessIsRefused() throws Exception {
     Path dir = copy("other-process");
     List<String> before = sums(dir);
-    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "ventispark.testing.HoldIndexLock", dir.resolve("isect0.img").toString())
-        .redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "ventispark.testing.HoldIndexLock",
+                dir.resolve("isect0.img").toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+      java.io.BufferedReader out =
+          new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
       assertEquals("locked", out.readLine());
       java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-      int status = ventispark.cli.VentiSpark.run(List.of("buildindex", dir.resolve("venti.conf").toString()),
-          new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), new java.io.PrintStream(err, true));
+      int status =
+          ventispark.cli.VentiSpark.run(
+              List.of("buildindex", dir.resolve("venti.conf").toString()),
+              new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+              new java.io.PrintStream(err, true));
       assertEquals(5, status, err.toString());
-      assertTrue(err.toString().startsWith("venti-spark: isect0.img: locked by another run"), err.toString());
+      assertTrue(
+          err.toString().startsWith("venti-spark: isect0.img: locked by another run"),
+          err.toString());
       assertEquals(before, sums(dir));
     } finally {
       holder.getOutputStream().close();
@@ -176,8 +198,8 @@ class WriteFaultsTest {
   }
 
   /**
-   * The bloom filter fails after the sections were rewritten (every attempt of its slice 0): exit 1,
-   * and the one line says the filter is stale and what a Venti server does with it; the sections
+   * The bloom filter fails after the sections were rewritten (every attempt of its slice 0): exit
+   * 1, and the one line says the filter is stale and what a Venti server does with it; the sections
    * are the clean run's, and a rerun leaves the clean bytes, the filter included.
    */
   @Test
@@ -194,9 +216,14 @@ class WriteFaultsTest {
     }
     assertEquals(1, failed.status(), failed.err());
     assertEquals(1, failed.err().lines().count(), failed.err());
-    assertTrue(failed.err().startsWith("venti-spark: failed: ") && failed.err().contains("injected fault: bloom slice 0")
-        && failed.err().contains("; the bloom filter bloom.img is stale: a Venti server consults it before the index,"
-            + " so it would report a block the filter lacks as missing although the block is there (run it again"),
+    assertTrue(
+        failed.err().startsWith("venti-spark: failed: ")
+            && failed.err().contains("injected fault: bloom slice 0")
+            && failed
+                .err()
+                .contains(
+                    "; the bloom filter bloom.img is stale: a Venti server consults it before the index,"
+                        + " so it would report a block the filter lacks as missing although the block is there (run it again"),
         failed.err());
     assertEquals(clean.subList(0, 2), sums(dir).subList(0, 2));
     assertNotEquals(clean.get(2), sums(dir).get(2));

@@ -1,10 +1,5 @@
 package ventispark.job.stage;
 
-import ventispark.testing.Damage;
-import ventispark.job.BuildIndexOptions;
-import ventispark.job.PlanIndex;
-import ventispark.job.RebuildPlan;
-import ventispark.job.build.BuildIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,8 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import ventispark.job.BuildIndexOptions;
+import ventispark.job.PlanIndex;
+import ventispark.job.RebuildPlan;
+import ventispark.job.build.BuildIndex;
 import ventispark.read.PartitionRef;
 import ventispark.testing.Cli;
+import ventispark.testing.Damage;
 import ventispark.testing.Fixtures;
 import ventispark.testing.IndexBytes;
 import ventispark.testing.IndexDiff;
@@ -58,23 +58,22 @@ import ventispark.write.StagedRange;
  * The staged rebuild ({@code buildindex --stage DIR}, then {@code stage apply DIR CONF}) on local
  * and real in-process HDFS stage directories: the index is untouched until the apply, which leaves
  * sections and bloom filter byte-identical to a direct rebuild; bad, partial or foreign stages and
- * held locks are refused with the index untouched; failed and duplicate task attempts leave a
- * whole stage.
+ * held locks are refused with the index untouched; failed and duplicate task attempts leave a whole
+ * stage.
  */
 class StagedRebuildTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
-  @TempDir
-  static Path hdfsBase;
+  @TempDir static Path hdfsBase;
 
   static MiniDFSCluster cluster;
 
   /** The files a rebuild of each fixture writes. */
-  static final Map<String, List<String>> WRITTEN = Map.of(
-      "basic", List.of("isect0.img", "bloom.img"),
-      "sample", List.of("isect0.img", "bloom.img"),
-      "multi", List.of("isect0.img", "isect1.img", "isect2.img"));
+  static final Map<String, List<String>> WRITTEN =
+      Map.of(
+          "basic", List.of("isect0.img", "bloom.img"),
+          "sample", List.of("isect0.img", "bloom.img"),
+          "multi", List.of("isect0.img", "isect1.img", "isect2.img"));
 
   static final Map<String, Map<String, String>> DIRECT = new HashMap<>();
 
@@ -96,7 +95,10 @@ class StagedRebuildTest {
   void stagedThenAppliedIsByteIdenticalToADirectRebuild(String fixture, String where) {
     Path work = copy(fixture, "staged-" + where);
     String conf = work.resolve("venti.conf").toString();
-    String stage = where.equals("hdfs") ? hdfs("/stage/" + fixture) : tmp.resolve("stage-" + fixture).toString();
+    String stage =
+        where.equals("hdfs")
+            ? hdfs("/stage/" + fixture)
+            : tmp.resolve("stage-" + fixture).toString();
     Map<String, String> before = sums(work);
 
     Cli.Run s = Cli.run("buildindex", "--partitions", "5", "--stage", stage, conf);
@@ -153,35 +155,64 @@ class StagedRebuildTest {
   static Stream<Bad> badStages() {
     return Stream.of(
         new Bad("missing range file", s -> delete(rangeFiles(s, ".buckets").get(1)), "is missing"),
-        new Bad("corrupted range file", s -> flipByte(rangeFiles(s, ".buckets").get(0), 1000),
+        new Bad(
+            "corrupted range file",
+            s -> flipByte(rangeFiles(s, ".buckets").get(0), 1000),
             "differs from the manifest's"),
-        new Bad("truncated range file", s -> truncate(rangeFiles(s, ".buckets").get(2), 4096),
+        new Bad(
+            "truncated range file",
+            s -> truncate(rangeFiles(s, ".buckets").get(2), 4096),
             "the manifest says"),
-        new Bad("corrupted bloom range", s -> flipByte(rangeFiles(s, ".bytes").get(0), 100),
+        new Bad(
+            "corrupted bloom range",
+            s -> flipByte(rangeFiles(s, ".bytes").get(0), 100),
             "differs from the manifest's"),
-        new Bad("range left out of the manifest", s -> editManifest(s, m -> ((ArrayNode) m.get("sections").get(0)
-            .get("ranges")).remove(1)), "are in no range (a missing range)"),
-        new Bad("range listed twice", s -> editManifest(s, m -> {
-          ArrayNode ranges = (ArrayNode) m.get("sections").get(0).get("ranges");
-          ranges.add(ranges.get(0).deepCopy());
-        }), "overlaps another range"),
-        new Bad("no manifest (an unfinished stage)", s -> delete(s.resolve(StageDir.MANIFEST)),
+        new Bad(
+            "range left out of the manifest",
+            s ->
+                editManifest(
+                    s, m -> ((ArrayNode) m.get("sections").get(0).get("ranges")).remove(1)),
+            "are in no range (a missing range)"),
+        new Bad(
+            "range listed twice",
+            s ->
+                editManifest(
+                    s,
+                    m -> {
+                      ArrayNode ranges = (ArrayNode) m.get("sections").get(0).get("ranges");
+                      ranges.add(ranges.get(0).deepCopy());
+                    }),
+            "overlaps another range"),
+        new Bad(
+            "no manifest (an unfinished stage)",
+            s -> delete(s.resolve(StageDir.MANIFEST)),
             "venti-stage.json is missing"),
-        new Bad("manifest not JSON", s -> write(s.resolve(StageDir.MANIFEST), "{\"format\": "),
+        new Bad(
+            "manifest not JSON",
+            s -> write(s.resolve(StageDir.MANIFEST), "{\"format\": "),
             "not a venti-spark stage manifest"),
-        new Bad("stage of another index", s -> editManifest(s, m -> m.put("index", "other")),
+        new Bad(
+            "stage of another index",
+            s -> editManifest(s, m -> m.put("index", "other")),
             "a stage of index 'other'"),
-        new Bad("stage of another archive", s -> { }, "multi", "built for another index config"),
-        new Bad("section of another geometry", s -> editManifest(s, m -> {
-          ObjectNode h = (ObjectNode) m.get("sections").get(0).get("header");
-          h.put("blocks", h.get("blocks").asLong() + 1);
-        }), "(different geometry)"));
+        new Bad("stage of another archive", s -> {}, "multi", "built for another index config"),
+        new Bad(
+            "section of another geometry",
+            s ->
+                editManifest(
+                    s,
+                    m -> {
+                      ObjectNode h = (ObjectNode) m.get("sections").get(0).get("header");
+                      h.put("blocks", h.get("blocks").asLong() + 1);
+                    }),
+            "(different geometry)"));
   }
 
   @ParameterizedTest
   @MethodSource("badStages")
   void aBadStageIsRefusedAndTheIndexIsUntouched(Bad bad) {
-    Path stage = copyTree(goodStage(), tmp.resolve("stage-bad-" + bad.name().replaceAll("\\W", "-")));
+    Path stage =
+        copyTree(goodStage(), tmp.resolve("stage-bad-" + bad.name().replaceAll("\\W", "-")));
     bad.damage().accept(stage);
     Path work = copy(bad.fixture(), "bad-" + bad.name().replaceAll("\\W", "-"));
     Map<String, String> before = sums(work);
@@ -189,7 +220,9 @@ class StagedRebuildTest {
       Cli.Run r = Cli.run("stage", sub, stage.toString(), work.resolve("venti.conf").toString());
       assertEquals(3, r.status(), bad + " (" + sub + "): " + r.out() + r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
-      assertTrue(r.err().startsWith("venti-spark: ") && r.err().contains(bad.expected()), bad + ": " + r.err());
+      assertTrue(
+          r.err().startsWith("venti-spark: ") && r.err().contains(bad.expected()),
+          bad + ": " + r.err());
       assertEquals(before, sums(work), bad + " (" + sub + "): the index changed");
     }
   }
@@ -198,9 +231,12 @@ class StagedRebuildTest {
   void verifyAcceptsAGoodStageAndWritesNothing() {
     Path work = copy("basic", "verify-good");
     Map<String, String> before = sums(work);
-    Cli.Run r = Cli.run("stage", "verify", goodStage().toString(), work.resolve("venti.conf").toString());
+    Cli.Run r =
+        Cli.run("stage", "verify", goodStage().toString(), work.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().contains("a whole stage of isect0.img, bloom.img") && r.out().contains("nothing was written"),
+    assertTrue(
+        r.out().contains("a whole stage of isect0.img, bloom.img")
+            && r.out().contains("nothing was written"),
         r.out());
     assertEquals(before, sums(work));
   }
@@ -212,13 +248,15 @@ class StagedRebuildTest {
     Map<String, String> before = sums(work);
     Path report = tmp.resolve("locked.json");
     try (IndexLocks held = IndexLocks.acquire(List.of(PartitionRef.resolve("bloom.img", conf)))) {
-      Cli.Run r = Cli.run("--report", report.toString(), "stage", "apply", goodStage().toString(), conf);
+      Cli.Run r =
+          Cli.run("--report", report.toString(), "stage", "apply", goodStage().toString(), conf);
       assertEquals(5, r.status(), r.out() + r.err());
       assertTrue(r.err().startsWith("venti-spark: bloom.img: locked by another run"), r.err());
       assertEquals(before, sums(work));
       assertEquals(5, json(report).get("exitCode").asInt());
     }
-    Cli.Run r = Cli.run("--report", report.toString(), "stage", "apply", goodStage().toString(), conf);
+    Cli.Run r =
+        Cli.run("--report", report.toString(), "stage", "apply", goodStage().toString(), conf);
     assertEquals(0, r.status(), r.err());
     assertEquals(direct("basic"), sums(work, WRITTEN.get("basic")));
     JsonNode j = json(report);
@@ -226,7 +264,11 @@ class StagedRebuildTest {
     // 3 bucket ranges and the bloom filter's 2 slices (a slice per core: Cli's Spark has 2)
     assertEquals(5, j.get("ranges").asInt());
     assertEquals(10_000, j.get("entries").asLong());
-    assertTrue(r.out().contains(String.format(Locale.ROOT, "bloom filter with %,d bits set", j.get("bloomBitsSet").asLong())),
+    assertTrue(
+        r.out()
+            .contains(
+                String.format(
+                    Locale.ROOT, "bloom filter with %,d bits set", j.get("bloomBitsSet").asLong())),
         r.out());
   }
 
@@ -255,16 +297,21 @@ class StagedRebuildTest {
     assertEquals(3, LocalSpark.failedTasks(sc, "staged-torn"));
     // The torn temporaries are gone; one whole file per range, and the manifest.
     List<String> names = new ArrayList<>();
-    for (FileStatus f : cluster.getFileSystem().listStatus(new org.apache.hadoop.fs.Path("/stage/torn"))) {
+    for (FileStatus f :
+        cluster.getFileSystem().listStatus(new org.apache.hadoop.fs.Path("/stage/torn"))) {
       names.add(f.getPath().getName());
     }
     assertEquals(7, names.size(), names.toString());
     assertTrue(names.stream().noneMatch(n -> n.startsWith(".")), names.toString());
-    assertEquals(0, Cli.run("stage", "apply", stage, work.resolve("venti.conf").toString()).status());
+    assertEquals(
+        0, Cli.run("stage", "apply", stage, work.resolve("venti.conf").toString()).status());
     assertEquals(direct("multi"), sums(work, WRITTEN.get("multi")));
   }
 
-  /** Two staging jobs over one shuffle at once, every range put twice, racing (speculative attempts). */
+  /**
+   * Two staging jobs over one shuffle at once, every range put twice, racing (speculative
+   * attempts).
+   */
   @Test
   void concurrentDuplicateAttemptsLeaveOneWholeCopy() throws Exception {
     Path work = copy("multi", "racing");
@@ -272,13 +319,15 @@ class StagedRebuildTest {
     // HDFS: a rename onto a file another attempt put there first fails, unlike a local rename.
     String location = hdfs("/stage/racing");
     JavaSparkContext sc = LocalSpark.get();
-    BuildIndexOptions options = new BuildIndexOptions(List.of(), false, 64 << 20, 6, 0).withStage(location);
+    BuildIndexOptions options =
+        new BuildIndexOptions(List.of(), false, 64 << 20, 6, 0).withStage(location);
     PlanIndex planner = new PlanIndex(sc, options);
     RebuildPlan plan = planner.plan(conf);
     StageIndex staged = new StageIndex(sc, options, plan);
     PlanIndex.Checked c = planner.check(plan);
     StageDir dir = new StageDir(location, sc.hadoopConfiguration());
-    // The run itself first (its ranges and manifest: a directory it then finds is its own stage), then
+    // The run itself first (its ranges and manifest: a directory it then finds is its own stage),
+    // then
     // two more attempts of every range over the same shuffle, racing to put identical files.
     staged.run(c);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -305,10 +354,12 @@ class StagedRebuildTest {
     Path work = copy("multi", "restage");
     String conf = work.resolve("venti.conf").toString();
     Path stage = tmp.resolve("stage-restage");
-    assertEquals(0, Cli.run("buildindex", "--partitions", "9", "--stage", stage.toString(), conf).status());
+    assertEquals(
+        0, Cli.run("buildindex", "--partitions", "9", "--stage", stage.toString(), conf).status());
     assertEquals(9, rangeFiles(stage, ".buckets").size());
     // Again into the same directory with fewer ranges: the earlier ranges are gone.
-    assertEquals(0, Cli.run("buildindex", "--partitions", "3", "--stage", stage.toString(), conf).status());
+    assertEquals(
+        0, Cli.run("buildindex", "--partitions", "3", "--stage", stage.toString(), conf).status());
     assertEquals(3, rangeFiles(stage, ".buckets").size());
     assertEquals(0, Cli.run("stage", "apply", stage.toString(), conf).status());
     assertEquals(direct("multi"), sums(work, WRITTEN.get("multi")));
@@ -325,11 +376,15 @@ class StagedRebuildTest {
   void aRefusedRunLeavesTheEarlierStageAsItWas() {
     Path work = copy("multi", "kept");
     Path stage = tmp.resolve("stage-kept");
-    assertEquals(0, Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString()).status());
+    assertEquals(
+        0,
+        Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString())
+            .status());
     Map<String, String> earlier = sums(stage); // the ranges and the manifest
     assertTrue(earlier.containsKey(StageDir.MANIFEST) && earlier.size() > 1, earlier.toString());
     Path over = Fixtures.workingCopy("overflow", tmp.resolve("kept-overflow"));
-    Cli.Run r = Cli.run("buildindex", "--stage", stage.toString(), over.resolve("venti.conf").toString());
+    Cli.Run r =
+        Cli.run("buildindex", "--stage", stage.toString(), over.resolve("venti.conf").toString());
     assertEquals(4, r.status(), r.err());
     assertEquals(earlier, sums(stage));
   }
@@ -338,17 +393,27 @@ class StagedRebuildTest {
   void overflowStagesNothing() {
     Path work = Fixtures.workingCopy("overflow", tmp.resolve("overflow"));
     Path stage = tmp.resolve("stage-overflow");
-    Cli.Run r = Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString());
+    Cli.Run r =
+        Cli.run("buildindex", "--stage", stage.toString(), work.resolve("venti.conf").toString());
     assertEquals(4, r.status(), r.err());
     assertEquals(List.of(), rangeFiles(stage, ""));
   }
 
   @Test
   void stageAndReverseIndexAreAUsageError() {
-    Cli.Run r = Cli.run("buildindex", "--stage", tmp.resolve("s").toString(), "--reverse-index",
-        tmp.resolve("r").toString(), "x.conf");
+    Cli.Run r =
+        Cli.run(
+            "buildindex",
+            "--stage",
+            tmp.resolve("s").toString(),
+            "--reverse-index",
+            tmp.resolve("r").toString(),
+            "x.conf");
     assertEquals(2, r.status());
-    assertTrue(r.err().startsWith("venti-spark: buildindex: --stage and --reverse-index cannot go together"), r.err());
+    assertTrue(
+        r.err()
+            .startsWith("venti-spark: buildindex: --stage and --reverse-index cannot go together"),
+        r.err());
     assertEquals(2, Cli.run("stage", "write", "d", "x.conf").status());
     assertEquals(2, Cli.run("stage", "apply", "d").status());
   }
@@ -358,8 +423,14 @@ class StagedRebuildTest {
     Path stage = tmp.resolve("good-stage");
     if (!Files.exists(stage.resolve(StageDir.MANIFEST))) {
       Path work = copy("basic", "good-stage-source");
-      Cli.Run r = Cli.run("buildindex", "--partitions", "3", "--stage", stage.toString(),
-          work.resolve("venti.conf").toString());
+      Cli.Run r =
+          Cli.run(
+              "buildindex",
+              "--partitions",
+              "3",
+              "--stage",
+              stage.toString(),
+              work.resolve("venti.conf").toString());
       assertEquals(0, r.status(), r.err());
     }
     return stage;
@@ -367,15 +438,19 @@ class StagedRebuildTest {
 
   /** Sums of the written files after a direct rebuild of a fixture. */
   static synchronized Map<String, String> direct(String fixture) {
-    return DIRECT.computeIfAbsent(fixture, f -> {
-      Path work = copy(f, "direct");
-      Cli.Run r = Cli.run("buildindex", work.resolve("venti.conf").toString());
-      assertEquals(0, r.status(), r.err());
-      return sums(work, WRITTEN.get(f));
-    });
+    return DIRECT.computeIfAbsent(
+        fixture,
+        f -> {
+          Path work = copy(f, "direct");
+          Cli.Run r = Cli.run("buildindex", work.resolve("venti.conf").toString());
+          assertEquals(0, r.status(), r.err());
+          return sums(work, WRITTEN.get(f));
+        });
   }
 
-  /** A working copy, its bloom table scribbled over so that a rebuild that skips part of it shows. */
+  /**
+   * A working copy, its bloom table scribbled over so that a rebuild that skips part of it shows.
+   */
   static Path copy(String fixture, String name) {
     Path work = Fixtures.workingCopy(fixture, tmp.resolve(name));
     try {
@@ -399,7 +474,8 @@ class StagedRebuildTest {
   /** SHA-256 of every file of a working copy (lock files aside). */
   static Map<String, String> sums(Path dir) {
     try (Stream<Path> files = Files.list(dir)) {
-      return sums(dir, files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith(".")).toList());
+      return sums(
+          dir, files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith(".")).toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -416,8 +492,13 @@ class StagedRebuildTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(stage)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(suffix) && !f.getFileName().toString()
-          .equals(StageDir.MANIFEST)).sorted().toList();
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().endsWith(suffix)
+                      && !f.getFileName().toString().equals(StageDir.MANIFEST))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -40,7 +40,8 @@ public final class LoopThread extends Thread {
       try {
         loopBody.run();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, getName() + ": a turn of the channel loop failed, the loop goes on", e);
+        LOG.log(
+            Level.WARNING, getName() + ": a turn of the channel loop failed, the loop goes on", e);
       }
       try {
         Thread.sleep(sleep);
