@@ -79,7 +79,8 @@ class ConfigTextTest {
     assertEquals(16L << 20, SizeParser.parse("16m"));
     assertEquals(0x10, SizeParser.parse("0x10"));
     assertEquals(8, SizeParser.parse("010"));
-    assertThrows(NumberFormatException.class, () -> SizeParser.parse("1t"));
+    assertEquals(3L << 40, SizeParser.parse("3t"));
+    assertThrows(NumberFormatException.class, () -> SizeParser.parse("1p"));
     assertThrows(NumberFormatException.class, () -> SizeParser.parse("m"));
   }
 }

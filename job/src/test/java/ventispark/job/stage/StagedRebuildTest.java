@@ -40,7 +40,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import ventispark.job.BuildIndexOptions;
 import ventispark.job.PlanIndex;
 import ventispark.job.RebuildPlan;
-import ventispark.job.build.BuildIndex;
 import ventispark.read.PartitionRef;
 import ventispark.testing.Cli;
 import ventispark.testing.Damage;
@@ -288,8 +287,11 @@ class StagedRebuildTest {
     sc.setJobGroup("staged-torn", "first attempts tear their staged range", false);
     sc.setLocalProperty(WriteFaults.PROPERTY, "0,2,5");
     try {
-      new BuildIndex(sc, new BuildIndexOptions(List.of(), false, 64 << 20, 6, 0).withStage(stage))
-          .run(work.resolve("venti.conf").toString());
+      StageIndex.run(
+          sc,
+          new BuildIndexOptions(List.of(), false, 64 << 20, 6, 0).withStage(stage),
+          List.of(),
+          work.resolve("venti.conf").toString());
     } finally {
       sc.setLocalProperty(WriteFaults.PROPERTY, null);
       sc.clearJobGroup();
@@ -327,8 +329,7 @@ class StagedRebuildTest {
     PlanIndex.Checked c = planner.check(plan);
     StageDir dir = new StageDir(location, sc.hadoopConfiguration());
     // The run itself first (its ranges and manifest: a directory it then finds is its own stage),
-    // then
-    // two more attempts of every range over the same shuffle, racing to put identical files.
+    // then two more attempts of every range over the same shuffle, racing to put identical files.
     staged.run(c);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<List<StagedRange>> results = new ArrayList<>();
