@@ -77,13 +77,7 @@ public final class StageDir implements Serializable {
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException e) {
-      throw new FormatException(
-          "--stage "
-              + display
-              + ": cannot write there: "
-              + e.getMessage()
-              + "; nothing was written",
-          e);
+      throw cannotWrite(e);
     }
   }
 
@@ -100,14 +94,14 @@ public final class StageDir implements Serializable {
         fs.delete(p, false);
       }
     } catch (IOException e) {
-      throw new FormatException(
-          "--stage "
-              + display
-              + ": cannot write there: "
-              + e.getMessage()
-              + "; nothing was written",
-          e);
+      throw cannotWrite(e);
     }
+  }
+
+  private FormatException cannotWrite(IOException e) {
+    return new FormatException(
+        "--stage " + display + ": cannot write there: " + e.getMessage() + "; nothing was written",
+        e);
   }
 
   /**

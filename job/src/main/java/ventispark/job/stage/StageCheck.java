@@ -155,18 +155,7 @@ final class StageCheck {
             where + ": range file " + FormatException.quote(r.file()) + " is not a plain name");
       }
       if (r.start() > at) {
-        throw new FormatException(
-            where
-                + ": "
-                + what
-                + ": "
-                + unit
-                + "s ["
-                + at
-                + ", "
-                + r.start()
-                + ") are in no "
-                + "range (a missing range)");
+        throw missing(where, what, unit, at, r.start());
       }
       if (r.start() < at || r.stop() <= r.start() || r.stop() > hi) {
         throw new FormatException(
@@ -195,18 +184,7 @@ final class StageCheck {
       at = r.stop();
     }
     if (at != hi) {
-      throw new FormatException(
-          where
-              + ": "
-              + what
-              + ": "
-              + unit
-              + "s ["
-              + at
-              + ", "
-              + hi
-              + ") are in no range"
-              + " (a missing range)");
+      throw missing(where, what, unit, at, hi);
     }
     return sorted;
   }
@@ -242,5 +220,20 @@ final class StageCheck {
         }
       }
     }
+  }
+
+  private static FormatException missing(
+      String where, String what, String unit, long from, long to) {
+    return new FormatException(
+        where
+            + ": "
+            + what
+            + ": "
+            + unit
+            + "s ["
+            + from
+            + ", "
+            + to
+            + ") are in no range (a missing range)");
   }
 }
