@@ -56,9 +56,6 @@ class ArchiveSafetyIT {
   /** The fifth arena (empty: its data area is free space) of the fixture. */
   static Arena empty;
 
-  /** The second arena (full). */
-  static Arena second;
-
   static List<Arena> arenas;
   static long arenaPartitionSize;
   static IndexSection section;
@@ -69,7 +66,6 @@ class ArchiveSafetyIT {
         new ArchiveLoader(new Configuration())
             .load(Fixtures.reference("basic").resolve("venti.conf").toString());
     empty = a.arenas().get(5);
-    second = a.arenas().get(1);
     arenas = a.arenas();
     assertEquals(0, empty.memStats().clumpCount());
     arenaPartitionSize = a.partitions().get(0).size();
@@ -330,16 +326,18 @@ class ArchiveSafetyIT {
   }
 
   @Test
-  void anArenaPartitionTruncatedAfterTheSectionsWereWrittenIsExitOneNamingThem() throws Exception {
-    Path dir = copy("truncated-late");
+  void aBloomFilterChangedAfterPlanningIsExitOneNamingTheSectionsAndTheStaleFilter()
+      throws Exception {
+    Path dir = copy("bloom-late");
     Path hook = Files.createDirectories(dir.resolve("hook"));
+    Map<String, String> arenas = sums(dir, "arenas0.img");
     Launcher.Started run =
         Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
     awaitPause(hook, run);
-    // the map stage has read the arenas; the bloom filter's pass reads them again after the
-    // sections
-    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("arenas0.img").toFile(), "rw")) {
-      f.setLength(second.start()); // every full arena but the first loses its directory
+    // The arenas were read once, before the pause; the sections are written next, then the bloom
+    // filter, whose write task finds its file is no longer the one planned.
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("bloom.img").toFile(), "rw")) {
+      f.setLength(f.length() / 2);
     }
     Files.writeString(hook.resolve("go"), "");
     Launcher.Run r = run.await();
@@ -347,9 +345,12 @@ class ArchiveSafetyIT {
     assertStderr(
         r,
         Pattern.compile(
-            "venti-spark: failed: arenas0\\.img.*; may be partly rewritten: isect0\\.img"
+            "venti-spark: failed: bloom\\.img.*; may be partly rewritten: isect0\\.img; the bloom filter"
+                + " bloom\\.img is stale: a Venti server consults it before the index, so it would report a"
+                + " block the filter lacks as missing although the block is there"
                 + Pattern.quote(" (run it again: a rerun rewrites them whole)")
                 + " \\(Spark's report: /\\S+\\.log\\)"));
+    assertEquals(arenas, sums(dir, "arenas0.img"));
   }
 
   @Test
