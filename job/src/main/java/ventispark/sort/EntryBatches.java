@@ -71,7 +71,21 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
    * fillKey(range)}.
    */
   public EntryBatches(ClumpEntries entries, BucketRangePartitioner part, IntUnaryOperator fillKey) {
-    this(entries, part, fillKey, BUFFER_ENTRIES);
+    this(entries, part, fillKey, bufferEntries(part.numPartitions()));
+  }
+
+  /** Smallest buffer: 1 MiB of entries, so that it and its keys stay in a core's cache. */
+  static final int MIN_BUFFER_ENTRIES = 1 << 15;
+
+  /**
+   * Entries a buffer holds for {@code ranges} ranges: room for runs of about 256 entries per range,
+   * between {@link #MIN_BUFFER_ENTRIES} and {@link #BUFFER_ENTRIES}. A buffer that fits in the
+   * cache keeps the copy out of the sorted buffer cheap; a larger one keeps runs long when ranges
+   * are many.
+   */
+  static int bufferEntries(int ranges) {
+    long wanted = (long) Integer.highestOneBit(Math.max(1, ranges)) * 256;
+    return (int) Math.max(MIN_BUFFER_ENTRIES, Math.min(BUFFER_ENTRIES, wanted));
   }
 
   EntryBatches(
