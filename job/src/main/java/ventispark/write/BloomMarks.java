@@ -7,21 +7,30 @@ import ventispark.read.ClumpEntries;
 /**
  * The map side of the bloom filter, in the one read of the arenas: sees every entry the filter
  * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded
- * buffer of {@link #HELD_POSITIONS}, and when it is full (and at the end) sorts them and emits one
- * record per slice of the filter ({@link BloomSlicing}) that they touch: the gaps between the
- * slice's set bits as varints (sparse), or the slice's bytes themselves when those are fewer
- * (dense). A map task then holds a few MiB however large the filter, and ships about two bytes per
- * bit, where a private copy of the filter held up to 512 MiB.
+ * buffer of {@link #HELD_POSITIONS}, and when it is full (and at the end) groups them by OR window
+ * of the filter ({@link #windowShift}: 1 MiB, or the slice when smaller) and emits one record per
+ * slice ({@link BloomSlicing}) that they touch:
  *
- * <p>A record is a form byte, then for {@link #SPARSE} the first bit's offset in the slice and the
- * gaps to each next distinct bit, for {@link #DENSE} the slice's bytes.
+ * <pre>
+ * record = window+                          (windows in increasing order, only those touched)
+ * window = index[varint] SPARSE count[varint] offset[3]{count}   (offset: LE24, the bit in the window)
+ *        | index[varint] DENSE bits[window bytes]                (when shorter than the sparse form)
+ * </pre>
+ *
+ * {@code index} is the window's number in its slice. Grouping by window is one counting pass and
+ * one scatter, where sorting every position took three radix passes and was most of the map side's
+ * cost; the slice task needs no more order than the window to OR a window at a time, and repeated
+ * offsets are harmless to an OR. A map task then holds 8 MiB however large the filter.
  */
 public final class BloomMarks implements ClumpEntries.EntryVisitor {
-  /** Bit positions held before they are sorted and emitted: 4 MiB, and as much again to sort. */
+  /** Bit positions held before they are grouped and emitted: 4 MiB, and as much again to group. */
   static final int HELD_POSITIONS = 1 << 20;
 
   static final byte SPARSE = 1;
   static final byte DENSE = 0;
+
+  /** The largest OR window, in bits: 1 MiB, which stays in a core's cache while it is ORed. */
+  static final int WINDOW_BITS = 1 << 23;
 
   private final BloomSlicing slicing;
   private final int size;
@@ -29,7 +38,8 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   private final BiConsumer<Integer, byte[]> out;
   private final int heldLimit;
   private int[] held;
-  private int[] scratch;
+  private int[] grouped;
+  private int[] start;
   private int n;
 
   /** Marks for {@code slicing}'s filter; {@code out} gets each record as (slice, bytes). */
@@ -43,6 +53,12 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     this.nhash = slicing.header().nhash();
     this.out = out;
     this.heldLimit = Math.max(heldLimit, nhash);
+  }
+
+  /** log2 of the bits of an OR window of a slice of {@code sliceBytes}. */
+  static int windowShift(int sliceBytes) {
+    return Math.min(
+        Integer.numberOfTrailingZeros(WINDOW_BITS), Integer.numberOfTrailingZeros(sliceBytes) + 3);
   }
 
   @Override
@@ -61,79 +77,90 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     if (n == 0) {
       return;
     }
-    if (scratch == null) {
-      scratch = new int[held.length];
+    int shift = windowShift(slicing.sliceBytes());
+    int windows = (int) ((long) size * 8 >>> shift);
+    if (grouped == null) {
+      grouped = new int[held.length];
+      start = new int[windows + 1];
     }
-    sortUnsigned(held, scratch, n);
-    int shift = slicing.sliceShift();
-    for (int i = 0; i < n; ) {
-      int slice = held[i] >>> shift;
-      int j = i + 1;
-      while (j < n && held[j] >>> shift == slice) {
-        j++;
+    // start[w]: where window w's positions begin in grouped, once counted and summed.
+    java.util.Arrays.fill(start, 0);
+    for (int i = 0; i < n; i++) {
+      start[(held[i] >>> shift) + 1]++;
+    }
+    for (int w = 0; w < windows; w++) {
+      start[w + 1] += start[w];
+    }
+    for (int i = 0; i < n; i++) {
+      int v = held[i];
+      grouped[start[v >>> shift]++] = v;
+    }
+    // Each start[w] is now where window w + 1 begins: shift back by one.
+    System.arraycopy(start, 0, start, 1, windows);
+    start[0] = 0;
+    int perSlice = 1 << (slicing.sliceShift() - shift);
+    for (int first = 0; first < windows; first += perSlice) {
+      if (start[first] < start[first + perSlice]) {
+        out.accept(first / perSlice, record(first, perSlice, shift));
       }
-      out.accept(slice, record(held, i, j, slice));
-      i = j;
     }
     n = 0;
   }
 
-  /** The record of the sorted positions {@code p[from, to)}, all in slice {@code slice}. */
-  private byte[] record(int[] p, int from, int to, int slice) {
-    long base = (long) slice << slicing.sliceShift();
-    long sparse = 1;
-    long last = -1;
-    for (int i = from; i < to; i++) {
-      long x = Integer.toUnsignedLong(p[i]) - base;
-      if (x != last) {
-        sparse += varintSize(last < 0 ? x : x - last);
-        last = x;
+  /** The record of windows {@code [first, first + count)}, one slice, from {@code grouped}. */
+  private byte[] record(int first, int count, int shift) {
+    int windowBytes = 1 << (shift - 3);
+    long length = 0;
+    for (int w = 0; w < count; w++) {
+      int c = start[first + w + 1] - start[first + w];
+      if (c > 0) {
+        length += varintSize(w) + 1 + Math.min(varintSize(c) + 3L * c, windowBytes);
       }
     }
-    if (sparse > 1 + (long) slicing.sliceBytes()) {
-      byte[] r = new byte[1 + slicing.sliceBytes()];
-      r[0] = DENSE;
-      for (int i = from; i < to; i++) {
-        long x = Integer.toUnsignedLong(p[i]) - base;
-        r[1 + (int) (x >>> 3)] |= (byte) (1 << (x & 7));
+    byte[] r = new byte[Math.toIntExact(length)];
+    int at = 0;
+    int mask = (1 << shift) - 1;
+    for (int w = 0; w < count; w++) {
+      int from = start[first + w];
+      int c = start[first + w + 1] - from;
+      if (c == 0) {
+        continue;
       }
-      return r;
-    }
-    byte[] r = new byte[(int) sparse];
-    r[0] = SPARSE;
-    int at = 1;
-    last = -1;
-    for (int i = from; i < to; i++) {
-      long x = Integer.toUnsignedLong(p[i]) - base;
-      if (x != last) {
-        at = putVarint(r, at, last < 0 ? x : x - last);
-        last = x;
+      at = putVarint(r, at, w);
+      if (varintSize(c) + 3L * c > windowBytes) {
+        r[at++] = DENSE;
+        for (int i = from; i < from + c; i++) {
+          int x = grouped[i] & mask;
+          r[at + (x >>> 3)] |= (byte) (1 << (x & 7));
+        }
+        at += windowBytes;
+      } else {
+        r[at++] = SPARSE;
+        at = putVarint(r, at, c);
+        for (int i = from; i < from + c; i++) {
+          int x = grouped[i] & mask;
+          r[at] = (byte) x;
+          r[at + 1] = (byte) (x >>> 8);
+          r[at + 2] = (byte) (x >>> 16);
+          at += 3;
+        }
       }
     }
     return r;
   }
 
-  /** Bits of a slice ORed from every held record before the next: 1 MiB, which stays in cache. */
-  static final int WINDOW_BITS = 1 << 23;
-
   /**
    * ORs every record of {@code records} into {@code slice}, the bytes of their slice, holding at
-   * most about {@code heldBytes} of sparse records at a time. The held records are ORed a window of
-   * the slice at a time, each record read on from where the last window left it: one record alone
-   * spans the whole slice, and ORing them one after another costs a cache and TLB miss per bit once
-   * the slice outgrows the caches (64 MiB slices: 4 times slower).
+   * most about {@code heldBytes} of records at a time. The held records are ORed a window of the
+   * slice at a time, each record read on from where the last window left it: one record alone spans
+   * the whole slice, and ORing them one after another costs a cache and TLB miss per bit once the
+   * slice outgrows the caches (64 MiB slices: 4 times slower).
    */
   public static void orAll(byte[] slice, java.util.Iterator<byte[]> records, long heldBytes) {
     java.util.List<byte[]> held = new java.util.ArrayList<>();
     long bytes = 0;
     while (records.hasNext()) {
       byte[] r = records.next();
-      if (r[0] == DENSE) {
-        for (int i = 0; i < slice.length; i++) {
-          slice[i] |= r[1 + i];
-        }
-        continue;
-      }
       held.add(r);
       bytes += r.length;
       if (bytes >= heldBytes) {
@@ -145,89 +172,78 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     orWindows(slice, held);
   }
 
-  /** ORs the sparse records {@code held} into {@code slice}, window by window. */
+  /** ORs the records {@code held} into {@code slice}, window by window. */
   private static void orWindows(byte[] slice, java.util.List<byte[]> held) {
     int k = held.size();
-    int[] at = new int[k];
-    long[] next = new long[k];
-    for (int i = 0; i < k; i++) {
-      at[i] = 1;
-      next[i] = -1;
-      next[i] = advance(held.get(i), at, i, next[i]);
+    if (k == 0) {
+      return;
     }
-    long bits = (long) slice.length * 8;
-    for (long end = WINDOW_BITS; end - WINDOW_BITS < bits; end += WINDOW_BITS) {
+    int shift = windowShift(slice.length);
+    int windowBytes = 1 << (shift - 3);
+    int windows = slice.length / windowBytes;
+    // at[i]: where record i's next window begins; next[i]: that window's index, or windows at end.
+    int[] at = new int[k];
+    int[] next = new int[k];
+    for (int i = 0; i < k; i++) {
+      next[i] = nextWindow(held.get(i), at, i, windows);
+    }
+    for (int w = 0; w < windows; w++) {
+      int base = w * windowBytes;
       for (int i = 0; i < k; i++) {
-        byte[] r = held.get(i);
-        long x = next[i];
-        while (x >= 0 && x < end) {
-          slice[(int) (x >>> 3)] |= (byte) (1 << (x & 7));
-          x = advance(r, at, i, x);
+        if (next[i] != w) {
+          continue;
         }
-        next[i] = x;
+        byte[] r = held.get(i);
+        int p = at[i];
+        if (r[p++] == DENSE) {
+          for (int j = 0; j < windowBytes; j++) {
+            slice[base + j] |= r[p + j];
+          }
+          p += windowBytes;
+        } else {
+          long c = 0;
+          for (int s = 0; ; s += 7) {
+            byte b = r[p++];
+            c |= (long) (b & 0x7F) << s;
+            if (b >= 0) {
+              break;
+            }
+          }
+          for (long end = p + 3 * c; p < end; p += 3) {
+            int x = (r[p] & 0xFF) | (r[p + 1] & 0xFF) << 8 | (r[p + 2] & 0xFF) << 16;
+            slice[base + (x >>> 3)] |= (byte) (1 << (x & 7));
+          }
+        }
+        at[i] = p;
+        next[i] = nextWindow(r, at, i, windows);
       }
     }
   }
 
   /**
-   * The bit after {@code x} (−1 before the first) in record {@code r} read from {@code at[i]}, or
-   * −2 at its end.
+   * The index of the window of record {@code r} at {@code at[i]}, moving {@code at[i]} past it, or
+   * {@code windows} at the record's end.
    */
-  private static long advance(byte[] r, int[] at, int i, long x) {
+  private static int nextWindow(byte[] r, int[] at, int i, int windows) {
     int p = at[i];
     if (p >= r.length) {
-      return -2;
+      return windows;
     }
-    long v = 0;
+    int v = 0;
     for (int shift = 0; ; shift += 7) {
       byte b = r[p++];
-      v |= (long) (b & 0x7F) << shift;
+      v |= (b & 0x7F) << shift;
       if (b >= 0) {
         break;
       }
     }
     at[i] = p;
-    return x == -1 ? v : x + v;
+    return v;
   }
 
   /** ORs a record's bits into {@code slice}, the bytes of its slice. */
   public static void orInto(byte[] slice, byte[] r) {
     orAll(slice, java.util.List.of(r).iterator(), Long.MAX_VALUE);
-  }
-
-  /**
-   * Sorts {@code a[0, n)} as unsigned ints: a radix sort of three 11-bit digits, linear in {@code
-   * n}.
-   */
-  static void sortUnsigned(int[] a, int[] tmp, int n) {
-    // 11-bit digits: the 2,048 write heads of a pass stay in cache, where 65,536 (16 bits) do not.
-    int[] count = new int[1 << DIGIT_BITS];
-    digitSort(a, tmp, n, 0, count);
-    digitSort(tmp, a, n, DIGIT_BITS, count);
-    digitSort(a, tmp, n, 2 * DIGIT_BITS, count);
-    System.arraycopy(tmp, 0, a, 0, n);
-  }
-
-  private static final int DIGIT_BITS = 11;
-
-  /**
-   * One stable counting pass: {@code from[0, n)} into {@code to}, by the digit at {@code shift}.
-   */
-  private static void digitSort(int[] from, int[] to, int n, int shift, int[] count) {
-    int mask = count.length - 1;
-    java.util.Arrays.fill(count, 0);
-    for (int i = 0; i < n; i++) {
-      count[(from[i] >>> shift) & mask]++;
-    }
-    for (int d = 0, sum = 0; d < count.length; d++) {
-      int c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (int i = 0; i < n; i++) {
-      int v = from[i];
-      to[count[(v >>> shift) & mask]++] = v;
-    }
   }
 
   private static int varintSize(long v) {
