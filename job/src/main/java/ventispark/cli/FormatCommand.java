@@ -537,7 +537,7 @@ final class FormatCommand implements CommandGroup {
       if (exists) {
         return gate.openForWriting(display, path, lo, lo + newSize, true);
       }
-      FileChannel ch = Gate.createNew(display, path);
+      FileChannel ch = Gate.createNew(path);
       ByteBuffer last = ByteBuffer.allocate(1);
       while (last.hasRemaining()) {
         ch.write(last, newSize - 1);

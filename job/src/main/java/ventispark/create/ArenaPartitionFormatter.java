@@ -34,8 +34,7 @@ public final class ArenaPartitionFormatter {
     List<MapTable.Entry> arenas = ArenaLayout.arenas(name, size, blockSize, arenaSize);
     List<FormattedArena> formatted = new ArrayList<>(arenas.size());
     long base = ArenaLayout.arenaBase(blockSize);
-    try (FileChannel ch =
-        Gate.createNew(file.toString(), file)) { // a new file, never through a link
+    try (FileChannel ch = Gate.createNew(file)) { // a new file, never through a link
       write(ch, size - 1, new byte[1]);
       write(
           ch,

@@ -31,8 +31,7 @@ public final class BloomFormatter {
           "bloom filter size " + size + " is not a power of two up to 2^29");
     }
     BloomHeader h = new BloomHeader(nhash, size);
-    try (FileChannel ch =
-        Gate.createNew(file.toString(), file)) { // a new file, never through a link
+    try (FileChannel ch = Gate.createNew(file)) { // a new file, never through a link
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, 0, h.encode());
     }

@@ -26,8 +26,7 @@ public final class ISectFormatter {
       Path file, long size, String name, int blockSize, int version, Random random)
       throws IOException {
     ISectHeader h = header(size, name, blockSize, version, random);
-    try (FileChannel ch =
-        Gate.createNew(file.toString(), file)) { // a new file, never through a link
+    try (FileChannel ch = Gate.createNew(file)) { // a new file, never through a link
       ArenaPartitionFormatter.write(ch, size - 1, new byte[1]);
       ArenaPartitionFormatter.write(ch, Venti.PART_BLANK, h.encode());
     }

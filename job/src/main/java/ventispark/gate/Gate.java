@@ -160,7 +160,7 @@ public final class Gate implements Serializable {
    * Creates a new file (never an existing name, never through a link) and returns it open for
    * writing.
    */
-  public static FileChannel createNew(String display, Path path) throws IOException {
+  public static FileChannel createNew(Path path) throws IOException {
     return FileChannel.open(
         path,
         StandardOpenOption.CREATE_NEW,

@@ -56,11 +56,18 @@ public final class WriteMemory {
     }
   }
 
+  /**
+   * What tasks may use of an executor's heap: spark.memory.fraction of it above Spark's reserve.
+   */
+  private static long usable(long heap, double fraction) {
+    return (long) ((heap - SPARK_RESERVED) * fraction);
+  }
+
   static void check(RebuildPlan plan, long heap, double fraction, int tasks, String memoryOption) {
     long range = largestRange(plan);
     int atOnce = Math.min(tasks, plan.partitioner().tasks());
     long need = range * atOnce;
-    long usable = (long) ((heap - SPARK_RESERVED) * fraction);
+    long usable = usable(heap, fraction);
     if (need > usable) {
       throw new WriteMemoryException(
           String.format(
@@ -102,7 +109,7 @@ public final class WriteMemory {
     long slice = (long) bloom.sliceBytes() * copies;
     int atOnce = Math.min(tasks, bloom.slices());
     long need = slice * atOnce;
-    long usable = (long) ((heap - SPARK_RESERVED) * fraction);
+    long usable = usable(heap, fraction);
     if (need > usable) {
       throw new WriteMemoryException(
           String.format(

@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Map;
 import ventispark.format.FormatException;
 import ventispark.gate.DeviceMap;
 import ventispark.gate.Extent;
+import ventispark.gate.Gate;
 import ventispark.gate.OpenFile;
 import ventispark.read.PartitionRef;
 
@@ -245,12 +245,7 @@ public final class IndexLocks implements AutoCloseable {
    */
   private static FileChannel openChecked(PartitionRef ref, Path path) throws IOException {
     try {
-      return FileChannel.open(
-          path,
-          StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.READ,
-          StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      return Gate.createNew(path);
     } catch (FileAlreadyExistsException e) {
       // an earlier run's: checked below
     }

@@ -78,13 +78,7 @@ class GateTest {
   void loopDevicesReachTheBytesOfTheirBackingFile() throws IOException {
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
-    Gate gate =
-        new Gate(
-            List.of(
-                new Gate.Guarded(
-                    "arena partition",
-                    "arenas0.img",
-                    DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
+    Gate gate = guarding(arenas);
     try (LoopDevices loops = LoopDevices.assumeAvailable(tmp)) {
       Path whole = loops.attach(arenas, 0, 0);
       Path second = loops.attach(arenas, 0, 0);
@@ -185,13 +179,7 @@ class GateTest {
   void deleteRemovesOnlyItsOwnFilesWithOneName() throws IOException {
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
-    Gate gate =
-        new Gate(
-            List.of(
-                new Gate.Guarded(
-                    "arena partition",
-                    "arenas0.img",
-                    DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
+    Gate gate = guarding(arenas);
     Gate.Ours anything = ro -> null;
     Files.createLink(tmp.resolve("hard.vrev"), arenas);
     FormatException e =
@@ -231,9 +219,9 @@ class GateTest {
     Path arenas = arenas("arenas0.img");
     String sum = IndexBytes.sha256(arenas);
     Files.createSymbolicLink(tmp.resolve("new.img"), arenas);
-    assertThrows(IOException.class, () -> Gate.createNew("new.img", tmp.resolve("new.img")));
+    assertThrows(IOException.class, () -> Gate.createNew(tmp.resolve("new.img")));
     Path fresh = tmp.resolve("fresh.img");
-    try (FileChannel ch = Gate.createNew("fresh.img", fresh)) {
+    try (FileChannel ch = Gate.createNew(fresh)) {
       ch.write(ByteBuffer.wrap(new byte[] {1}));
     }
     Files.delete(fresh);
@@ -246,5 +234,15 @@ class GateTest {
       assertEquals(8 * MIB, ro.size());
     }
     assertEquals(sum, IndexBytes.sha256(arenas));
+  }
+
+  /** A gate that protects the whole arena partition {@code arenas} (named arenas0.img). */
+  private static Gate guarding(Path arenas) {
+    return new Gate(
+        List.of(
+            new Gate.Guarded(
+                "arena partition",
+                "arenas0.img",
+                DeviceMap.of("arenas0.img", arenas, 0, Long.MAX_VALUE))));
   }
 }

@@ -85,7 +85,7 @@ public final class ReverseIndexOutput {
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
       long recordsEnd = ReverseIndexFile.HEADER_SIZE + entries * ReverseIndexFile.RECORD_SIZE;
       String created;
-      try (FileChannel ch = Gate.createNew(tmp.toString(), tmp)) {
+      try (FileChannel ch = Gate.createNew(tmp)) {
         created = Gate.identity(tmp.toString(), ch);
         writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
       }
