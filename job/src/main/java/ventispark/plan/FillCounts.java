@@ -13,9 +13,10 @@ import org.apache.spark.util.collection.unsafe.sort.RadixSort;
  * bucket ({@link ventispark.sort.EntryBatches}), so the counts are the run lengths of its entries,
  * and emits them as small records ({@link Runs}), one per buffer and fill partition, in the same
  * shuffle; the check then reads only those, never the entries. Counts add up, so a bucket may be
- * counted in a record per map task and buffer. A map task holds no count array: its memory and work
- * do not grow with the number of ranges or buckets (dense arrays per range, reopened for nearly
- * every batch, were most of the map side's time at 40,000 ranges).
+ * counted in a record per map task and buffer. A small index is counted densely per map task
+ * ({@link Dense}) and emitted once at its end. Beyond that bound a map task holds no count array:
+ * its memory and work do not grow with the number of ranges or buckets (dense arrays per range,
+ * reopened for nearly every batch, were most of the map side's time at 40,000 ranges).
  *
  * <p>A record is varint pairs (gap, count) for the non-empty buckets alone, in ascending order, the
  * gap from the previous bucket (from -1 for the first): a count per bucket and per record is
@@ -51,6 +52,78 @@ public final class FillCounts {
       last = -1;
       return out;
     }
+  }
+
+  /**
+   * A map task's counts of every bucket of a small index, one int each, emitted once at the task's
+   * end as one {@link Runs} record per fill key: the records then name each bucket once per map
+   * task rather than once per sorted buffer (at 100M clumps into 778,074 buckets, a buffer holds
+   * far fewer entries than there are buckets, so per-buffer runs cost a pair per entry: 166 MB more
+   * shuffle, ten times the check). Its memory is bounded by {@link #MAX_BUCKETS}; a larger index
+   * keeps the per-buffer runs, whose size is bounded by the entries.
+   */
+  public static final class Dense {
+    /** Buckets a map task counts densely at most: 16 MiB of ints. */
+    public static final long MAX_BUCKETS = 1 << 22;
+
+    private final BucketRangePartitioner part;
+    private final long base;
+    private final int[] count;
+
+    private Dense(BucketRangePartitioner part, long base, int buckets) {
+      this.part = part;
+      this.base = base;
+      this.count = new int[buckets];
+    }
+
+    /**
+     * Counts for the ranges of {@code part}, or null when they span more than {@code maxBuckets}
+     * ({@link #MAX_BUCKETS} but in tests).
+     */
+    public static Dense forRanges(BucketRangePartitioner part, long maxBuckets) {
+      int ranges = part.numPartitions();
+      if (ranges == 0) {
+        return null;
+      }
+      long base = part.start(0);
+      long span = part.stop(ranges - 1) - base;
+      return span <= Math.min(maxBuckets, MAX_BUCKETS) ? new Dense(part, base, (int) span) : null;
+    }
+
+    /** Counts {@code n} entries of global bucket {@code bucket}, which a range owns. */
+    public void add(long bucket, int n) {
+      count[(int) (bucket - base)] += n;
+    }
+
+    /**
+     * Every non-empty bucket's count, as one record per run of ranges with the same fill key
+     * ({@code fillKey(range)}), handed to {@code sink} in range order.
+     */
+    public void emit(java.util.function.IntUnaryOperator fillKey, RecordSink sink) {
+      Runs runs = new Runs();
+      int key = 0;
+      for (int p = 0; p < part.numPartitions(); p++) {
+        int k = fillKey.applyAsInt(p);
+        if (k != key && !runs.isEmpty()) {
+          sink.accept(key, runs.finish());
+        }
+        key = k;
+        for (long b = part.start(p); b < part.stop(p); b++) {
+          int n = count[(int) (b - base)];
+          if (n > 0) {
+            runs.bucket(b, n);
+          }
+        }
+      }
+      if (!runs.isEmpty()) {
+        sink.accept(key, runs.finish());
+      }
+    }
+  }
+
+  /** Where {@link Dense#emit} puts its records. */
+  public interface RecordSink {
+    void accept(int key, byte[] record);
   }
 
   /**

@@ -36,14 +36,20 @@ class FillCountsTest {
 
   @ParameterizedTest
   @CsvSource({
-    "1, 1, 524288, 215",
-    "7, 2, 524288, 215",
-    "150, 3, 100, 215",
-    "150, 150, 4096, 3",
-    "40, 7, 64, 1"
+    // Counted densely per map task (a small index), and per buffer (as a large one is).
+    "1, 1, 524288, 215, 4194304",
+    "7, 2, 524288, 215, 4194304",
+    "150, 3, 100, 215, 4194304",
+    "150, 150, 4096, 3, 4194304",
+    "40, 7, 64, 1, 4194304",
+    "1, 1, 524288, 215, 0",
+    "7, 2, 524288, 215, 0",
+    "150, 3, 100, 215, 0",
+    "150, 150, 4096, 3, 0",
+    "40, 7, 64, 1, 0"
   })
   void mergedCountsAreTheScannedFill(
-      int partitions, int fillParts, int bufferEntries, int capacity) {
+      int partitions, int fillParts, int bufferEntries, int capacity, long denseBuckets) {
     Archive archive = archive();
     BucketRangePartitioner part =
         PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
@@ -61,13 +67,18 @@ class FillCountsTest {
       try (ClumpEntries e =
           new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
         EntryBatches batches =
-            EntryBatchesAccess.of(e, part, p -> -1 - p * fills / ranges, bufferEntries);
+            EntryBatchesAccess.of(
+                e, part, p -> -1 - p * fills / ranges, bufferEntries, denseBuckets);
+        java.util.Set<Integer> recordsOfSplit = new java.util.HashSet<>();
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
           if (b._1() < 0) {
             records.get(-1 - b._1()).add(b._2());
+            // Dense counts: one record per fill partition and map task, after all its entries.
+            assertTrue(denseBuckets == 0 || recordsOfSplit.add(b._1()), "a second dense record");
             continue;
           }
+          assertTrue(denseBuckets == 0 || recordsOfSplit.isEmpty(), "entries after dense counts");
           // The entries, counted again from their own scores.
           for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
             long bucket = ShuffleEntry.hash32(b._2(), off) / archive.div();

@@ -54,9 +54,9 @@ class EntryBatchesTest {
       Map<String, Integer> got = new HashMap<>();
       try (ClumpEntries entries =
           new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
-        EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries);
+        EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries, 0);
         int inBuffer = 0;
-        long lastHash = -1;
+        long lastBucket = -1;
         while (batches.hasNext()) {
           Tuple2<Integer, byte[]> b = batches.next();
           assertTrue(
@@ -67,12 +67,14 @@ class EntryBatchesTest {
             long hash = ShuffleEntry.hash32(b._2(), off);
             assertEquals((int) b._1(), part.partitionOfBucket(hash / archive.div()));
             got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
-            // Ascending within a buffer: a new buffer starts after every bufferEntries entries.
+            // Buckets ascend within a buffer: a new buffer starts after every bufferEntries
+            // entries.
+            long bucket = hash / archive.div();
             if (inBuffer++ % bufferEntries == 0) {
-              lastHash = -1;
+              lastBucket = -1;
             }
-            assertTrue(hash >= lastHash, "entry out of order within its buffer");
-            lastHash = hash;
+            assertTrue(bucket >= lastBucket, "entry out of order within its buffer");
+            lastBucket = bucket;
           }
         }
       }
