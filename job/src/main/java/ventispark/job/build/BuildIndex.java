@@ -43,9 +43,9 @@ import ventispark.reverse.RecordBatches;
 import ventispark.sort.BucketImage;
 import ventispark.sort.EntryBatches;
 import ventispark.write.BloomBuilder;
-import ventispark.write.BucketRangeWriter;
 import ventispark.write.IndexLocks;
 import ventispark.write.PlannedFile;
+import ventispark.write.SectionFiles;
 import ventispark.write.WriteLedger;
 import ventispark.write.WritePlan;
 
@@ -61,8 +61,8 @@ import ventispark.write.WritePlan;
  *   <li>check: count every range's bucket fill; an overflow stops here, nothing written ({@link
  *       FillReport});
  *   <li>sort and write: each range is built in memory, sorted per bucket in the C order and written
- *       whole, a write task's ranges one after another ({@link BucketImage}, {@link
- *       BucketRangeWriter}, {@link TaskRanges});
+ *       whole, a write task's ranges one after another ({@link BucketImage}, {@link SectionFiles},
+ *       {@link TaskRanges});
  *   <li>bloom (when enabled): each slice of the filter ORed from the map tasks' marks and written
  *       ({@link BloomBuilder}).
  * </ol>
@@ -247,12 +247,16 @@ public final class BuildIndex {
             .batches()
             .mapPartitionsWithIndex(
                 (t, it) ->
-                    TaskRanges.map(
-                        plan,
-                        t,
-                        it,
-                        (p, batches) ->
-                            writeImage(plan, targets, p, batches, dropDuplicates).entries()),
+                    withTaskFiles(
+                        targets,
+                        files ->
+                            TaskRanges.map(
+                                plan,
+                                t,
+                                it,
+                                (p, batches) ->
+                                    writeImage(plan, targets, files, p, batches, dropDuplicates)
+                                        .entries())),
                 true);
     return ledger.writes(counts, targets.files()).collect().stream()
         .mapToLong(Long::longValue)
@@ -280,28 +284,32 @@ public final class BuildIndex {
             .batches()
             .mapPartitionsWithIndex(
                 (t, it) ->
-                    TaskRanges.flatMap(
-                        plan,
-                        t,
-                        it,
-                        (p, batches) -> {
-                          BucketImage image = writeImage(plan, targets, p, batches, drop);
-                          BucketRangePartitioner part = plan.partitioner();
-                          IndexSection s = archive.sections().get(part.section(p));
-                          RecordBatches b = new RecordBatches(byAddress, image.entries());
-                          b.add(
-                              image.bytes(),
-                              s.header().blockSize(),
-                              s.header().bucketMagic(),
-                              part.start(p),
-                              part.stop(p),
-                              s.header().start(),
-                              s.header().stop(),
-                              firstChunks[part.section(p)]);
-                          digests.add(b.chunkSums());
-                          counts.add(java.util.Map.of(p, b.counts()));
-                          return b.batches().iterator();
-                        }),
+                    withTaskFiles(
+                        targets,
+                        files ->
+                            TaskRanges.flatMap(
+                                plan,
+                                t,
+                                it,
+                                (p, batches) -> {
+                                  BucketImage image =
+                                      writeImage(plan, targets, files, p, batches, drop);
+                                  BucketRangePartitioner part = plan.partitioner();
+                                  IndexSection s = archive.sections().get(part.section(p));
+                                  RecordBatches b = new RecordBatches(byAddress, image.entries());
+                                  b.add(
+                                      image.bytes(),
+                                      s.header().blockSize(),
+                                      s.header().bucketMagic(),
+                                      part.start(p),
+                                      part.stop(p),
+                                      s.header().start(),
+                                      s.header().stop(),
+                                      firstChunks[part.section(p)]);
+                                  digests.add(b.chunkSums());
+                                  counts.add(java.util.Map.of(p, b.counts()));
+                                  return b.batches().iterator();
+                                })),
                 true);
     return ReverseIndexOutput.write(
         archive,
@@ -312,15 +320,33 @@ public final class BuildIndex {
         dir);
   }
 
-  /** Builds, sorts and writes range {@code p}; returns its image. */
+  /**
+   * A write task's results from {@code work}, which writes through the task's files: each file is
+   * forced once the last result is taken, and closed when the task ends however it ends.
+   */
+  private static <T> Iterator<T> withTaskFiles(
+      Targets targets, java.util.function.Function<SectionFiles, Iterator<T>> work) {
+    SectionFiles files = new SectionFiles(targets.firstWrites());
+    TaskContext.get()
+        .addTaskCompletionListener(
+            (org.apache.spark.util.TaskCompletionListener) ctx -> files.close());
+    return files.forcedAtEnd(work.apply(files));
+  }
+
+  /** Builds, sorts and writes range {@code p} (forced at the task's end); returns its image. */
   private static BucketImage writeImage(
-      RebuildPlan plan, Targets targets, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+      RebuildPlan plan,
+      Targets targets,
+      SectionFiles files,
+      int p,
+      Iterator<byte[]> batches,
+      boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     PlannedFile file = targets.sections()[part.section(p)];
     BucketImage image = sortedImage(plan, p, batches, dropDuplicates);
     WriteHooks.get().beforeRangeWrite(p, s, file, image, targets.firstWrites());
-    BucketRangeWriter.write(s, file, image, targets.firstWrites());
+    files.write(s, file, image);
     LOG.debug(
         "{}: buckets [{}, {}) written, {} entries (task attempt {})",
         s.ref().display(),
