@@ -12,6 +12,39 @@ import ventispark.format.IEntry;
 
 /** The in-bucket sort against a plain comparator sort, on runs full of the hard cases. */
 class EntrySortTest {
+  /**
+   * Scores the distribution cannot place: two at the extremes, the rest in a sliver between them in
+   * descending order, so the insertion sort runs out of moves and the general sort takes over.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 50, 215, 1723})
+  void clusteredScoresAreSortedToo(int n) {
+    Random random = new Random(n);
+    List<byte[]> entries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] score = new byte[20];
+      random.nextBytes(score);
+      long prefix = i == 0 ? 0 : i == 1 ? -1L : 0x4000_0000_0000_0000L + (long) (n - i) * 4096;
+      for (int j = 0; j < 8; j++) {
+        score[j] = (byte) (prefix >>> (56 - 8 * j));
+      }
+      byte[] e = new byte[IEntry.SIZE];
+      IEntry.pack(e, 0, score, 0, i, 100, 1, 1);
+      entries.add(e);
+    }
+    byte[] run = new byte[n * IEntry.SIZE];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(entries.get(i), 0, run, i * IEntry.SIZE, IEntry.SIZE);
+    }
+    new EntrySort(1723).sort(run, 0, n);
+    entries.sort((a, b) -> IEntry.compare(a, 0, b, 0));
+    byte[] want = new byte[run.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(entries.get(i), 0, want, i * IEntry.SIZE, IEntry.SIZE);
+    }
+    assertArrayEquals(want, run);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
   void sortsLikeTheComparator(long seed) {
