@@ -65,11 +65,7 @@ final class GeometryBenchmark {
             "--arenas",
             "10",
             own.toString());
-    Path stamp = own.resolve("generate.args");
-    if (!Files.exists(stamp) || !Files.readString(stamp).equals(gen.toString())) {
-      RebuildBenchmark.launch(launcher, "256m", gen);
-      Files.writeString(stamp, gen.toString());
-    }
+    RebuildBenchmark.generateOnce(launcher, own, gen);
     Path largest = dir.resolve("geometry-" + clumps + "-largest");
     if (!Files.exists(largest.resolve("venti.conf"))) {
       Files.createDirectories(largest);

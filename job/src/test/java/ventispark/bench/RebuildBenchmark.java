@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * times through the real launcher in {@code local[1]} and {@code local[2]} with a 1 GiB heap, and
  * prints one table row per size and core count: median whole-command wall time (JVM and Spark
  * start-up included), entries/s, peak RSS, shuffle bytes, the in-job phases, and the I/O floor
- * measured in the same run.
+ * ({@link IoFloor}) measured just before and just after those rebuilds, against its mean.
  *
  * <pre>
  * job/bin/venti-bench [--dir DIR] [--clumps 1000000,10000000] [--cores 1,2] [--runs 3] [--heap 1g]
@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * partition). {@code --scaling} is the scaling series: 1M, 10M and 100M clumps of 64-byte blocks,
  * 50 arenas per partition, on 2 cores (about 20 GB of disk, mostly the 100M archive). After the
  * main table comes one of each phase's cost per entry and core, and the shuffle's bytes per entry.
- * {@code --geometry [options]} runs the geometry series instead ({@link GeometryBenchmark}).
+ * {@code --geometry [options]} runs the geometry series instead ({@link GeometryBenchmark}), {@code
+ * --bloom [options]} the bloom filter's cost ({@link BloomBenchmark}).
  */
 public final class RebuildBenchmark {
   private static final Pattern DONE =
@@ -48,8 +49,17 @@ public final class RebuildBenchmark {
 
   public static void main(String[] argv) throws Exception {
     Path root = Path.of(System.getProperty("venti.root", ".")).toAbsolutePath().normalize();
-    if (argv.length > 0 && argv[0].equals("--geometry")) {
-      GeometryBenchmark.main(root, java.util.Arrays.copyOfRange(argv, 1, argv.length));
+    List<String> args = List.of(argv);
+    String[] rest =
+        args.stream()
+            .filter(a -> !a.equals("--geometry") && !a.equals("--bloom"))
+            .toArray(String[]::new);
+    if (args.contains("--geometry")) {
+      GeometryBenchmark.main(root, rest);
+      return;
+    }
+    if (args.contains("--bloom")) {
+      BloomBenchmark.main(root, rest);
       return;
     }
     Path dir = root.resolve("job/target/bench");
@@ -106,23 +116,19 @@ public final class RebuildBenchmark {
               "--bucket-size",
               "8k",
               archive.toString());
-      Path stamp = archive.resolve("generate.args");
-      if (!Files.exists(stamp) || !Files.readString(stamp).equals(gen.toString())) {
-        String out = launch(launcher, "256m", gen);
-        Matcher m = RUSAGE.matcher(out);
+      String generated = generateOnce(launcher, archive, gen);
+      if (generated != null) {
+        Matcher m = RUSAGE.matcher(generated);
         m.find();
         System.out.printf(
             "generated %,d clumps in %s s, peak RSS %,d MiB (heap 256m)%n",
             n, m.group(1), Long.parseLong(m.group(2)) / 1024);
-        Files.writeString(stamp, gen.toString());
       }
       Path conf = archive.resolve("venti.conf");
-      IoFloor.Result floor = IoFloor.measure(conf);
-      IoFloor.Result again = IoFloor.measure(conf);
-      if (again.millis() < floor.millis()) {
-        floor = again;
-      }
       for (int c : cores) {
+        // The disk's speed drifts by several times in minutes: the floor is measured just before
+        // and just after the rebuilds it is compared with, and the rebuilds against their mean.
+        IoFloor.Result before = IoFloor.measure(conf);
         List<Run> results = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
           String out =
@@ -132,6 +138,8 @@ public final class RebuildBenchmark {
                   List.of("--master", "local[" + c + "]", "buildindex", conf.toString()));
           results.add(parse(out));
         }
+        IoFloor.Result after = IoFloor.measure(conf);
+        double floor = (before.millis() + after.millis()) / 2000.0;
         results.sort(Comparator.comparingDouble(Run::wall));
         Run med = results.get(results.size() / 2);
         double eps = med.entries() / med.wall();
@@ -139,7 +147,7 @@ public final class RebuildBenchmark {
         rows.add(
             String.format(
                 Locale.ROOT,
-                "| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (dir %.2f + write %.2f) | %.1f |",
+                "| %,d | %d | %.2f (%.2f–%.2f) | %,.0f | %,.0f | %,.0f | %,d | %,.0f | %.2f: %s | %.2f (before %.2f: dir %.2f + write %.2f; after %.2f) | %.2f |",
                 n,
                 c,
                 med.wall(),
@@ -152,10 +160,12 @@ public final class RebuildBenchmark {
                 med.shuffleBytes() / 1048576.0,
                 med.jobSeconds(),
                 med.phases(),
-                floor.millis() / 1000.0,
-                floor.directoryMillis() / 1000.0,
-                floor.writeMillis() / 1000.0,
-                med.wall() / (floor.millis() / 1000.0)));
+                floor,
+                before.millis() / 1000.0,
+                before.directoryMillis() / 1000.0,
+                before.writeMillis() / 1000.0,
+                after.millis() / 1000.0,
+                med.wall() / floor));
         System.out.println(rows.get(rows.size() - 1));
         costs.add(
             String.format(
@@ -176,7 +186,8 @@ public final class RebuildBenchmark {
         runs);
     System.out.println(
         "| clumps | cores | wall s (min–max) | entries/s | entries/s/core | in-job entries/s/core "
-            + "| peak RSS MiB | shuffle MiB | in job s: phases | I/O floor s | wall/floor |");
+            + "| peak RSS MiB | shuffle MiB | in job s: phases | I/O floor s (mean of before and after) "
+            + "| wall/floor |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
     rows.forEach(System.out::println);
     System.out.println();
@@ -199,6 +210,22 @@ public final class RebuildBenchmark {
       out.add(String.format(Locale.ROOT, "%s %.0f", m.group(1), ns));
     }
     return String.format(Locale.ROOT, "%.0f: %s", total, String.join(", ", out));
+  }
+
+  /**
+   * Runs {@code gen} (a {@code generate} command writing {@code archive}) unless {@code archive}
+   * already holds what the same command made, as its stamp file says; returns the run's output, or
+   * null when the cached archive was kept.
+   */
+  static String generateOnce(Path launcher, Path archive, List<String> gen)
+      throws IOException, InterruptedException {
+    Path stamp = archive.resolve("generate.args");
+    if (Files.exists(stamp) && Files.readString(stamp).equals(gen.toString())) {
+      return null;
+    }
+    String out = launch(launcher, "256m", gen);
+    Files.writeString(stamp, gen.toString());
+    return out;
   }
 
   /**

@@ -1,0 +1,127 @@
+package ventispark.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The bloom filter's cost (job/docs/bloom.md): one archive (4M clumps of 512-byte blocks by
+ * default, a 512 MiB filter, which fmtbloom's rule gives 32 hashes for so few clumps) rebuilt with
+ * its filter and without it (the same config less its {@code bloom} line), in pairs one after the
+ * other, through the real launcher with a 1 GiB heap, so the ratio holds when the machine's speed
+ * drifts. Prints each pair's ratio, then the medians.
+ *
+ * <pre>
+ * job/bin/venti-bench --bloom [--runs 3] [--heap 1g] [--clumps 4000000] [--bloom-size 512m]
+ * </pre>
+ */
+final class BloomBenchmark {
+  private BloomBenchmark() {}
+
+  static void main(Path root, String[] argv) throws Exception {
+    Path dir = root.resolve("job/target/bench");
+    int runs = 3;
+    String heap = "1g";
+    long clumps = 4_000_000;
+    String size = "512m";
+    for (int i = 0; i < argv.length; i += 2) {
+      String v = i + 1 < argv.length ? argv[i + 1] : "";
+      switch (argv[i]) {
+        case "--dir" -> dir = Path.of(v).toAbsolutePath();
+        case "--runs" -> runs = Integer.parseInt(v);
+        case "--heap" -> heap = v;
+        case "--clumps" -> clumps = Long.parseLong(v);
+        case "--bloom-size" -> size = v;
+        default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+      }
+    }
+    Path launcher = root.resolve("job/bin/venti-spark");
+    Path archive = dir.resolve("bloom-" + clumps + "-" + size);
+    List<String> gen =
+        List.of(
+            "generate",
+            "--clumps",
+            Long.toString(clumps),
+            "--sizes",
+            "512",
+            "--arenas",
+            "10",
+            "--bloom",
+            size,
+            archive.toString());
+    Files.createDirectories(dir);
+    RebuildBenchmark.generateOnce(launcher, archive, gen);
+    Path with = archive.resolve("venti.conf");
+    Path without = archive.resolve("nobloom.conf");
+    Files.write(
+        without, Files.readAllLines(with).stream().filter(l -> !l.startsWith("bloom")).toList());
+    // The first launch trains the class-data archive; keep it out of the measurements.
+    RebuildBenchmark.launch(launcher, heap, List.of("buildindex", without.toString()));
+
+    List<RebuildBenchmark.Run> plain = new ArrayList<>();
+    List<RebuildBenchmark.Run> bloom = new ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      plain.add(build(launcher, heap, without));
+      bloom.add(build(launcher, heap, with));
+      System.out.printf(
+          Locale.ROOT,
+          "pair %d: without %.2f s (%s), with %.2f s (%s): %.2fx%n",
+          r + 1,
+          plain.get(r).wall(),
+          plain.get(r).phases(),
+          bloom.get(r).wall(),
+          bloom.get(r).phases(),
+          bloom.get(r).wall() / plain.get(r).wall());
+    }
+    String ratios =
+        java.util.stream.IntStream.range(0, runs)
+            .mapToObj(
+                r -> String.format(Locale.ROOT, "%.2f", bloom.get(r).wall() / plain.get(r).wall()))
+            .collect(Collectors.joining(", "));
+    RebuildBenchmark.Run p = median(plain);
+    RebuildBenchmark.Run b = median(bloom);
+    System.out.printf(
+        Locale.ROOT,
+        "%n%,d clumps, a %s filter, -Xmx%s, %d pairs; whole command (median), in-job phases,"
+            + " peak RSS, shuffle%n",
+        clumps,
+        size,
+        heap,
+        runs);
+    System.out.println("| run | wall s | in job s: phases | peak RSS MiB | shuffle MB |");
+    System.out.println("|---|---:|---|---:|---:|");
+    for (String name : List.of("no filter", "filter")) {
+      RebuildBenchmark.Run m = name.equals("filter") ? b : p;
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.2f | %.2f: %s | %,d | %,.0f |%n",
+          name,
+          m.wall(),
+          m.jobSeconds(),
+          m.phases(),
+          m.rssKiB() / 1024,
+          m.shuffleBytes() / 1e6);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "filter/none: %.2fx on the medians; per pair %s%n",
+        b.wall() / p.wall(),
+        ratios);
+  }
+
+  private static RebuildBenchmark.Run build(Path launcher, String heap, Path conf)
+      throws Exception {
+    return RebuildBenchmark.parse(
+        RebuildBenchmark.launch(launcher, heap, List.of("buildindex", conf.toString())));
+  }
+
+  private static RebuildBenchmark.Run median(List<RebuildBenchmark.Run> runs) {
+    List<RebuildBenchmark.Run> sorted =
+        runs.stream().sorted(Comparator.comparingDouble(RebuildBenchmark.Run::wall)).toList();
+    return sorted.get(sorted.size() / 2);
+  }
+}
