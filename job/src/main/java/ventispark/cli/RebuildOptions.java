@@ -58,7 +58,7 @@ final class RebuildOptions {
           "Exact number of write tasks (the shuffle's reduce partitions), each building"
               + " consecutive bucket ranges; there are at least N ranges, split across sections by their bucket counts,"
               + " none larger than -M. The output bytes do not depend on it.")
-  @DefaultText("4 per core")
+  @DefaultText("4 per core, or one per -M of entries to write when that is more")
   void partitions(String v) {
     partitions = Values.intIn("--partitions", v, 1, Integer.MAX_VALUE);
   }
