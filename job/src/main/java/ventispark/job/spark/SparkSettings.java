@@ -46,8 +46,8 @@ public final class SparkSettings {
    * objects. Spark's default (the execution pool / cores / 16: 16 MiB at -Xmx1g on 2 cores) makes
    * every page humongous, and humongous allocations start G1's concurrent marking cycles: at 100M
    * clumps 76 cycles in the read, which took 18% of the CPU (plan 0.88× wall and 0.86× CPU with 256
-   * KiB pages, five pairs). A task addresses 8192 pages at most: 0.8 of the heap, more than Spark
-   * lends execution (0.6). A record larger than a page gets a page of its own size.
+   * KiB pages, five pairs). A task addresses 8192 pages at most: 0.8 of the heap, more than the 0.6
+   * of it Spark lends execution. A record larger than a page gets a page of its own size.
    */
   static long pageSize(long heap) {
     long page = heap / 10240 / 1024 * 1024;
