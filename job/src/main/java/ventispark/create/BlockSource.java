@@ -1,11 +1,9 @@
 package ventispark.create;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
+import ventispark.format.Bytes;
 import ventispark.format.Whack;
 
 /**
@@ -16,8 +14,6 @@ import ventispark.format.Whack;
  * (whack-compressible) contents. Not thread-safe: one per writer thread.
  */
 final class BlockSource {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final byte[][] WORDS =
       words(
           "venti stores blocks by score and the index maps each score to an "
@@ -122,7 +118,7 @@ final class BlockSource {
   private void fillRandom(SplittableRandom r) {
     int n = size & ~7;
     for (int i = 0; i < n; i += 8) {
-      LONGS.set(data, i, r.nextLong());
+      Bytes.putLe64(data, i, r.nextLong());
     }
     for (int i = n; i < size; i++) {
       data[i] = (byte) r.nextInt();

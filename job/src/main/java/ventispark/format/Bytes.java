@@ -1,10 +1,29 @@
 package ventispark.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Big-endian field access and fixed-size NUL-padded names, as every Venti structure uses them. */
+/**
+ * Big-endian field access and fixed-size NUL-padded names, as every Venti structure uses them; and
+ * eight bytes as one word, for work on bulk bytes (counting bits, comparing, filling).
+ */
 public final class Bytes {
   private Bytes() {}
+
+  private static final VarHandle LE64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The eight bytes at {@code b[off..]} as a little-endian word. */
+  public static long le64(byte[] b, int off) {
+    return (long) LE64.get(b, off);
+  }
+
+  /** Writes {@code v} as eight little-endian bytes at {@code b[off..]}. */
+  public static void putLe64(byte[] b, int off, long v) {
+    LE64.set(b, off, v);
+  }
 
   public static int u8(byte[] b, int off) {
     return b[off] & 0xFF;

@@ -1,8 +1,5 @@
 package ventispark.format;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -104,9 +101,6 @@ public final class Whack {
 
   /** A match this long ends the search. */
   private static final int NICE_MATCH = 64;
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Per-thread tables, so the static API allocates nothing per call. */
   private static final ThreadLocal<Whack> ENCODER = ThreadLocal.withInitial(Whack::new);
@@ -273,7 +267,7 @@ public final class Whack {
   private static int commonLength(byte[] src, int c, int p, int limit) {
     int len = 2;
     while (len + 8 <= limit) {
-      long x = (long) LONGS.get(src, c + len) ^ (long) LONGS.get(src, p + len);
+      long x = Bytes.le64(src, c + len) ^ Bytes.le64(src, p + len);
       if (x != 0) {
         return len + (Long.numberOfTrailingZeros(x) >>> 3);
       }

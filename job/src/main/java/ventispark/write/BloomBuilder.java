@@ -3,6 +3,7 @@ package ventispark.write;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.LongAccumulator;
+import ventispark.format.Bytes;
 import ventispark.format.Venti;
 import ventispark.read.HadoopConf;
 import ventispark.read.PartitionReader;
@@ -143,15 +144,11 @@ public final class BloomBuilder {
     long ones = 0;
     int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0;
     for (; i + Long.BYTES <= range.length; i += Long.BYTES) {
-      ones += Long.bitCount((long) WORDS.get(range, i));
+      ones += Long.bitCount(Bytes.le64(range, i));
     }
     for (; i < range.length; i++) {
       ones += Integer.bitCount(range[i] & 0xFF);
     }
     return ones;
   }
-
-  private static final java.lang.invoke.VarHandle WORDS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 }
