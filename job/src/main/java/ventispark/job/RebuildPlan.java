@@ -48,23 +48,8 @@ public record RebuildPlan(
             cores,
             options.partitions(),
             options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS,
-            shippedBytes(archive, sections));
+            archive.clumps() * ShuffleEntry.SIZE);
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
-  }
-
-  /**
-   * The entry bytes the write tasks are expected to receive: every clump's shuffle record, times
-   * the share of the index's buckets rebuilt (scores spread evenly over the buckets).
-   */
-  private static long shippedBytes(Archive archive, List<Integer> sections) {
-    long all = 0;
-    long rebuilt = 0;
-    for (int s = 0; s < archive.sections().size(); s++) {
-      long n = archive.sections().get(s).buckets();
-      all += n;
-      rebuilt += sections.contains(s) ? n : 0;
-    }
-    return all == 0 ? 0 : (long) ((double) archive.clumps() * ShuffleEntry.SIZE * rebuilt / all);
   }
 
   /** For Spark's UI and logs: {@code 20 arenas of arenas0.img, arenas1.img in 20 read tasks}. */

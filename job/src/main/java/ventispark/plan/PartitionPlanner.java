@@ -48,8 +48,9 @@ public final class PartitionPlanner {
   /**
    * As above, with every range starting at a multiple of {@code align} buckets from its section's
    * start (ranges that would be empty are dropped), and, without a fixed count, at least one write
-   * task per {@code maxRangeBytes} of {@code shippedBytes}, the entries the write tasks are
-   * expected to receive.
+   * task per {@code maxRangeBytes} of the entries the write tasks are expected to receive: {@code
+   * entryBytes}, the shuffle bytes of every entry of the index, times the share of its buckets
+   * rebuilt (scores spread evenly over the buckets).
    */
   public static BucketRangePartitioner plan(
       Archive archive,
@@ -58,11 +59,17 @@ public final class PartitionPlanner {
       int minPartitions,
       int fixedPartitions,
       long align,
-      long shippedBytes) {
+      long entryBytes) {
     long rebuiltBuckets = 0;
     for (int s : sections) {
       rebuiltBuckets += archive.sections().get(s).buckets();
     }
+    long allBuckets = 0;
+    for (IndexSection s : archive.sections()) {
+      allBuckets += s.buckets();
+    }
+    long shippedBytes =
+        allBuckets == 0 ? 0 : (long) ((double) entryBytes * rebuiltBuckets / allBuckets);
     List<long[]> ranges = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int s : sections) {
