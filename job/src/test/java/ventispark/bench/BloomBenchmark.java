@@ -41,18 +41,7 @@ final class BloomBenchmark {
     }
     Path launcher = root.resolve("job/bin/venti-spark");
     Path archive = dir.resolve("bloom-" + clumps + "-" + size);
-    List<String> gen =
-        List.of(
-            "generate",
-            "--clumps",
-            Long.toString(clumps),
-            "--sizes",
-            "512",
-            "--arenas",
-            "10",
-            "--bloom",
-            size,
-            archive.toString());
+    List<String> gen = RebuildBenchmark.generateArgs(clumps, "512", "10", archive, "--bloom", size);
     Files.createDirectories(dir);
     RebuildBenchmark.generateOnce(launcher, archive, gen);
     Path with = archive.resolve("venti.conf");

@@ -55,16 +55,7 @@ final class GeometryBenchmark {
     RebuildBenchmark.launch(
         launcher, heap, List.of("example", "--force", dir.resolve("warm-up").toString()));
     Path own = dir.resolve("geometry-" + clumps);
-    List<String> gen =
-        List.of(
-            "generate",
-            "--clumps",
-            Long.toString(clumps),
-            "--sizes",
-            "512",
-            "--arenas",
-            "10",
-            own.toString());
+    List<String> gen = RebuildBenchmark.generateArgs(clumps, "512", "10", own);
     RebuildBenchmark.generateOnce(launcher, own, gen);
     Path largest = dir.resolve("geometry-" + clumps + "-largest");
     if (!Files.exists(largest.resolve("venti.conf"))) {

@@ -101,21 +101,17 @@ public final class RebuildBenchmark {
       Path archive =
           dir.resolve("clumps-" + n + (usual ? "" : "-sizes-" + blockSizes + "-arenas-" + arenas));
       List<String> gen =
-          List.of(
-              "generate",
-              "--clumps",
-              Long.toString(n),
-              "--sizes",
+          generateArgs(
+              n,
               blockSizes,
-              "--arenas",
               arenas,
+              archive,
               "--arena-partitions",
               "2",
               "--sections",
               "2",
               "--bucket-size",
-              "8k",
-              archive.toString());
+              "8k");
       String generated = generateOnce(launcher, archive, gen);
       if (generated != null) {
         Matcher m = RUSAGE.matcher(generated);
@@ -210,6 +206,28 @@ public final class RebuildBenchmark {
       out.add(String.format(Locale.ROOT, "%s %.0f", m.group(1), ns));
     }
     return String.format(Locale.ROOT, "%.0f: %s", total, String.join(", ", out));
+  }
+
+  /**
+   * The {@code generate} command of an archive of {@code clumps} blocks of {@code sizes} bytes,
+   * {@code arenas} arenas per partition, with {@code more} of its options, written into {@code
+   * archive}.
+   */
+  static List<String> generateArgs(
+      long clumps, String sizes, String arenas, Path archive, String... more) {
+    List<String> gen =
+        new ArrayList<>(
+            List.of(
+                "generate",
+                "--clumps",
+                Long.toString(clumps),
+                "--sizes",
+                sizes,
+                "--arenas",
+                arenas));
+    gen.addAll(List.of(more));
+    gen.add(archive.toString());
+    return List.copyOf(gen);
   }
 
   /**
