@@ -25,6 +25,19 @@ public final class Bytes {
     LE64.set(b, off, v);
   }
 
+  /** The bits set in {@code b[from..to)}, eight bytes at a time. */
+  public static long bitCount(byte[] b, int from, int to) {
+    long ones = 0;
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      ones += Long.bitCount(le64(b, i));
+    }
+    for (; i < to; i++) {
+      ones += Integer.bitCount(b[i] & 0xFF);
+    }
+    return ones;
+  }
+
   public static int u8(byte[] b, int off) {
     return b[off] & 0xFF;
   }

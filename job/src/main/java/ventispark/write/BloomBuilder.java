@@ -45,13 +45,13 @@ public final class BloomBuilder {
       SliceHook hook) {
     LongAccumulator firstWrites = ledger.firstWrites();
     RangeAction<Long> write =
-        (s, first, range) -> {
+        (s, first, range, ones) -> {
           hook.beforeWrite(s);
           try (SectionWriter out = new SectionWriter(bloom, firstWrites)) {
             out.write(first, range, 0, range.length);
             out.flush();
           }
-          return ones(range, first);
+          return ones;
         };
     return ledger
         .writes(slices(records, slicing, write), List.of(bloom.display()))
@@ -70,11 +70,11 @@ public final class BloomBuilder {
     return slices(
             records,
             slicing,
-            (s, first, range) -> {
+            (s, first, range, ones) -> {
               String name = StagedRange.bloomFile(first, first + range.length);
               String sha = dir.put(name, range, 0, range.length);
               return new StagedRange(
-                  name, first, first + range.length, first, range.length, sha, ones(range, first));
+                  name, first, first + range.length, first, range.length, sha, ones);
             })
         .collect();
   }
@@ -89,7 +89,7 @@ public final class BloomBuilder {
         slices(
                 records,
                 slicing,
-                (s, first, range) -> {
+                (s, first, range, ones) -> {
                   byte[] disk;
                   try (PartitionReader in = PartitionReader.open(bloom, conf.get())) {
                     disk = in.read(first, range.length);
@@ -100,7 +100,7 @@ public final class BloomBuilder {
                     missing += Integer.bitCount(range[i] & ~disk[i] & 0xFF);
                     spurious += Integer.bitCount(disk[i] & ~range[i] & 0xFF);
                   }
-                  return new long[] {missing, spurious, ones(range, first)};
+                  return new long[] {missing, spurious, ones};
                 })
             .collect();
     long[] sum = new long[3];
@@ -114,10 +114,10 @@ public final class BloomBuilder {
 
   /**
    * What to do with slice {@code s} of the expected filter, its bytes from {@code first} (header
-   * included at 0).
+   * included at 0) with {@code ones} bits set past the header.
    */
   interface RangeAction<R> extends java.io.Serializable {
-    R apply(int s, long first, byte[] range);
+    R apply(int s, long first, byte[] range, long ones);
   }
 
   /** Each slice built from its records, and {@code action}'s result of it. */
@@ -130,25 +130,14 @@ public final class BloomBuilder {
     return records.mapPartitionsWithIndex(
         (s, it) -> {
           byte[] slice = new byte[slicing.sliceBytes()];
-          BloomMarks.orAll(slice, it, slicing.sliceBytes());
+          long ones = BloomMarks.orAll(slice, it, slicing.sliceBytes());
           if (s == 0) {
+            // the header's bytes are not the table's: their bits are not counted
+            ones -= Bytes.bitCount(slice, 0, Venti.BLOOM_HEAD_SIZE);
             System.arraycopy(slicing.header().encode(), 0, slice, 0, Venti.BLOOM_HEAD_SIZE);
           }
-          return List.of(action.apply(s, (long) s * slicing.sliceBytes(), slice)).iterator();
+          return List.of(action.apply(s, (long) s * slicing.sliceBytes(), slice, ones)).iterator();
         },
         true);
-  }
-
-  /** The bits set in {@code range} past the header, eight bytes at a time. */
-  private static long ones(byte[] range, long first) {
-    long ones = 0;
-    int i = first == 0 ? Venti.BLOOM_HEAD_SIZE : 0;
-    for (; i + Long.BYTES <= range.length; i += Long.BYTES) {
-      ones += Long.bitCount(Bytes.le64(range, i));
-    }
-    for (; i < range.length; i++) {
-      ones += Integer.bitCount(range[i] & 0xFF);
-    }
-    return ones;
   }
 }

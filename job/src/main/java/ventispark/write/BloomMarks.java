@@ -20,10 +20,11 @@ import ventispark.read.ClumpEntries;
  * {@code index} is the window's number in its slice. Grouping by window is one counting pass and
  * one scatter, where sorting every position took three radix passes and was most of the map side's
  * cost; the slice task needs no more order than the window to OR a window at a time, and repeated
- * offsets are harmless to an OR. A map task then holds 8 MiB however large the filter.
+ * offsets are harmless to an OR. A map task then holds 4 MiB of positions and 3 MiB of records
+ * however large the filter.
  */
 public final class BloomMarks implements ClumpEntries.EntryVisitor {
-  /** Bit positions held before they are grouped and emitted: 4 MiB, and as much again to group. */
+  /** Bit positions held before they are grouped and emitted: 4 MiB, and 3 MiB to encode them. */
   static final int HELD_POSITIONS = 1 << 20;
 
   static final byte SPARSE = 1;
@@ -38,8 +39,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   private final BiConsumer<Integer, byte[]> out;
   private final int heldLimit;
   private int[] held;
-  private int[] grouped;
-  private int[] start;
+  private int[] count;
+  private int[] cursor;
+  private byte[] encoded;
   private int n;
 
   /** Marks for {@code slicing}'s filter; {@code out} gets each record as (slice, bytes). */
@@ -72,111 +74,138 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     n += nhash;
   }
 
-  /** Emits every position held, a record per slice, and forgets them. */
+  /**
+   * Emits every position held, a record per slice, and forgets them: one pass counts the positions
+   * of each window, the records' layout follows from the counts, and a second pass writes each
+   * position straight into its window's place (no grouped copy of the positions in between).
+   */
   public void flush() {
     if (n == 0) {
       return;
     }
     int shift = windowShift(slicing.sliceBytes());
     int windows = (int) ((long) size * 8 >>> shift);
-    if (grouped == null) {
-      grouped = new int[held.length];
-      start = new int[windows + 1];
+    if (count == null) {
+      count = new int[windows];
+      cursor = new int[windows];
     }
-    // start[w]: where window w's positions begin in grouped, once counted and summed.
-    java.util.Arrays.fill(start, 0);
+    java.util.Arrays.fill(count, 0);
     for (int i = 0; i < n; i++) {
-      start[(held[i] >>> shift) + 1]++;
+      count[held[i] >>> shift]++;
     }
-    for (int w = 0; w < windows; w++) {
-      start[w + 1] += start[w];
-    }
-    for (int i = 0; i < n; i++) {
-      int v = held[i];
-      grouped[start[v >>> shift]++] = v;
-    }
-    // Each start[w] is now where window w + 1 begins: shift back by one.
-    System.arraycopy(start, 0, start, 1, windows);
-    start[0] = 0;
+    int windowBytes = 1 << (shift - 3);
     int perSlice = 1 << (slicing.sliceShift() - shift);
-    for (int first = 0; first < windows; first += perSlice) {
-      if (start[first] < start[first + perSlice]) {
-        out.accept(first / perSlice, record(first, perSlice, shift));
+    // Layout: cursor[w] is where window w's body begins in encoded; dense windows come out zeroed.
+    long length = 0;
+    boolean anyDense = false;
+    for (int w = 0; w < windows; w++) {
+      int c = count[w];
+      if (c > 0) {
+        boolean dense = varintSize(c) + 3L * c > windowBytes;
+        anyDense |= dense;
+        length += varintSize(w % perSlice) + 1 + (dense ? windowBytes : varintSize(c) + 3L * c);
+      }
+    }
+    if (encoded == null || encoded.length < length) {
+      encoded = new byte[Math.toIntExact(Math.max(length, 3L * held.length))];
+    }
+    // ends[s]: where slice s's record ends in encoded (it begins where slice s - 1's ends).
+    int[] ends = new int[windows / perSlice];
+    int at = 0;
+    for (int w = 0; w < windows; w++) {
+      int c = count[w];
+      if (c > 0) {
+        at = putVarint(encoded, at, w % perSlice);
+        if (varintSize(c) + 3L * c > windowBytes) {
+          encoded[at++] = DENSE;
+          java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
+          cursor[w] = ~at;
+          at += windowBytes;
+        } else {
+          encoded[at++] = SPARSE;
+          at = putVarint(encoded, at, c);
+          cursor[w] = at;
+          at += 3 * c;
+        }
+      }
+      ends[w / perSlice] = at;
+    }
+    if (anyDense) {
+      scatterWithDense(shift);
+    } else {
+      int mask = (1 << shift) - 1;
+      for (int i = 0; i < n; i++) {
+        int v = held[i];
+        int w = v >>> shift;
+        int p = cursor[w];
+        int x = v & mask;
+        encoded[p] = (byte) x;
+        encoded[p + 1] = (byte) (x >>> 8);
+        encoded[p + 2] = (byte) (x >>> 16);
+        cursor[w] = p + 3;
+      }
+    }
+    for (int s = 0, from = 0; s < ends.length; from = ends[s++]) {
+      if (ends[s] > from) {
+        out.accept(s, java.util.Arrays.copyOfRange(encoded, from, ends[s]));
       }
     }
     n = 0;
   }
 
-  /** The record of windows {@code [first, first + count)}, one slice, from {@code grouped}. */
-  private byte[] record(int first, int count, int shift) {
-    int windowBytes = 1 << (shift - 3);
-    long length = 0;
-    for (int w = 0; w < count; w++) {
-      int c = start[first + w + 1] - start[first + w];
-      if (c > 0) {
-        length += varintSize(w) + 1 + Math.min(varintSize(c) + 3L * c, windowBytes);
-      }
-    }
-    byte[] r = new byte[Math.toIntExact(length)];
-    int at = 0;
+  /** The scatter of {@link #flush} when some window is dense: its positions become its bits. */
+  private void scatterWithDense(int shift) {
     int mask = (1 << shift) - 1;
-    for (int w = 0; w < count; w++) {
-      int from = start[first + w];
-      int c = start[first + w + 1] - from;
-      if (c == 0) {
-        continue;
-      }
-      at = putVarint(r, at, w);
-      if (varintSize(c) + 3L * c > windowBytes) {
-        r[at++] = DENSE;
-        for (int i = from; i < from + c; i++) {
-          int x = grouped[i] & mask;
-          r[at + (x >>> 3)] |= (byte) (1 << (x & 7));
-        }
-        at += windowBytes;
+    for (int i = 0; i < n; i++) {
+      int v = held[i];
+      int w = v >>> shift;
+      int p = cursor[w];
+      int x = v & mask;
+      if (p < 0) {
+        encoded[~p + (x >>> 3)] |= (byte) (1 << (x & 7));
       } else {
-        r[at++] = SPARSE;
-        at = putVarint(r, at, c);
-        for (int i = from; i < from + c; i++) {
-          int x = grouped[i] & mask;
-          r[at] = (byte) x;
-          r[at + 1] = (byte) (x >>> 8);
-          r[at + 2] = (byte) (x >>> 16);
-          at += 3;
-        }
+        encoded[p] = (byte) x;
+        encoded[p + 1] = (byte) (x >>> 8);
+        encoded[p + 2] = (byte) (x >>> 16);
+        cursor[w] = p + 3;
       }
     }
-    return r;
   }
 
   /**
-   * ORs every record of {@code records} into {@code slice}, the bytes of their slice, holding at
-   * most about {@code heldBytes} of records at a time. The held records are ORed a window of the
-   * slice at a time, each record read on from where the last window left it: one record alone spans
-   * the whole slice, and ORing them one after another costs a cache and TLB miss per bit once the
-   * slice outgrows the caches (64 MiB slices: 4 times slower).
+   * ORs every record of {@code records} into {@code slice}, the bytes of their slice, zero before,
+   * holding at most about {@code heldBytes} of records at a time; returns the bits set in the
+   * slice. The held records are ORed a window of the slice at a time, each record read on from
+   * where the last window left it: one record alone spans the whole slice, and ORing them one after
+   * another costs a cache and TLB miss per bit once the slice outgrows the caches (64 MiB slices: 4
+   * times slower).
    */
-  public static void orAll(byte[] slice, java.util.Iterator<byte[]> records, long heldBytes) {
+  public static long orAll(byte[] slice, java.util.Iterator<byte[]> records, long heldBytes) {
     java.util.List<byte[]> held = new java.util.ArrayList<>();
     long bytes = 0;
+    long ones = 0;
     while (records.hasNext()) {
       byte[] r = records.next();
       held.add(r);
       bytes += r.length;
       if (bytes >= heldBytes) {
-        orWindows(slice, held);
+        ones += orWindows(slice, held);
         held.clear();
         bytes = 0;
       }
     }
-    orWindows(slice, held);
+    return ones + orWindows(slice, held);
   }
 
-  /** ORs the records {@code held} into {@code slice}, window by window. */
-  private static void orWindows(byte[] slice, java.util.List<byte[]> held) {
+  /**
+   * ORs the records {@code held} into {@code slice}, window by window; returns the bits it set that
+   * were not set before. They are counted as they are set: a count of the slice's bits afterwards
+   * costs more than the OR under the client compiler, which has no popcount intrinsic.
+   */
+  private static long orWindows(byte[] slice, java.util.List<byte[]> held) {
     int k = held.size();
     if (k == 0) {
-      return;
+      return 0;
     }
     int shift = windowShift(slice.length);
     int windowBytes = 1 << (shift - 3);
@@ -187,6 +216,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     for (int i = 0; i < k; i++) {
       next[i] = nextWindow(held.get(i), at, i, windows);
     }
+    long added = 0;
     for (int w = 0; w < windows; w++) {
       int base = w * windowBytes;
       for (int i = 0; i < k; i++) {
@@ -197,7 +227,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
         int p = at[i];
         if (r[p++] == DENSE) {
           for (int j = 0; j < windowBytes; j++) {
-            slice[base + j] |= r[p + j];
+            int old = slice[base + j];
+            slice[base + j] = (byte) (old | r[p + j]);
+            added += Integer.bitCount(r[p + j] & ~old & 0xFF);
           }
           p += windowBytes;
         } else {
@@ -211,13 +243,17 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
           }
           for (long end = p + 3 * c; p < end; p += 3) {
             int x = (r[p] & 0xFF) | (r[p + 1] & 0xFF) << 8 | (r[p + 2] & 0xFF) << 16;
-            slice[base + (x >>> 3)] |= (byte) (1 << (x & 7));
+            int j = base + (x >>> 3);
+            int old = slice[j];
+            slice[j] = (byte) (old | 1 << (x & 7));
+            added += ~old >>> (x & 7) & 1;
           }
         }
         at[i] = p;
         next[i] = nextWindow(r, at, i, windows);
       }
     }
+    return added;
   }
 
   /**
@@ -243,7 +279,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
 
   /** ORs a record's bits into {@code slice}, the bytes of its slice. */
   public static void orInto(byte[] slice, byte[] r) {
-    orAll(slice, java.util.List.of(r).iterator(), Long.MAX_VALUE);
+    orWindows(slice, java.util.List.of(r));
   }
 
   private static int varintSize(long v) {

@@ -13,11 +13,20 @@ import java.util.stream.Collectors;
  * default, a 512 MiB filter, which fmtbloom's rule gives 32 hashes for so few clumps) rebuilt with
  * its filter and without it (the same config less its {@code bloom} line), in pairs one after the
  * other, through the real launcher with a 1 GiB heap, so the ratio holds when the machine's speed
- * drifts. Prints each pair's ratio, then the medians.
+ * drifts. Prints each pair's ratio, then the medians, and the I/O floor of each ({@link IoFloor},
+ * the filter's bytes included when it has one) before and after the pairs: the filter's 512 MiB
+ * alone take 0.25 to 1.5 s to write on this project's build machine.
  *
  * <pre>
  * job/bin/venti-bench --bloom [--runs 3] [--heap 1g] [--clumps 4000000] [--bloom-size 512m]
+ *     [--nhash N] [--config FILE]
  * </pre>
+ *
+ * {@code --nhash N} rebuilds a second filter file of the same size formatted with N hashes ({@code
+ * format bloom --nhash}) instead of the generated one: 7 is what fmtbloom gives a 512 MiB filter
+ * for the 430M scores it is meant for. {@code --config FILE} measures an archive made before (such
+ * as the scaling series' 100M one) instead of generating one; with {@code --nhash}, its filter
+ * file is made beside the config.
  */
 final class BloomBenchmark {
   private BloomBenchmark() {}
@@ -28,6 +37,8 @@ final class BloomBenchmark {
     String heap = "1g";
     long clumps = 4_000_000;
     String size = "512m";
+    String nhash = null;
+    Path config = null;
     for (int i = 0; i < argv.length; i += 2) {
       String v = i + 1 < argv.length ? argv[i + 1] : "";
       switch (argv[i]) {
@@ -36,21 +47,52 @@ final class BloomBenchmark {
         case "--heap" -> heap = v;
         case "--clumps" -> clumps = Long.parseLong(v);
         case "--bloom-size" -> size = v;
+        case "--nhash" -> nhash = v;
+        case "--config" -> config = Path.of(v).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
       }
     }
     Path launcher = root.resolve("job/bin/venti-spark");
-    Path archive = dir.resolve("bloom-" + clumps + "-" + size);
-    List<String> gen = RebuildBenchmark.generateArgs(clumps, "512", "10", archive, "--bloom", size);
-    Files.createDirectories(dir);
-    RebuildBenchmark.generateOnce(launcher, archive, gen);
-    Path with = archive.resolve("venti.conf");
+    if (config == null) {
+      Path generated = dir.resolve("bloom-" + clumps + "-" + size);
+      List<String> gen =
+          RebuildBenchmark.generateArgs(clumps, "512", "10", generated, "--bloom", size);
+      Files.createDirectories(dir);
+      RebuildBenchmark.generateOnce(launcher, generated, gen);
+      config = generated.resolve("venti.conf");
+    }
+    Path archive = config.getParent();
+    Path with = config;
     Path without = archive.resolve("nobloom.conf");
-    Files.write(
-        without, Files.readAllLines(with).stream().filter(l -> !l.startsWith("bloom")).toList());
+    List<String> lines =
+        Files.readAllLines(config).stream().filter(l -> !l.startsWith("bloom")).toList();
+    Files.write(without, lines);
+    if (nhash == null && lines.size() == Files.readAllLines(config).size()) {
+      throw new IllegalArgumentException(config + " names no bloom filter: give --nhash");
+    }
+    if (nhash != null) {
+      String file = "bloom-nhash-" + nhash + ".img";
+      if (!Files.exists(archive.resolve(file))) {
+        RebuildBenchmark.launch(
+            launcher,
+            heap,
+            List.of(
+                "format",
+                "bloom",
+                "--size",
+                size,
+                "--nhash",
+                nhash,
+                archive.resolve(file).toString()));
+      }
+      with = archive.resolve("bloom-nhash-" + nhash + ".conf");
+      Files.write(
+          with, lines.stream().map(l -> l.startsWith("bloom") ? "bloom " + file : l).toList());
+    }
     // The first launch trains the class-data archive; keep it out of the measurements.
     RebuildBenchmark.launch(launcher, heap, List.of("buildindex", without.toString()));
 
+    IoFloor.Result[] floorsBefore = {IoFloor.measure(without), IoFloor.measure(with)};
     List<RebuildBenchmark.Run> plain = new ArrayList<>();
     List<RebuildBenchmark.Run> bloom = new ArrayList<>();
     for (int r = 0; r < runs; r++) {
@@ -66,6 +108,7 @@ final class BloomBenchmark {
           bloom.get(r).phases(),
           bloom.get(r).wall() / plain.get(r).wall());
     }
+    IoFloor.Result[] floorsAfter = {IoFloor.measure(without), IoFloor.measure(with)};
     String ratios =
         java.util.stream.IntStream.range(0, runs)
             .mapToObj(
@@ -75,10 +118,12 @@ final class BloomBenchmark {
     RebuildBenchmark.Run b = median(bloom);
     System.out.printf(
         Locale.ROOT,
-        "%n%,d clumps, a %s filter, -Xmx%s, %d pairs; whole command (median), in-job phases,"
+        "%n%s: %,d clumps, a %s filter%s, -Xmx%s, %d pairs; whole command (median), in-job phases,"
             + " peak RSS, shuffle%n",
-        clumps,
+        config,
+        p.entries(),
         size,
+        nhash == null ? " (as generated)" : " of " + nhash + " hashes",
         heap,
         runs);
     System.out.println("| run | wall s | in job s: phases | peak RSS MiB | shuffle MB |");
@@ -100,6 +145,16 @@ final class BloomBenchmark {
         "filter/none: %.2fx on the medians; per pair %s%n",
         b.wall() / p.wall(),
         ratios);
+    System.out.printf(
+        Locale.ROOT,
+        "I/O floor without the filter %.2f s before, %.2f s after; with it %.2f s before, %.2f s"
+            + " after (the filter's bytes alone: %.2f and %.2f s)%n",
+        floorsBefore[0].millis() / 1e3,
+        floorsAfter[0].millis() / 1e3,
+        floorsBefore[1].millis() / 1e3,
+        floorsAfter[1].millis() / 1e3,
+        (floorsBefore[1].millis() - floorsBefore[0].millis()) / 1e3,
+        (floorsAfter[1].millis() - floorsAfter[0].millis()) / 1e3);
   }
 
   private static RebuildBenchmark.Run build(Path launcher, String heap, Path conf)

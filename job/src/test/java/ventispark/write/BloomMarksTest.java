@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import ventispark.format.BloomBits;
 import ventispark.format.BloomHeader;
+import ventispark.format.Bytes;
 
 /**
  * The sliced filter is the one BloomBits marks in a whole table, however the positions are held,
@@ -98,8 +99,9 @@ class BloomMarksTest {
       long recordBytes = 0;
       for (int s = 0; s < slicing.slices(); s++) {
         byte[] slice = new byte[slicing.sliceBytes()];
-        // held in batches of a few records, window by window
-        BloomMarks.orAll(slice, records.get(s).iterator(), 3000);
+        // held in batches of a few records, window by window; the bits counted in the last batch
+        long ones = BloomMarks.orAll(slice, records.get(s).iterator(), 3000);
+        assertEquals(Bytes.bitCount(slice, 0, slice.length), ones);
         byte[] oneByOne = new byte[slicing.sliceBytes()];
         for (byte[] r : records.get(s)) {
           BloomMarks.orInto(oneByOne, r);
