@@ -95,7 +95,8 @@ public final class PlanIndex {
   public RebuildPlan plan(String config) {
     phases = new Phases();
     Archive archive = new ArchiveLoader(conf.get()).load(config);
-    RebuildPlan plan = RebuildPlan.make(archive, options, sc.defaultParallelism());
+    RebuildPlan plan =
+        RebuildPlan.make(archive, options, sc.defaultParallelism(), WriteMemory.mapTaskBytes(sc));
     WriteMemory.check(plan, sc);
     WriteMemory.checkBloom(bloomSlicing(plan), BloomBuilder.MEMORY_COPIES, sc);
     log(plan);

@@ -14,6 +14,7 @@ import ventispark.read.IndexSection;
 import ventispark.read.PartitionRef;
 import ventispark.reverse.IndexChecksum;
 import ventispark.sort.ShuffleEntry;
+import ventispark.write.BloomMarks;
 
 /**
  * What a run over an archive will do, decided on the driver from the options and the loaded archive
@@ -32,13 +33,20 @@ public record RebuildPlan(
   /** Default splits hold at least this many clumps: a task costs ~15 ms to schedule and start. */
   static final long MIN_SPLIT_CLUMPS = 250_000;
 
-  public static RebuildPlan make(Archive archive, BuildIndexOptions options, int cores) {
+  /**
+   * The plan of a run over {@code archive} on {@code cores} task slots, whose read tasks may each
+   * hold {@code mapTaskBytes} of shuffle output before Spark spills it ({@link
+   * WriteMemory#mapTaskBytes}).
+   */
+  public static RebuildPlan make(
+      Archive archive, BuildIndexOptions options, int cores, long mapTaskBytes) {
     List<Integer> sections = selectSections(archive, options.sections());
     boolean bloom = bloomEnabled(archive, options);
     long splitClumps =
         options.splitClumps() > 0
             ? options.splitClumps()
-            : Math.max(MIN_SPLIT_CLUMPS, archive.clumps() / (8L * cores));
+            : defaultSplitClumps(
+                archive.clumps(), cores, mapTaskBytes, shippedPerClump(archive, bloom));
     List<ArenaSplit> splits = SplitPlanner.plan(archive, splitClumps);
     BucketRangePartitioner partitioner =
         PartitionPlanner.plan(
@@ -50,6 +58,27 @@ public record RebuildPlan(
             options.reverseIndexDir() == null ? 1 : IndexChecksum.CHUNK_BUCKETS,
             archive.clumps() * ShuffleEntry.SIZE);
     return new RebuildPlan(archive, List.copyOf(sections), bloom, List.copyOf(splits), partitioner);
+  }
+
+  /**
+   * About 8 read tasks per core, at least {@link #MIN_SPLIT_CLUMPS} clumps each, and none whose
+   * shuffle output ({@code shippedPerClump} a clump) outgrows {@code mapTaskBytes}: Spark's
+   * map-side sorter holds a task's whole output and spills what does not fit, then merges the
+   * spills, which writes the shuffle twice (the 100M archive with a 7-hash filter, 18 tasks of 320
+   * MB in shares of about 200 MB: the read took 2.4 times as long as without the filter).
+   */
+  static long defaultSplitClumps(long clumps, int cores, long mapTaskBytes, long shippedPerClump) {
+    long byCores = clumps / (8L * cores);
+    return Math.max(MIN_SPLIT_CLUMPS, Math.min(byCores, mapTaskBytes / shippedPerClump));
+  }
+
+  /**
+   * Shuffle bytes a read task ships per clump: its entry and, with the bloom filter, its bit
+   * positions ({@link BloomMarks#BYTES_PER_POSITION} each).
+   */
+  static long shippedPerClump(Archive archive, boolean bloom) {
+    return ShuffleEntry.SIZE
+        + (bloom ? (long) BloomMarks.BYTES_PER_POSITION * archive.bloomHeader().nhash() : 0);
   }
 
   /** For Spark's UI and logs: {@code 20 arenas of arenas0.img, arenas1.img in 20 read tasks}. */

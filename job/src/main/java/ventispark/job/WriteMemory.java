@@ -57,6 +57,26 @@ public final class WriteMemory {
   }
 
   /**
+   * The share of a read task's execution memory its shuffle output may take before the plan makes
+   * the tasks smaller: Spark allocates its pages whole and its sorter needs room for their
+   * pointers, so a task whose output is its whole share spills.
+   */
+  static final double MAP_OUTPUT_SHARE = 0.75;
+
+  /**
+   * Bytes of shuffle output a read task may hold: {@link #MAP_OUTPUT_SHARE} of the execution memory
+   * of one of an executor's task slots.
+   */
+  public static long mapTaskBytes(JavaSparkContext sc) {
+    Executors e = Executors.of(sc.master(), sc.getConf());
+    return mapTaskBytes(e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks());
+  }
+
+  static long mapTaskBytes(long heap, double fraction, int tasks) {
+    return Math.max(1, (long) (usable(heap, fraction) / tasks * MAP_OUTPUT_SHARE));
+  }
+
+  /**
    * What tasks may use of an executor's heap: spark.memory.fraction of it above Spark's reserve.
    */
   private static long usable(long heap, double fraction) {

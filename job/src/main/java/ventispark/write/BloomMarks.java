@@ -27,6 +27,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   /** Bit positions held before they are grouped and emitted: 4 MiB, and 3 MiB to encode them. */
   static final int HELD_POSITIONS = 1 << 20;
 
+  /** Record bytes per bit position in a sparse window, the usual form (headers aside). */
+  public static final int BYTES_PER_POSITION = 3;
+
   static final byte SPARSE = 1;
   static final byte DENSE = 0;
 

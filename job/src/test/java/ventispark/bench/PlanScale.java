@@ -57,7 +57,10 @@ public final class PlanScale {
         // The worst case for the driver: one read task (and one block-location call) per arena.
         RebuildPlan plan =
             RebuildPlan.make(
-                archive, new BuildIndexOptions(java.util.List.of(), false, 64 << 20, 0, 1), 16);
+                archive,
+                new BuildIndexOptions(java.util.List.of(), false, 64 << 20, 0, 1),
+                16,
+                Long.MAX_VALUE);
         long t2 = System.nanoTime();
         SplitLocations where = new SplitLocations(hadoop, null);
         long hosts = 0;

@@ -92,7 +92,8 @@ class SplitLocalityTest {
     Archive archive = new ArchiveLoader(fs.getConf()).load(work.resolve("hdfs.conf").toString());
     // One arena per read task, so some tasks lie on one host, one on both.
     RebuildPlan plan =
-        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, 64 << 20, 0, 1), 2);
+        RebuildPlan.make(
+            archive, new BuildIndexOptions(List.of(), false, 64 << 20, 0, 1), 2, Long.MAX_VALUE);
     assertTrue(plan.splits().size() >= 4, plan.splits().size() + " splits");
     EntryShuffle shuffle = new EntryShuffle(LocalSpark.get(), plan, new HadoopConf(fs.getConf()));
     org.apache.spark.rdd.RDD<Integer> rdd = shuffle.splitIds().rdd();
@@ -128,7 +129,7 @@ class SplitLocalityTest {
     Path work = Fixtures.workingCopy("multi", base.resolve("local"));
     Archive archive =
         new ArchiveLoader(new Configuration()).load(work.resolve("venti.conf").toString());
-    RebuildPlan plan = RebuildPlan.make(archive, BuildIndexOptions.defaults(), 2);
+    RebuildPlan plan = RebuildPlan.make(archive, BuildIndexOptions.defaults(), 2, Long.MAX_VALUE);
     Path here = Path.of("").toAbsolutePath();
     // One path as written in a venti.conf relative to the working directory, one absolute; B has no
     // host.

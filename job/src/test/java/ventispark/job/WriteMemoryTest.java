@@ -30,7 +30,8 @@ class WriteMemoryTest {
             archive,
             new BuildIndexOptions(
                 List.of(), false, BuildIndexOptions.DEFAULT_PARTITION_BYTES, 3, 0),
-            2);
+            2,
+            Long.MAX_VALUE);
     long range = WriteMemory.largestRange(plan);
     long sectionBytes = 0;
     for (var s : archive.sections()) {

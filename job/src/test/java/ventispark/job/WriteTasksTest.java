@@ -30,7 +30,8 @@ class WriteTasksTest {
     Archive archive = SmallArchive.in(tmp);
     long m = 16 << 10;
     RebuildPlan plan =
-        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, m, 0, 0), 1);
+        RebuildPlan.make(
+            archive, new BuildIndexOptions(List.of(), false, m, 0, 0), 1, Long.MAX_VALUE);
     BucketRangePartitioner part = plan.partitioner();
     assertTrue(
         part.tasks() > PartitionPlanner.TASKS_PER_CORE && part.tasks() < part.numPartitions(),
@@ -59,7 +60,8 @@ class WriteTasksTest {
         RebuildPlan.make(
             archive,
             new BuildIndexOptions(List.of(archive.sections().get(0).name()), false, m, 0, 0),
-            1);
+            1,
+            Long.MAX_VALUE);
     int expected = (part.tasks() + 1) / 2;
     assertTrue(
         Math.abs(half.partitioner().tasks() - expected) <= 1,
@@ -71,15 +73,18 @@ class WriteTasksTest {
     Archive archive = SmallArchive.in(tmp);
     long m = BuildIndexOptions.DEFAULT_PARTITION_BYTES;
     RebuildPlan plan =
-        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, 1 << 20, 0, 0), 3);
+        RebuildPlan.make(
+            archive, new BuildIndexOptions(List.of(), false, 1 << 20, 0, 0), 3, Long.MAX_VALUE);
     assertEquals(
         Math.min(3 * PartitionPlanner.TASKS_PER_CORE, plan.partitioner().numPartitions()),
         plan.partitioner().tasks());
     RebuildPlan fixed =
-        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, m, 5, 0), 3);
+        RebuildPlan.make(
+            archive, new BuildIndexOptions(List.of(), false, m, 5, 0), 3, Long.MAX_VALUE);
     assertEquals(5, fixed.partitioner().tasks());
     RebuildPlan small =
-        RebuildPlan.make(archive, new BuildIndexOptions(List.of(), false, 16 << 10, 2, 0), 1);
+        RebuildPlan.make(
+            archive, new BuildIndexOptions(List.of(), false, 16 << 10, 2, 0), 1, Long.MAX_VALUE);
     assertEquals(2, small.partitioner().tasks());
   }
 }

@@ -97,7 +97,12 @@ public final class CheckIndex {
   public Result run(String config) {
     HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
     Archive archive = new ArchiveLoader(conf.get()).load(config);
-    RebuildPlan plan = RebuildPlan.make(archive, options.build(), sc.defaultParallelism());
+    RebuildPlan plan =
+        RebuildPlan.make(
+            archive,
+            options.build(),
+            sc.defaultParallelism(),
+            ventispark.job.WriteMemory.mapTaskBytes(sc));
     BloomSlicing bloom =
         plan.bloom()
             ? BloomSlicing.of(
