@@ -91,6 +91,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     if (count == null) {
       count = new int[windows];
       cursor = new int[windows];
+      // At most 3 bytes a position (a window is dense only when that is shorter), and per window
+      // its number, form and count: 3 + 1 + 3 bytes.
+      encoded = new byte[Math.toIntExact(3L * held.length + 7L * windows)];
     }
     java.util.Arrays.fill(count, 0);
     for (int i = 0; i < n; i++) {
@@ -98,20 +101,8 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     }
     int windowBytes = 1 << (shift - 3);
     int perSlice = 1 << (slicing.sliceShift() - shift);
-    // Layout: cursor[w] is where window w's body begins in encoded; dense windows come out zeroed.
-    long length = 0;
-    boolean anyDense = false;
-    for (int w = 0; w < windows; w++) {
-      int c = count[w];
-      if (c > 0) {
-        boolean dense = varintSize(c) + 3L * c > windowBytes;
-        anyDense |= dense;
-        length += varintSize(w % perSlice) + 1 + (dense ? windowBytes : varintSize(c) + 3L * c);
-      }
-    }
-    if (encoded == null || encoded.length < length) {
-      encoded = new byte[Math.toIntExact(Math.max(length, 3L * held.length))];
-    }
+    // Layout: cursor[w] is where window w's body begins in encoded (~cursor[w] for a dense
+    // window, zeroed).
     // ends[s]: where slice s's record ends in encoded (it begins where slice s - 1's ends).
     int[] ends = new int[windows / perSlice];
     int at = 0;
@@ -133,19 +124,20 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       }
       ends[w / perSlice] = at;
     }
-    if (anyDense) {
-      scatterWithDense(shift);
-    } else {
-      int mask = (1 << shift) - 1;
-      for (int i = 0; i < n; i++) {
-        int v = held[i];
-        int w = v >>> shift;
-        int p = cursor[w];
-        int x = v & mask;
+    int mask = (1 << shift) - 1;
+    for (int i = 0; i < n; i++) {
+      int v = held[i];
+      int w = v >>> shift;
+      int p = cursor[w];
+      int x = v & mask;
+      if (p >= 0) {
         encoded[p] = (byte) x;
         encoded[p + 1] = (byte) (x >>> 8);
         encoded[p + 2] = (byte) (x >>> 16);
         cursor[w] = p + 3;
+      } else {
+        // a dense window: the position becomes its bit
+        encoded[~p + (x >>> 3)] |= (byte) (1 << (x & 7));
       }
     }
     for (int s = 0, from = 0; s < ends.length; from = ends[s++]) {
@@ -154,25 +146,6 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       }
     }
     n = 0;
-  }
-
-  /** The scatter of {@link #flush} when some window is dense: its positions become its bits. */
-  private void scatterWithDense(int shift) {
-    int mask = (1 << shift) - 1;
-    for (int i = 0; i < n; i++) {
-      int v = held[i];
-      int w = v >>> shift;
-      int p = cursor[w];
-      int x = v & mask;
-      if (p < 0) {
-        encoded[~p + (x >>> 3)] |= (byte) (1 << (x & 7));
-      } else {
-        encoded[p] = (byte) x;
-        encoded[p + 1] = (byte) (x >>> 8);
-        encoded[p + 2] = (byte) (x >>> 16);
-        cursor[w] = p + 3;
-      }
-    }
   }
 
   /**
