@@ -41,15 +41,14 @@ public final class WriteMemory {
   /** An executor's heap and task slots, and the option that sets its memory. */
   record Executors(long heap, int tasks, String memoryOption) {
     static Executors of(String master, SparkConf conf) {
+      long heap = SparkSettings.executorHeap(master, conf);
       OptionalInt threads = SparkSettings.localThreads(master);
       if (threads.isPresent()) {
         return new Executors(
-            Runtime.getRuntime().maxMemory(),
+            heap,
             threads.getAsInt(),
             "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g");
       }
-      // As Spark reads it: a number without a unit is MiB.
-      long heap = conf.getSizeAsMb("spark.executor.memory", "1g") << 20;
       int tasks =
           Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
       return new Executors(heap, tasks, "spark.executor.memory");

@@ -38,6 +38,13 @@ class SparkSettingsTest {
             new SparkConf().set("spark.master", "yarn").set("spark.executor.memory", "16g"));
     assertEquals(
         (16L << 30) / 10240 / 1024 * 1024, cluster.getSizeAsBytes("spark.buffer.pageSize"));
+    // A memory without a unit is MiB, as Spark reads spark.executor.memory.
+    SparkConf mib =
+        SparkSettings.apply(
+            new SparkConf().set("spark.master", "yarn").set("spark.executor.memory", "16384"));
+    assertEquals(
+        cluster.getSizeAsBytes("spark.buffer.pageSize"),
+        mib.getSizeAsBytes("spark.buffer.pageSize"));
     SparkConf set =
         SparkSettings.apply(
             new SparkConf().set("spark.master", "local").set("spark.buffer.pageSize", "4m"));
