@@ -64,12 +64,11 @@ public final class PartitionPlanner {
     for (int s : sections) {
       rebuiltBuckets += archive.sections().get(s).buckets();
     }
-    long allBuckets = 0;
-    for (IndexSection s : archive.sections()) {
-      allBuckets += s.buckets();
-    }
+    // The sections tile the index's buckets (the loader checks it): their total is the index's.
     long shippedBytes =
-        allBuckets == 0 ? 0 : (long) ((double) entryBytes * rebuiltBuckets / allBuckets);
+        archive.buckets() == 0
+            ? 0
+            : (long) ((double) entryBytes * rebuiltBuckets / archive.buckets());
     List<long[]> ranges = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int s : sections) {

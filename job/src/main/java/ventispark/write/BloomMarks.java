@@ -93,7 +93,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       cursor = new int[windows];
       // At most 3 bytes a position (a window is dense only when that is shorter), and per window
       // its number, form and count: 3 + 1 + 3 bytes.
-      encoded = new byte[Math.toIntExact(3L * held.length + 7L * windows)];
+      encoded = new byte[Math.toIntExact((long) BYTES_PER_POSITION * held.length + 7L * windows)];
     }
     java.util.Arrays.fill(count, 0);
     for (int i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       int c = count[w];
       if (c > 0) {
         at = putVarint(encoded, at, w % perSlice);
-        if (varintSize(c) + 3L * c > windowBytes) {
+        if (varintSize(c) + (long) BYTES_PER_POSITION * c > windowBytes) {
           encoded[at++] = DENSE;
           java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
           cursor[w] = ~at;
@@ -119,7 +119,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
           encoded[at++] = SPARSE;
           at = putVarint(encoded, at, c);
           cursor[w] = at;
-          at += 3 * c;
+          at += BYTES_PER_POSITION * c;
         }
       }
       ends[w / perSlice] = at;
@@ -134,7 +134,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
         encoded[p] = (byte) x;
         encoded[p + 1] = (byte) (x >>> 8);
         encoded[p + 2] = (byte) (x >>> 16);
-        cursor[w] = p + 3;
+        cursor[w] = p + BYTES_PER_POSITION;
       } else {
         // a dense window: the position becomes its bit
         encoded[~p + (x >>> 3)] |= (byte) (1 << (x & 7));
@@ -217,7 +217,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
               break;
             }
           }
-          for (long end = p + 3 * c; p < end; p += 3) {
+          for (long end = p + (long) BYTES_PER_POSITION * c; p < end; p += BYTES_PER_POSITION) {
             int x = (r[p] & 0xFF) | (r[p + 1] & 0xFF) << 8 | (r[p + 2] & 0xFF) << 16;
             int j = base + (x >>> 3);
             int old = slice[j];

@@ -99,10 +99,7 @@ public final class CheckIndex {
     Archive archive = new ArchiveLoader(conf.get()).load(config);
     RebuildPlan plan =
         RebuildPlan.make(
-            archive,
-            options.build(),
-            sc.defaultParallelism(),
-            ventispark.job.WriteMemory.mapTaskBytes(sc));
+            archive, options.build(), sc.defaultParallelism(), WriteMemory.mapTaskBytes(sc));
     BloomSlicing bloom =
         plan.bloom()
             ? BloomSlicing.of(
