@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import ventispark.read.ArchiveLoader;
 
 /**
  * The bloom filter's cost (job/docs/bloom.md): one archive (4M clumps of 512-byte blocks by
@@ -64,10 +66,10 @@ final class BloomBenchmark {
     Path archive = config.getParent();
     Path with = config;
     Path without = archive.resolve("nobloom.conf");
-    List<String> lines =
-        Files.readAllLines(config).stream().filter(l -> !l.startsWith("bloom")).toList();
+    List<String> all = Files.readAllLines(config);
+    List<String> lines = all.stream().filter(l -> !l.startsWith("bloom")).toList();
     Files.write(without, lines);
-    if (nhash == null && lines.size() == Files.readAllLines(config).size()) {
+    if (nhash == null && lines.size() == all.size()) {
       throw new IllegalArgumentException(config + " names no bloom filter: give --nhash");
     }
     if (nhash != null) {
@@ -94,10 +96,7 @@ final class BloomBenchmark {
     RebuildBenchmark.launch(launcher, heap, List.of("buildindex", without.toString()));
 
     long filterBytes =
-        new ventispark.read.ArchiveLoader(new org.apache.hadoop.conf.Configuration())
-            .load(with.toString())
-            .bloomHeader()
-            .size();
+        new ArchiveLoader(new Configuration()).load(with.toString()).bloomHeader().size();
     long[] floorsBefore = floors(without, filterBytes);
     List<RebuildBenchmark.Run> plain = new ArrayList<>();
     List<RebuildBenchmark.Run> bloom = new ArrayList<>();
