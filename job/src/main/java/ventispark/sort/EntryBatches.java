@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntUnaryOperator;
 import org.apache.spark.unsafe.array.LongArray;
-import org.apache.spark.unsafe.memory.MemoryBlock;
 import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 import scala.Tuple2;
 import ventispark.plan.BucketRangePartitioner;
@@ -41,6 +40,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final ClumpEntries entries;
   private final BucketRangePartitioner part;
   private final IntUnaryOperator fillKey;
+  private SortBuffer sortBuffer;
   private final byte[] buffer;
 
   /**
@@ -106,9 +106,10 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     this.entries = entries;
     this.part = part;
     this.fillKey = fillKey;
-    this.buffer = new byte[bufferEntries * ShuffleEntry.SIZE];
-    this.keys = new long[2 * bufferEntries];
-    this.radix = new LongArray(MemoryBlock.fromLongArray(keys));
+    this.sortBuffer = SortBuffer.take(bufferEntries);
+    this.buffer = sortBuffer.entries();
+    this.keys = sortBuffer.keys();
+    this.radix = sortBuffer.radix();
     this.dense = fillKey == null ? null : FillCounts.Dense.forRanges(part, denseBuckets);
   }
 
@@ -121,6 +122,10 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
         ready.addLast(new Tuple2<>(runsKey, runs.finish()));
       } else if (ended) {
         if (dense == null || denseEmitted) {
+          if (sortBuffer != null) {
+            sortBuffer.give();
+            sortBuffer = null;
+          }
           return false;
         }
         dense.emit(fillKey, (key, record) -> ready.addLast(new Tuple2<>(key, record)));
