@@ -42,15 +42,14 @@ final class BloomBenchmark {
     String nhash = null;
     Path config = null;
     for (int i = 0; i < argv.length; i += 2) {
-      String v = i + 1 < argv.length ? argv[i + 1] : "";
       switch (argv[i]) {
-        case "--dir" -> dir = Path.of(v).toAbsolutePath();
-        case "--runs" -> runs = Integer.parseInt(v);
-        case "--heap" -> heap = v;
-        case "--clumps" -> clumps = Long.parseLong(v);
-        case "--bloom-size" -> size = v;
-        case "--nhash" -> nhash = v;
-        case "--config" -> config = Path.of(v).toAbsolutePath();
+        case "--dir" -> dir = Path.of(RebuildBenchmark.value(argv, i)).toAbsolutePath();
+        case "--runs" -> runs = Integer.parseInt(RebuildBenchmark.value(argv, i));
+        case "--heap" -> heap = RebuildBenchmark.value(argv, i);
+        case "--clumps" -> clumps = Long.parseLong(RebuildBenchmark.value(argv, i));
+        case "--bloom-size" -> size = RebuildBenchmark.value(argv, i);
+        case "--nhash" -> nhash = RebuildBenchmark.value(argv, i);
+        case "--config" -> config = Path.of(RebuildBenchmark.value(argv, i)).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
       }
     }

@@ -41,12 +41,11 @@ final class GeometryBenchmark {
     int runs = 3;
     String heap = "2g";
     for (int i = 0; i < argv.length; i += 2) {
-      String v = i + 1 < argv.length ? argv[i + 1] : "";
       switch (argv[i]) {
-        case "--dir" -> dir = Path.of(v).toAbsolutePath();
-        case "--clumps" -> clumps = Long.parseLong(v);
-        case "--runs" -> runs = Integer.parseInt(v);
-        case "--heap" -> heap = v;
+        case "--dir" -> dir = Path.of(RebuildBenchmark.value(argv, i)).toAbsolutePath();
+        case "--clumps" -> clumps = Long.parseLong(RebuildBenchmark.value(argv, i));
+        case "--runs" -> runs = Integer.parseInt(RebuildBenchmark.value(argv, i));
+        case "--heap" -> heap = RebuildBenchmark.value(argv, i);
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
       }
     }

@@ -47,7 +47,30 @@ public final class RebuildBenchmark {
       String phases,
       double jobSeconds) {}
 
+  /** Runs the benchmark; a bad option is one line on standard error and exit status 2. */
   public static void main(String[] argv) throws Exception {
+    try {
+      run(argv);
+    } catch (IllegalArgumentException e) {
+      String what =
+          e instanceof NumberFormatException
+              ? "not a number: " + e.getMessage().replaceFirst("^For input string: ", "")
+              : e.getMessage();
+      System.err.println(
+          "venti-bench: " + what + "; the options are in job/bin/venti-bench's header");
+      System.exit(2);
+    }
+  }
+
+  /** The value after option {@code argv[i]}. */
+  static String value(String[] argv, int i) {
+    if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+      throw new IllegalArgumentException(argv[i] + " needs a value");
+    }
+    return argv[i + 1];
+  }
+
+  private static void run(String[] argv) throws Exception {
     Path root = Path.of(System.getProperty("venti.root", ".")).toAbsolutePath().normalize();
     List<String> args = List.of(argv);
     String[] rest =
@@ -70,15 +93,16 @@ public final class RebuildBenchmark {
     String blockSizes = "512";
     String arenas = "10";
     for (int i = 0; i < argv.length; i += 2) {
-      String v = i + 1 < argv.length ? argv[i + 1] : "";
       switch (argv[i]) {
-        case "--dir" -> dir = Path.of(v).toAbsolutePath();
-        case "--clumps" -> sizes = List.of(v.split(",")).stream().map(Long::parseLong).toList();
-        case "--cores" -> cores = List.of(v.split(",")).stream().map(Integer::parseInt).toList();
-        case "--runs" -> runs = Integer.parseInt(v);
-        case "--heap" -> heap = v;
-        case "--sizes" -> blockSizes = v;
-        case "--arenas" -> arenas = v;
+        case "--dir" -> dir = Path.of(value(argv, i)).toAbsolutePath();
+        case "--clumps" ->
+            sizes = List.of(value(argv, i).split(",")).stream().map(Long::parseLong).toList();
+        case "--cores" ->
+            cores = List.of(value(argv, i).split(",")).stream().map(Integer::parseInt).toList();
+        case "--runs" -> runs = Integer.parseInt(value(argv, i));
+        case "--heap" -> heap = value(argv, i);
+        case "--sizes" -> blockSizes = value(argv, i);
+        case "--arenas" -> arenas = value(argv, i);
         case "--scaling" -> {
           sizes = List.of(1_000_000L, 10_000_000L, 100_000_000L);
           cores = List.of(2);
