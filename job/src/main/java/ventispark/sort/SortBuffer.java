@@ -1,5 +1,6 @@
 package ventispark.sort;
 
+import java.lang.ref.SoftReference;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.unsafe.array.LongArray;
 import org.apache.spark.unsafe.memory.MemoryBlock;
@@ -7,19 +8,21 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
 /**
  * A map task's sort buffer ({@link EntryBatches}): its entries and their sort keys, kept in the
  * executor after the task for the next one instead of allocated anew. At up to 24 MiB they are
- * humongous objects to the JVM's collector, and a new pair per map task (hundreds of them in a
- * large rebuild) made the heap, and so the process, grow by half again at the largest index's
- * geometry. At most one buffer per core is kept; a task that fails just leaves its buffer to the
- * collector.
+ * humongous objects to the JVM's collector, and a new pair per map task made the largest index's
+ * peak RSS 11% higher. At most one buffer per core is kept, and only softly: the collector clears
+ * it before the heap runs out, so buffers left idle once the read is over cannot starve the write
+ * tasks. A task that fails just leaves its buffer to the collector.
  */
 record SortBuffer(byte[] entries, long[] keys, LongArray radix) {
-  private static final ConcurrentLinkedQueue<SortBuffer> FREE = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<SoftReference<SortBuffer>> FREE =
+      new ConcurrentLinkedQueue<>();
   private static final int MAX_FREE = Runtime.getRuntime().availableProcessors();
 
   /** A buffer for {@code n} entries: a kept one of that size, or a new one. */
   static SortBuffer take(int n) {
-    for (SortBuffer b; (b = FREE.poll()) != null; ) {
-      if (b.capacity() == n) {
+    for (SoftReference<SortBuffer> r; (r = FREE.poll()) != null; ) {
+      SortBuffer b = r.get();
+      if (b != null && b.capacity() == n) {
         return b;
       }
     }
@@ -35,7 +38,7 @@ record SortBuffer(byte[] entries, long[] keys, LongArray radix) {
   /** Keeps this buffer for the next task, unless enough are kept already. */
   void give() {
     if (FREE.size() < MAX_FREE) {
-      FREE.add(this);
+      FREE.add(new SoftReference<>(this));
     }
   }
 }
