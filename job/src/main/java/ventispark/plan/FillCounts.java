@@ -130,10 +130,12 @@ public final class FillCounts {
    * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
    * order) {@code records} holds, one per run of consecutive ranges of a section (numbered by its
    * first range): a few, not one per range, for the driver to collect. Per section, the same fills
-   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). The counts are added
-   * up in a count per bucket of those ranges, or, when the records name far fewer buckets than the
-   * ranges hold (a large index, few entries), by sorting the (bucket, count) pairs: the work and
-   * memory follow the smaller of the two.
+   * a count of the ranges' entries themselves gives ({@code FillCountsTest}). While the records
+   * name far fewer buckets than the ranges hold (a large index, few entries), they are kept and
+   * their (bucket, count) pairs sorted; past that, every record is added into a count per bucket of
+   * the ranges as it comes and dropped. The memory is the smaller of the two, not the records: at
+   * Venti's largest index a map buffer's record has a pair for nearly every entry, so a fill task
+   * of a large archive reads gigabytes of them.
    */
   public static List<BucketFill> merge(
       BucketRangePartitioner part,
@@ -145,59 +147,32 @@ public final class FillCounts {
     for (int p = from; p < to; p++) {
       base[p - from + 1] = base[p - from] + part.stop(p) - part.start(p);
     }
-    List<byte[]> all = new ArrayList<>();
+    long buckets = base[to - from];
+    Fills fills = new Fills(part, capacityOfSection, from, to);
+    // A pair takes at least 2 bytes: records of fewer than buckets / 4 bytes hold fewer than
+    // buckets / 8 pairs, whose sort (16 bytes a pair) costs less than the counts (4 bytes a
+    // bucket).
+    List<byte[]> held = new ArrayList<>();
     long bytes = 0;
+    int[] c = null;
     while (records.hasNext()) {
       byte[] r = records.next();
-      all.add(r);
-      bytes += r.length;
+      if (c != null) {
+        count(part, from, to, base, c, r);
+      } else {
+        held.add(r);
+        bytes += r.length;
+        if (bytes / 2 >= buckets / 8) {
+          c = new int[Math.toIntExact(buckets)];
+          for (byte[] h : held) {
+            count(part, from, to, base, c, h);
+          }
+          held = null;
+        }
+      }
     }
-    // A pair takes at least 2 bytes: at most bytes / 2 pairs.
-    Fills fills = new Fills(part, capacityOfSection, from, to);
-    if (bytes / 2 < base[to - from] / 8) {
-      // Twice the pairs: the radix sort's room.
-      long[] pairs = new long[2 * (int) (bytes / 2)];
-      int n = 0;
-      for (byte[] r : all) {
-        int[] at = {0};
-        long bucket = -1;
-        while (at[0] < r.length) {
-          bucket += varint(r, at) + 1;
-          pairs[n++] = bucket << 32 | varint(r, at);
-        }
-      }
-      int i =
-          n == 0
-              ? 0
-              : RadixSort.sort(
-                  new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
-      for (int end = i + n; i < end; ) {
-        long bucket = pairs[i] >>> 32;
-        long sum = 0;
-        for (; i < end && pairs[i] >>> 32 == bucket; i++) {
-          sum += pairs[i] & 0xFFFFFFFFL;
-        }
-        fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));
-      }
-      return fills.done();
-    }
-    int[] c = new int[Math.toIntExact(base[to - from])];
-    for (byte[] r : all) {
-      int p = from;
-      long bucket = -1;
-      int[] at = {0};
-      while (at[0] < r.length) {
-        bucket += varint(r, at) + 1;
-        int n = varint(r, at);
-        while (p < to && part.stop(p) <= bucket) {
-          p++;
-        }
-        if (p == to || bucket < part.start(p)) {
-          throw new IllegalStateException(
-              "fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
-        }
-        c[(int) (base[p - from] + bucket - part.start(p))] += n;
-      }
+    if (c == null) {
+      return sorted(held, bytes, fills);
     }
     for (int p = from; p < to; p++) {
       for (int i = (int) base[p - from]; i < base[p - from + 1]; i++) {
@@ -207,6 +182,58 @@ public final class FillCounts {
       }
     }
     return fills.done();
+  }
+
+  /** The fills of the pairs of {@code records}, {@code bytes} in all, by sorting the pairs. */
+  private static List<BucketFill> sorted(List<byte[]> records, long bytes, Fills fills) {
+    // At most bytes / 2 pairs, and as many longs again for the radix sort's room.
+    long[] pairs = new long[2 * (int) (bytes / 2)];
+    int n = 0;
+    for (byte[] r : records) {
+      int[] at = {0};
+      long bucket = -1;
+      while (at[0] < r.length) {
+        bucket += varint(r, at) + 1;
+        pairs[n++] = bucket << 32 | varint(r, at);
+      }
+    }
+    int i =
+        n == 0
+            ? 0
+            : RadixSort.sort(
+                new LongArray(MemoryBlock.fromLongArray(pairs)), n, 4, 7, false, false);
+    for (int end = i + n; i < end; ) {
+      long bucket = pairs[i] >>> 32;
+      long sum = 0;
+      for (; i < end && pairs[i] >>> 32 == bucket; i++) {
+        sum += pairs[i] & 0xFFFFFFFFL;
+      }
+      fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));
+    }
+    return fills.done();
+  }
+
+  /**
+   * Adds record {@code r}'s counts into {@code c}, the counts of ranges {@code [from, to)}, range
+   * {@code p}'s from {@code base[p - from]}.
+   */
+  private static void count(
+      BucketRangePartitioner part, int from, int to, long[] base, int[] c, byte[] r) {
+    int p = from;
+    long bucket = -1;
+    int[] at = {0};
+    while (at[0] < r.length) {
+      bucket += varint(r, at) + 1;
+      int n = varint(r, at);
+      while (p < to && part.stop(p) <= bucket) {
+        p++;
+      }
+      if (p == to || bucket < part.start(p)) {
+        throw new IllegalStateException(
+            "fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
+      }
+      c[(int) (base[p - from] + bucket - part.start(p))] += n;
+    }
   }
 
   /**
