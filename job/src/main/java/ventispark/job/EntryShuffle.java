@@ -83,9 +83,8 @@ public final class EntryShuffle {
         splitIds
             .flatMapToPair(
                 id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
-            // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so
-            // each
-            // task's ranges come in order.
+            // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted,
+            // so each task's ranges come in order.
             .repartitionAndSortWithinPartitions(
                 new WriteTaskPartitioner(partitioner, fillParts + bloomParts), ByKey.INSTANCE);
     this.batches = partitions(shuffled.rdd().toJavaRDD(), 0, tasks);

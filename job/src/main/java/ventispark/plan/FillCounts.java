@@ -126,16 +126,26 @@ public final class FillCounts {
     void accept(int key, byte[] record);
   }
 
+  /** Record bytes a fill task holds at most before adding them into its counts. */
+  static final long HELD_BYTES = 16 << 20;
+
+  /**
+   * Counts a window covers: 256 KiB, which stays in a core's cache while every held record adds its
+   * pairs of that window. Adding one record after another instead sweeps the whole count array (up
+   * to 16 MiB) once per record, a cache miss per pair.
+   */
+  static final int WINDOW_BUCKETS = 1 << 16;
+
   /**
    * The fills of ranges {@code [from, to)} of {@code part}, whose records (all of them, in any
    * order) {@code records} holds, one per run of consecutive ranges of a section (numbered by its
    * first range): a few, not one per range, for the driver to collect. Per section, the same fills
    * a count of the ranges' entries themselves gives ({@code FillCountsTest}). While the records
    * name far fewer buckets than the ranges hold (a large index, few entries), they are kept and
-   * their (bucket, count) pairs sorted; past that, every record is added into a count per bucket of
-   * the ranges as it comes and dropped. The memory is the smaller of the two, not the records: at
-   * Venti's largest index a map buffer's record has a pair for nearly every entry, so a fill task
-   * of a large archive reads gigabytes of them.
+   * their (bucket, count) pairs sorted; past that, they are added into a count per bucket of the
+   * ranges, {@link #HELD_BYTES} of records at a time, and dropped. The memory is the smaller of the
+   * two, not the records: at Venti's largest index a map buffer's record has a pair for nearly
+   * every entry, so a fill task of a large archive reads gigabytes of them.
    */
   public static List<BucketFill> merge(
       BucketRangePartitioner part,
@@ -143,6 +153,16 @@ public final class FillCounts {
       int from,
       int to,
       Iterator<byte[]> records) {
+    return merge(part, capacityOfSection, from, to, records, HELD_BYTES);
+  }
+
+  static List<BucketFill> merge(
+      BucketRangePartitioner part,
+      int[] capacityOfSection,
+      int from,
+      int to,
+      Iterator<byte[]> records,
+      long heldBytes) {
     long[] base = new long[to - from + 1];
     for (int p = from; p < to; p++) {
       base[p - from + 1] = base[p - from] + part.stop(p) - part.start(p);
@@ -157,23 +177,21 @@ public final class FillCounts {
     int[] c = null;
     while (records.hasNext()) {
       byte[] r = records.next();
-      if (c != null) {
-        count(part, from, to, base, c, r);
-      } else {
-        held.add(r);
-        bytes += r.length;
-        if (bytes / 2 >= buckets / 8) {
-          c = new int[Math.toIntExact(buckets)];
-          for (byte[] h : held) {
-            count(part, from, to, base, c, h);
-          }
-          held = null;
-        }
+      held.add(r);
+      bytes += r.length;
+      if (c == null && bytes / 2 >= buckets / 8) {
+        c = new int[Math.toIntExact(buckets)];
+      }
+      if (c != null && bytes >= heldBytes) {
+        count(part, from, to, base, c, held);
+        held.clear();
+        bytes = 0;
       }
     }
     if (c == null) {
       return sorted(held, bytes, fills);
     }
+    count(part, from, to, base, c, held);
     for (int p = from; p < to; p++) {
       for (int i = (int) base[p - from]; i < base[p - from + 1]; i++) {
         if (c[i] > 0) {
@@ -214,17 +232,62 @@ public final class FillCounts {
   }
 
   /**
-   * Adds record {@code r}'s counts into {@code c}, the counts of ranges {@code [from, to)}, range
-   * {@code p}'s from {@code base[p - from]}.
+   * Adds the counts of {@code records} into {@code c}, the counts of ranges {@code [from, to)},
+   * range {@code p}'s from {@code base[p - from]}: a window of {@link #WINDOW_BUCKETS} at a time,
+   * each record read on from where the last window left it (its pairs ascend).
    */
   private static void count(
-      BucketRangePartitioner part, int from, int to, long[] base, int[] c, byte[] r) {
-    int p = from;
-    long bucket = -1;
-    int[] at = {0};
-    while (at[0] < r.length) {
+      BucketRangePartitioner part, int from, int to, long[] base, int[] c, List<byte[]> records) {
+    Cursor[] cursors = new Cursor[records.size()];
+    for (int i = 0; i < cursors.length; i++) {
+      cursors[i] = new Cursor(records.get(i), part, from, to, base);
+      cursors[i].next();
+    }
+    for (long end = WINDOW_BUCKETS; ; end += WINDOW_BUCKETS) {
+      for (Cursor k : cursors) {
+        while (k.index < end) {
+          c[(int) k.index] += k.count;
+          k.next();
+        }
+      }
+      if (end >= c.length) {
+        return;
+      }
+    }
+  }
+
+  /** A record's pairs, read one at a time as indexes into the counts of a fill task's ranges. */
+  private static final class Cursor {
+    private final byte[] r;
+    private final BucketRangePartitioner part;
+    private final int from;
+    private final int to;
+    private final long[] base;
+    private final int[] at = {0};
+    private long bucket = -1;
+    private int p;
+
+    /** The current pair: its index in the counts ({@link Long#MAX_VALUE} past the end), count. */
+    long index;
+
+    int count;
+
+    Cursor(byte[] r, BucketRangePartitioner part, int from, int to, long[] base) {
+      this.r = r;
+      this.part = part;
+      this.from = from;
+      this.to = to;
+      this.base = base;
+      this.p = from;
+    }
+
+    void next() {
+      if (at[0] >= r.length) {
+        index = Long.MAX_VALUE;
+        return;
+      }
       bucket += varint(r, at) + 1;
-      int n = varint(r, at);
+      count = varint(r, at);
       while (p < to && part.stop(p) <= bucket) {
         p++;
       }
@@ -232,7 +295,7 @@ public final class FillCounts {
         throw new IllegalStateException(
             "fill count of bucket " + bucket + ", not in ranges [" + from + ", " + to + ")");
       }
-      c[(int) (base[p - from] + bucket - part.start(p))] += n;
+      index = base[p - from] + bucket - part.start(p);
     }
   }
 
