@@ -76,13 +76,15 @@ public final class EntryShuffle {
     int tasks = partitioner.tasks();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
     int bloomParts = bloom == null ? 0 : bloom.slices();
+    int maxBuffer = WriteMemory.mapBufferEntries(sc);
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
     this.shuffled =
         splitIds
             .flatMapToPair(
-                id -> batchesOf(splits.get(id), conf, partitioner, fillParts, bloom, acc))
+                id ->
+                    batchesOf(splits.get(id), conf, partitioner, fillParts, maxBuffer, bloom, acc))
             // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted,
             // so each task's ranges come in order.
             .repartitionAndSortWithinPartitions(
@@ -195,6 +197,7 @@ public final class EntryShuffle {
       long[] bytes = stats.bytesByPartitionId();
       int tasks = plan.partitioner().tasks();
       int bloomParts = bloom == null ? 0 : bloom.slices();
+      int maxBuffer = WriteMemory.mapBufferEntries(sc);
       long fillBytes =
           LongStream.of(bytes).skip(tasks).limit(bytes.length - tasks - bloomParts).sum();
       LOG.debug(
@@ -267,6 +270,7 @@ public final class EntryShuffle {
       HadoopConf conf,
       BucketRangePartitioner partitioner,
       int fillParts,
+      int maxBuffer,
       BloomSlicing bloom,
       SplitCountsAccumulator counts) {
     int ranges = partitioner.numPartitions();
@@ -280,7 +284,8 @@ public final class EntryShuffle {
         new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, marks);
     entries.visitCorrupt(bloom != null && bloom.withCorrupt());
     EntryBatches batches =
-        new EntryBatches(entries, partitioner, p -> ranges + fillOfRange(p, ranges, fillParts));
+        new EntryBatches(
+            entries, partitioner, p -> ranges + fillOfRange(p, ranges, fillParts), maxBuffer);
     return new Iterator<>() {
       private boolean ended;
 

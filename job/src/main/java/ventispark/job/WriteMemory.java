@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.job.spark.SparkSettings;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.read.Archive;
+import ventispark.sort.EntryBatches;
 import ventispark.write.BloomSlicing;
 
 /**
@@ -69,6 +70,24 @@ public final class WriteMemory {
   public static long mapTaskBytes(JavaSparkContext sc) {
     Executors e = Executors.of(sc.master(), sc.getConf());
     return mapTaskBytes(e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks());
+  }
+
+  /**
+   * The largest sort buffer a read task may take ({@link EntryBatches#maxBufferEntries}): half of
+   * its task slot's share of the user memory, the heap above Spark's reserve that Spark's memory
+   * pools leave (1 - spark.memory.fraction of it). The buffers are kept in the executor, one per
+   * slot ({@code SortBuffer}): a 1 GiB heap with 2 slots gives each the largest, 48 MiB; with 16
+   * slots each gets 6 MiB.
+   */
+  public static int mapBufferEntries(JavaSparkContext sc) {
+    Executors e = Executors.of(sc.master(), sc.getConf());
+    return mapBufferEntries(
+        e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks());
+  }
+
+  static int mapBufferEntries(long heap, double fraction, int tasks) {
+    long user = (long) ((heap - SPARK_RESERVED) * (1 - fraction));
+    return EntryBatches.maxBufferEntries(user / tasks / 2);
   }
 
   static long mapTaskBytes(long heap, double fraction, int tasks) {

@@ -7,7 +7,7 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
 
 /**
  * A map task's sort buffer ({@link EntryBatches}): its entries and their sort keys, kept in the
- * executor after the task for the next one instead of allocated anew. At up to 24 MiB they are
+ * executor after the task for the next one instead of allocated anew. At up to 48 MiB they are
  * humongous objects to the JVM's collector, and a new pair per map task made the largest index's
  * peak RSS 11% higher. At most one buffer per core is kept, and only softly: the collector clears
  * it before the heap runs out, so buffers left idle once the read is over cannot starve the write

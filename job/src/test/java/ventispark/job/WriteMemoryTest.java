@@ -134,4 +134,14 @@ class WriteMemoryTest {
   private static String mib(long bytes) {
     return String.format(Locale.ROOT, "%,d MiB", (bytes + (1 << 20) - 1) >> 20);
   }
+
+  @Test
+  void sortBuffersTakeHalfOfATaskSlotsUserMemory() {
+    long gib = 1L << 30;
+    // (1 GiB - 300 MiB) * 0.4 = 290 MiB of user memory.
+    assertEquals(1 << 20, WriteMemory.mapBufferEntries(gib, 0.6, 2)); // 72 MiB each: the largest
+    assertEquals(1 << 18, WriteMemory.mapBufferEntries(gib, 0.6, 8)); // 18 MiB
+    assertEquals(1 << 17, WriteMemory.mapBufferEntries(gib, 0.6, 16)); // 9 MiB: the smallest
+    assertEquals(1 << 17, WriteMemory.mapBufferEntries(gib, 0.9, 16)); // never less
+  }
 }

@@ -90,7 +90,7 @@ class EntryBatchesTest {
     ArenaSplit all = SplitPlanner.plan(archive, Long.MAX_VALUE).get(0);
     try (ClumpEntries entries =
         new ClumpEntries(all, new Configuration(), archive.div(), part::covers, null)) {
-      EntryBatches batches = new EntryBatches(entries, part, null);
+      EntryBatches batches = new EntryBatches(entries, part, null, EntryBatches.BUFFER_ENTRIES);
       List<Integer> keys = new ArrayList<>();
       long bytes = 0;
       while (batches.hasNext()) {
@@ -102,5 +102,23 @@ class EntryBatchesTest {
       assertEquals(List.of(0, 1), keys);
       assertEquals(entries.counts().indexed() * ShuffleEntry.SIZE, bytes);
     }
+  }
+
+  @Test
+  void buffersGrowWithTheRangesUpToTheirBound() {
+    int max = EntryBatches.BUFFER_ENTRIES;
+    int min = EntryBatches.MIN_BUFFER_ENTRIES;
+    // Runs of about 256 entries per range, between the bounds.
+    assertEquals(min, EntryBatches.bufferEntries(4, max));
+    assertEquals(1 << 19, EntryBatches.bufferEntries(2048, max));
+    assertEquals(1 << 20, EntryBatches.bufferEntries(40_724, max));
+    // The heap's bound, never under the smallest buffer.
+    assertEquals(1 << 18, EntryBatches.bufferEntries(40_724, 1 << 18));
+    assertEquals(min, EntryBatches.bufferEntries(40_724, 1));
+    // 48 bytes an entry: the entry and two longs of keys.
+    assertEquals(1 << 20, EntryBatches.maxBufferEntries(48L << 20));
+    assertEquals(1 << 19, EntryBatches.maxBufferEntries((48L << 20) - 1));
+    assertEquals(1 << 20, EntryBatches.maxBufferEntries(Long.MAX_VALUE));
+    assertEquals(min, EntryBatches.maxBufferEntries(0));
   }
 }
