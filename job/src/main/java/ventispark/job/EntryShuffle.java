@@ -76,7 +76,9 @@ public final class EntryShuffle {
     int tasks = partitioner.tasks();
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
     int bloomParts = bloom == null ? 0 : bloom.slices();
-    int maxBuffer = WriteMemory.mapBufferEntries(sc);
+    WriteMemory.Executors executors = WriteMemory.Executors.of(sc.master(), sc.getConf());
+    double fraction = sc.getConf().getDouble("spark.memory.fraction", 0.6);
+    int slots = executors.tasks();
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
@@ -84,7 +86,14 @@ public final class EntryShuffle {
         splitIds
             .flatMapToPair(
                 id ->
-                    batchesOf(splits.get(id), conf, partitioner, fillParts, maxBuffer, bloom, acc))
+                    batchesOf(
+                        splits.get(id),
+                        conf,
+                        partitioner,
+                        fillParts,
+                        WriteMemory.mapBufferEntriesHere(fraction, slots),
+                        bloom,
+                        acc))
             // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted,
             // so each task's ranges come in order.
             .repartitionAndSortWithinPartitions(
@@ -197,7 +206,6 @@ public final class EntryShuffle {
       long[] bytes = stats.bytesByPartitionId();
       int tasks = plan.partitioner().tasks();
       int bloomParts = bloom == null ? 0 : bloom.slices();
-      int maxBuffer = WriteMemory.mapBufferEntries(sc);
       long fillBytes =
           LongStream.of(bytes).skip(tasks).limit(bytes.length - tasks - bloomParts).sum();
       LOG.debug(

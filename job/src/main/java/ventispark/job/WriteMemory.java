@@ -73,16 +73,17 @@ public final class WriteMemory {
   }
 
   /**
-   * The largest sort buffer a read task may take ({@link EntryBatches#maxBufferEntries}): half of
-   * its task slot's share of the user memory, the heap above Spark's reserve that Spark's memory
-   * pools leave (1 - spark.memory.fraction of it). The buffers are kept in the executor, one per
-   * slot ({@code SortBuffer}): a 1 GiB heap with 2 slots gives each the largest, 48 MiB; with 16
-   * slots each gets 6 MiB.
+   * The largest sort buffer a read task may take ({@link EntryBatches#maxBufferEntries}), computed
+   * in the executor that runs it: half of a task slot's share of the user memory, the heap above
+   * Spark's reserve that Spark's memory pools leave (1 - spark.memory.fraction of it). The buffers
+   * are kept in the executor, one per slot ({@code SortBuffer}). Its slots are {@code slots} (what
+   * the settings say) or its processors, whichever is more: on a standalone worker without
+   * spark.executor.cores an executor runs a task per core. A 1 GiB heap with 2 slots gives each the
+   * largest buffer, 48 MiB; with 16 slots each gets 6 MiB.
    */
-  public static int mapBufferEntries(JavaSparkContext sc) {
-    Executors e = Executors.of(sc.master(), sc.getConf());
-    return mapBufferEntries(
-        e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks());
+  static int mapBufferEntriesHere(double fraction, int slots) {
+    Runtime jvm = Runtime.getRuntime();
+    return mapBufferEntries(jvm.maxMemory(), fraction, Math.max(slots, jvm.availableProcessors()));
   }
 
   static int mapBufferEntries(long heap, double fraction, int tasks) {
