@@ -77,7 +77,7 @@ public final class EntryShuffle {
     int fillParts = fillPartitions(plan, sc.defaultParallelism());
     int bloomParts = bloom == null ? 0 : bloom.slices();
     WriteMemory.Executors executors = WriteMemory.Executors.of(sc.master(), sc.getConf());
-    double fraction = sc.getConf().getDouble("spark.memory.fraction", 0.6);
+    double fraction = executors.fraction();
     int slots = executors.tasks();
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).

@@ -31,28 +31,27 @@ public final class WriteMemory {
 
   static void check(RebuildPlan plan, JavaSparkContext sc) {
     Executors e = Executors.of(sc.master(), sc.getConf());
-    check(
-        plan,
-        e.heap(),
-        sc.getConf().getDouble("spark.memory.fraction", 0.6),
-        e.tasks(),
-        e.memoryOption());
+    check(plan, e.heap(), e.fraction(), e.tasks(), e.memoryOption());
   }
 
-  /** An executor's heap and task slots, and the option that sets its memory. */
-  record Executors(long heap, int tasks, String memoryOption) {
+  /**
+   * An executor's heap, task slots and spark.memory.fraction, and the option that sets its memory.
+   */
+  record Executors(long heap, int tasks, double fraction, String memoryOption) {
     static Executors of(String master, SparkConf conf) {
       long heap = SparkSettings.executorHeap(master, conf);
+      double fraction = conf.getDouble("spark.memory.fraction", 0.6);
       OptionalInt threads = SparkSettings.localThreads(master);
       if (threads.isPresent()) {
         return new Executors(
             heap,
             threads.getAsInt(),
+            fraction,
             "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g");
       }
       int tasks =
           Math.max(1, conf.getInt("spark.executor.cores", 1) / conf.getInt("spark.task.cpus", 1));
-      return new Executors(heap, tasks, "spark.executor.memory");
+      return new Executors(heap, tasks, fraction, "spark.executor.memory");
     }
   }
 
@@ -69,7 +68,7 @@ public final class WriteMemory {
    */
   public static long mapTaskBytes(JavaSparkContext sc) {
     Executors e = Executors.of(sc.master(), sc.getConf());
-    return mapTaskBytes(e.heap(), sc.getConf().getDouble("spark.memory.fraction", 0.6), e.tasks());
+    return mapTaskBytes(e.heap(), e.fraction(), e.tasks());
   }
 
   /**
@@ -134,13 +133,7 @@ public final class WriteMemory {
       return;
     }
     Executors e = Executors.of(sc.master(), sc.getConf());
-    checkBloom(
-        bloom,
-        copies,
-        e.heap(),
-        sc.getConf().getDouble("spark.memory.fraction", 0.6),
-        e.tasks(),
-        e.memoryOption());
+    checkBloom(bloom, copies, e.heap(), e.fraction(), e.tasks(), e.memoryOption());
   }
 
   static void checkBloom(

@@ -31,10 +31,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
    * index (40,724 ranges), 100M clumps planned 1.10x faster than with half of it, which ships twice
    * as many records of half as many entries (3 pairs).
    */
-  public static final int BUFFER_ENTRIES = 1 << 20;
-
-  /** Heap bytes a buffer takes per entry: the entry and two longs of sort keys. */
-  public static final int BUFFER_BYTES_PER_ENTRY = ShuffleEntry.SIZE + 2 * Long.BYTES;
+  static final int BUFFER_ENTRIES = 1 << 20;
 
   /** Bits of a sort key below the bucket: the entry's place in the buffer, in 3 whole bytes. */
   private static final int INDEX_BITS = 24;
@@ -97,7 +94,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
    * index's dense counts more often; at 100M clumps into 778,074 buckets, 1 MiB and 2 MiB cost the
    * same, 4 MiB 8% less and 16 MiB 30% more (plan, 2 cores).
    */
-  public static final int MIN_BUFFER_ENTRIES = 1 << 17;
+  static final int MIN_BUFFER_ENTRIES = 1 << 17;
 
   /**
    * Entries a buffer holds for {@code ranges} ranges: room for runs of about 256 entries per range,
@@ -115,7 +112,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
    * power of two of entries, at least {@link #MIN_BUFFER_ENTRIES}.
    */
   public static int maxBufferEntries(long bytes) {
-    long entries = Math.max(1, bytes / BUFFER_BYTES_PER_ENTRY);
+    long entries = Math.max(1, bytes / SortBuffer.BYTES_PER_ENTRY);
     return (int)
         Math.max(MIN_BUFFER_ENTRIES, Math.min(BUFFER_ENTRIES, Long.highestOneBit(entries)));
   }

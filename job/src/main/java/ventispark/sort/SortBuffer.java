@@ -18,6 +18,9 @@ record SortBuffer(byte[] entries, long[] keys, LongArray radix) {
       new ConcurrentLinkedQueue<>();
   private static final int MAX_FREE = Runtime.getRuntime().availableProcessors();
 
+  /** Heap bytes a buffer takes per entry: the entry, and two longs of sort keys and radix room. */
+  static final int BYTES_PER_ENTRY = ShuffleEntry.SIZE + 2 * Long.BYTES;
+
   /** A buffer for {@code n} entries: a kept one of that size, or a new one. */
   static SortBuffer take(int n) {
     for (SoftReference<SortBuffer> r; (r = FREE.poll()) != null; ) {

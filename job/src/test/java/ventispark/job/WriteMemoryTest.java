@@ -109,6 +109,7 @@ class WriteMemoryTest {
         new WriteMemory.Executors(
             Runtime.getRuntime().maxMemory(),
             3,
+            0.6,
             "-Xmx, as VENTI_SPARK_JAVA_OPTS=-Xmx4g or spark-submit --driver-memory 4g"),
         WriteMemory.Executors.of("local[3]", none));
     assertEquals(1, WriteMemory.Executors.of("local", none).tasks());
@@ -118,15 +119,16 @@ class WriteMemoryTest {
         WriteMemory.Executors.of("local[*]", none).tasks());
     // Spark's defaults: 1g, one core; a number without a unit is MiB.
     assertEquals(
-        new WriteMemory.Executors(1L << 30, 1, "spark.executor.memory"),
+        new WriteMemory.Executors(1L << 30, 1, 0.6, "spark.executor.memory"),
         WriteMemory.Executors.of("yarn", none));
     SparkConf set =
         new SparkConf(false)
             .set("spark.executor.memory", "4096")
             .set("spark.executor.cores", "4")
-            .set("spark.task.cpus", "2");
+            .set("spark.task.cpus", "2")
+            .set("spark.memory.fraction", "0.5");
     assertEquals(
-        new WriteMemory.Executors(4L << 30, 2, "spark.executor.memory"),
+        new WriteMemory.Executors(4L << 30, 2, 0.5, "spark.executor.memory"),
         WriteMemory.Executors.of("spark://host:7077", set));
     assertEquals(1, WriteMemory.Executors.of("local-cluster[2,1,1024]", none).tasks());
   }
