@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,16 @@ class EntryBatchesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 524288", "7, 524288", "150, 100", "150, 4096", "2000, 1000", "7, 1"})
+  @CsvSource({
+    "1, 524288",
+    "7, 524288",
+    "150, 100",
+    "150, 4096",
+    "2000, 1000",
+    "7, 1",
+    "150, 8192",
+    "7, 16384"
+  })
   void everyEntryOnceInARunOfItsRange(int partitions, int bufferEntries) {
     Archive archive = archive();
     BucketRangePartitioner part =
@@ -46,15 +56,15 @@ class EntryBatchesTest {
           new ClumpEntries(
               split, new Configuration(), archive.div(), part::partitionOfBucket, null)) {
         while (direct.advance()) {
-          byte[] shuffled = new byte[ShuffleEntry.SIZE];
-          ShuffleEntry.fromEntry(direct.entry(), 0, shuffled, 0);
-          expected.merge(Bytes.hex(shuffled, 0, ShuffleEntry.SIZE), 1, Integer::sum);
+          expected.merge(hex(direct), 1, Integer::sum);
         }
       }
+      List<Integer> buffers = bufferSizes(archive, split, part, bufferEntries);
       Map<String, Integer> got = new HashMap<>();
       try (ClumpEntries entries =
           new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
         EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries, 0);
+        int buffer = 0;
         int inBuffer = 0;
         long lastBucket = -1;
         while (batches.hasNext()) {
@@ -67,20 +77,97 @@ class EntryBatchesTest {
             long hash = ShuffleEntry.hash32(b._2(), off);
             assertEquals((int) b._1(), part.partitionOfBucket(hash / archive.div()));
             got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
-            // Buckets ascend within a buffer: a new buffer starts after every bufferEntries
-            // entries.
-            long bucket = hash / archive.div();
-            if (inBuffer++ % bufferEntries == 0) {
+            // Buckets ascend within a buffer; a buffer ends where bufferSizes says.
+            if (inBuffer == buffers.get(buffer)) {
+              buffer++;
+              inBuffer = 0;
               lastBucket = -1;
             }
+            inBuffer++;
+            long bucket = hash / archive.div();
             assertTrue(bucket >= lastBucket, "entry out of order within its buffer");
             lastBucket = bucket;
           }
         }
+        assertEquals(buffers.size() - 1, buffer);
       }
       assertEquals(expected, got);
       assertTrue(!expected.isEmpty());
     }
+  }
+
+  /**
+   * The entries of {@code split}'s buffers, from the scores alone: a buffer ends when the part of
+   * its score's first bits is full, or when the buffer is, if it has one part.
+   */
+  private static List<Integer> bufferSizes(
+      Archive archive, ArenaSplit split, BucketRangePartitioner part, int bufferEntries) {
+    int bits = EntryBatches.partBits(bufferEntries);
+    int[] held = new int[1 << bits];
+    List<Integer> sizes = new ArrayList<>(List.of(0));
+    try (ClumpEntries entries =
+        new ClumpEntries(split, new Configuration(), archive.div(), part::covers, null)) {
+      while (entries.advance()) {
+        int p = (entries.score()[entries.scoreOffset()] & 0xff) >>> (8 - bits);
+        sizes.set(sizes.size() - 1, sizes.get(sizes.size() - 1) + 1);
+        if (++held[p] == bufferEntries >> bits) {
+          sizes.add(0);
+          Arrays.fill(held, 0);
+        }
+      }
+    }
+    if (sizes.size() > 1 && sizes.get(sizes.size() - 1) == 0) {
+      sizes.remove(sizes.size() - 1);
+    }
+    return sizes;
+  }
+
+  private static String hex(ClumpEntries e) {
+    byte[] shuffled = new byte[ShuffleEntry.SIZE];
+    ShuffleEntry.fromEntry(e.entry(), 0, shuffled, 0);
+    return Bytes.hex(shuffled, 0, ShuffleEntry.SIZE);
+  }
+
+  @Test
+  void aFullPartEndsTheBuffer() {
+    // Two parts of PART_ENTRIES: of the partition's 10,000 entries, those of scores below 0x80 or
+    // the others fill their part first, before the buffer is full. One range: the buckets
+    // descend only where a buffer ends.
+    Archive archive = archive();
+    BucketRangePartitioner part = PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, 1);
+    ArenaSplit all = SplitPlanner.plan(archive, Long.MAX_VALUE).get(0);
+    int bufferEntries = 2 * EntryBatches.PART_ENTRIES;
+    assertEquals(1, EntryBatches.partBits(bufferEntries));
+    List<Integer> ends = new ArrayList<>();
+    try (ClumpEntries entries =
+        new ClumpEntries(all, new Configuration(), archive.div(), part::covers, null)) {
+      EntryBatches batches = new EntryBatches(entries, part, null, bufferEntries, 0);
+      int n = 0;
+      long last = -1;
+      while (batches.hasNext()) {
+        byte[] b = batches.next()._2();
+        for (int off = 0; off < b.length; off += ShuffleEntry.SIZE, n++) {
+          long bucket = ShuffleEntry.hash32(b, off) / archive.div();
+          if (bucket < last) {
+            ends.add(n);
+          }
+          last = bucket;
+        }
+      }
+    }
+    assertEquals(1, ends.size(), "buffers end at " + ends);
+    int first = ends.get(0);
+    assertTrue(first >= EntryBatches.PART_ENTRIES && first < bufferEntries, "ends at " + first);
+    assertEquals(bufferSizes(archive, all, part, bufferEntries).get(0), first);
+  }
+
+  @Test
+  void partsAreFewAndNeverSmall() {
+    assertEquals(0, EntryBatches.partBits(1));
+    assertEquals(0, EntryBatches.partBits(2 * EntryBatches.PART_ENTRIES - 1));
+    assertEquals(1, EntryBatches.partBits(2 * EntryBatches.PART_ENTRIES));
+    assertEquals(4, EntryBatches.partBits(EntryBatches.MIN_BUFFER_ENTRIES));
+    assertEquals(4, EntryBatches.partBits(EntryBatches.BUFFER_ENTRIES));
   }
 
   @Test
