@@ -13,11 +13,15 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.rdd.ShuffledRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.math.Ordering;
+import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import ventispark.job.spark.BatchSerializer;
 import ventispark.plan.BucketFill;
 import ventispark.plan.BucketRangePartitioner;
 import ventispark.plan.FillCounts;
@@ -82,22 +86,32 @@ public final class EntryShuffle {
     // Split ids, not splits, are the RDD's data: the plan travels in the closure, and the
     // shuffle serializer only ever sees (partition, batch of packed entries or of fill counts).
     this.splitIds = splitIds(sc, splits, conf);
+    JavaPairRDD<Integer, byte[]> records =
+        splitIds.flatMapToPair(
+            id ->
+                batchesOf(
+                    splits.get(id),
+                    conf,
+                    partitioner,
+                    fillParts,
+                    WriteMemory.mapBufferEntriesHere(fraction, slots),
+                    bloom,
+                    acc));
+    // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so each
+    // task's ranges come in order (as repartitionAndSortWithinPartitions does, with the records'
+    // own serializer).
     this.shuffled =
-        splitIds
-            .flatMapToPair(
-                id ->
-                    batchesOf(
-                        splits.get(id),
-                        conf,
-                        partitioner,
-                        fillParts,
-                        WriteMemory.mapBufferEntriesHere(fraction, slots),
-                        bloom,
-                        acc))
-            // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted,
-            // so each task's ranges come in order.
-            .repartitionAndSortWithinPartitions(
-                new WriteTaskPartitioner(partitioner, fillParts + bloomParts), ByKey.INSTANCE);
+        JavaPairRDD.fromRDD(
+            new ShuffledRDD<Integer, byte[], byte[]>(
+                    records.rdd(),
+                    new WriteTaskPartitioner(partitioner, fillParts + bloomParts),
+                    INT,
+                    BYTES,
+                    BYTES)
+                .setSerializer(new BatchSerializer())
+                .setKeyOrdering(Ordering.comparatorToOrdering(ByKey.INSTANCE)),
+            INT,
+            BYTES);
     this.batches = partitions(shuffled.rdd().toJavaRDD(), 0, tasks);
     this.fillRecords = partitions(shuffled.values(), tasks, tasks + fillParts);
     this.bloomRecords =
@@ -105,6 +119,9 @@ public final class EntryShuffle {
             ? null
             : partitions(shuffled.values(), tasks + fillParts, tasks + fillParts + bloomParts);
   }
+
+  private static final ClassTag<Integer> INT = ClassTag$.MODULE$.apply(Integer.class);
+  private static final ClassTag<byte[]> BYTES = ClassTag$.MODULE$.apply(byte[].class);
 
   /** Bucket counts one fill check task merges at most, as ints (when cores are fewer). */
   static final long FILL_TASK_BUCKETS = 1 << 22;

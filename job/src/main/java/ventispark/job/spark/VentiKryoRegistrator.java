@@ -9,8 +9,9 @@ import ventispark.read.SplitCounts;
 import ventispark.write.StagedRange;
 
 /**
- * Kryo carries the shuffle's byte[] entries; the few records that travel as task results are Java
- * records, which Spark's Kryo cannot build field by field, so they go through Java serialization.
+ * Kryo carries what travels outside the rebuild's shuffle (which has its own {@link
+ * BatchSerializer}): the few records that travel as task results are Java records, which Spark's
+ * Kryo cannot build field by field, so they go through Java serialization.
  */
 public final class VentiKryoRegistrator implements KryoRegistrator {
   @Override
