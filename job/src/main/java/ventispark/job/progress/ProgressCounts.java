@@ -35,8 +35,19 @@ import ventispark.read.IndexSection;
  * of a {@code sort and ...} job that reads the read stage's shuffle.
  */
 final class ProgressCounts extends SparkListener {
-  /** One stage attempt, for the run report. */
-  record StageTimes(int stage, int attempt, String job, int tasks, int failedTasks, long millis) {}
+  /**
+   * One stage attempt, for the run report; {@code spilledBytes} is what its sorts wrote to local
+   * disk because they did not fit in memory (the reduce side's sort, when a write task's entries
+   * outgrow its share of the heap).
+   */
+  record StageTimes(
+      int stage,
+      int attempt,
+      String job,
+      int tasks,
+      int failedTasks,
+      long millis,
+      long spilledBytes) {}
 
   private final Consumer<String> phaseDone;
   private final Map<Integer, String> stageJob = new HashMap<>();
@@ -167,7 +178,8 @@ final class ProgressCounts extends SparkListener {
               stageJob.getOrDefault(s.stageId(), ""),
               s.numTasks(),
               failures.getOrDefault(s.stageId() + "." + s.attemptNumber(), 0),
-              millis));
+              millis,
+              s.taskMetrics() == null ? 0 : s.taskMetrics().diskBytesSpilled()));
       if (plan != null && s.failureReason().isEmpty()) {
         if (readStages.contains(s.stageId())
             && splitsDone.cardinality() == plan.splits().size()
@@ -213,6 +225,7 @@ final class ProgressCounts extends SparkListener {
       m.put("tasks", s.tasks());
       m.put("failedTasks", s.failedTasks());
       m.put("millis", s.millis());
+      m.put("spilledBytes", s.spilledBytes());
       out.add(m);
     }
     return out;
