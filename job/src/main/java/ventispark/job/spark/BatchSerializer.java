@@ -13,6 +13,7 @@ import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerInstance;
 import scala.reflect.ClassTag;
+import ventispark.format.Bytes;
 
 /**
  * The serializer of the rebuild's shuffle, whose records are all {@code (Integer, byte[])}: a batch
@@ -95,10 +96,7 @@ public final class BatchSerializer extends Serializer implements Serializable {
     }
 
     private void writeInt(int v) throws IOException {
-      head[0] = (byte) (v >>> 24);
-      head[1] = (byte) (v >>> 16);
-      head[2] = (byte) (v >>> 8);
-      head[3] = (byte) v;
+      Bytes.put32(head, 0, v);
       out.write(head);
     }
 
@@ -128,6 +126,7 @@ public final class BatchSerializer extends Serializer implements Serializable {
    */
   private static final class In extends DeserializationStream {
     private final DataInputStream in;
+    private final byte[] head = new byte[4];
 
     In(InputStream in) {
       this.in = new DataInputStream(in);
@@ -141,11 +140,9 @@ public final class BatchSerializer extends Serializer implements Serializable {
         if (first < 0) {
           throw sneaky(new EOFException());
         }
-        byte[] rest = new byte[3];
-        readFully(rest);
-        return (T)
-            Integer.valueOf(
-                first << 24 | (rest[0] & 0xff) << 16 | (rest[1] & 0xff) << 8 | (rest[2] & 0xff));
+        head[0] = (byte) first;
+        readFully(head, 1, 3);
+        return (T) Integer.valueOf(Bytes.u32(head, 0));
       } catch (IOException e) {
         throw sneaky(e);
       }
@@ -155,24 +152,18 @@ public final class BatchSerializer extends Serializer implements Serializable {
     @SuppressWarnings("unchecked")
     public <T> T readValue(ClassTag<T> tag) {
       try {
-        byte[] length = new byte[4];
-        readFully(length);
-        byte[] b =
-            new byte
-                [(length[0] & 0xff) << 24
-                    | (length[1] & 0xff) << 16
-                    | (length[2] & 0xff) << 8
-                    | (length[3] & 0xff)];
-        readFully(b);
+        readFully(head, 0, 4);
+        byte[] b = new byte[Bytes.u32(head, 0)];
+        readFully(b, 0, b.length);
         return (T) b;
       } catch (IOException e) {
         throw sneaky(e);
       }
     }
 
-    private void readFully(byte[] b) throws IOException {
+    private void readFully(byte[] b, int off, int len) throws IOException {
       try {
-        in.readFully(b);
+        in.readFully(b, off, len);
       } catch (EOFException e) {
         throw new IOException("a shuffle record cut short", e);
       }
