@@ -29,6 +29,11 @@ public final class DeviceMap {
 
   private DeviceMap() {}
 
+  /** Whether {@code st} is the stat of a regular file (not a device). */
+  public static boolean isRegularFile(Map<String, Object> st) {
+    return ((Integer) st.get("mode") & S_IFMT) == S_IFREG;
+  }
+
   /** The extents of bytes {@code [lo, hi)} of {@code file} (links followed). */
   public static List<Extent> of(String display, Path file, long lo, long hi) {
     return ofStat(display, file.toString(), stat(display, file), lo, hi, 0);

@@ -9,6 +9,8 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.apache.hadoop.util.Shell.ShellCommandExecutor;
+import ventispark.format.FormatException;
 
 /**
  * What a descriptor has open, not what a name points to: the stat of {@code /proc/self/fd/N}, whose
@@ -18,6 +20,8 @@ import java.util.Map;
  * fails the check is never opened for writing.
  */
 public final class OpenFile {
+  private static final long STAT_TIMEOUT_MILLIS = 30_000;
+
   private OpenFile() {}
 
   /** The descriptor number of a channel (JDK internals, opened by conf/java-module-options). */
@@ -47,6 +51,33 @@ public final class OpenFile {
   /** The stat of what the channel has open: {@code dev, ino, rdev, mode, nlink, uid}. */
   public static Map<String, Object> stat(String display, FileChannel ch) {
     return DeviceMap.stat(display, link(ch));
+  }
+
+  /**
+   * The bytes the file system has allocated to what {@code ch} has open ({@code st_blocks} times
+   * its unit), which the JDK does not report: from coreutils' stat(1), run on this process's link
+   * to the descriptor, so it is the open file that is measured, whatever its name points to now.
+   */
+  public static long allocated(String display, FileChannel ch) {
+    String link = "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd(ch);
+    ShellCommandExecutor stat =
+        new ShellCommandExecutor(
+            new String[] {"stat", "--dereference", "--format=%b %B", link},
+            null,
+            null,
+            STAT_TIMEOUT_MILLIS);
+    try {
+      stat.execute();
+      String[] blocks = stat.getOutput().strip().split(" ");
+      return Math.multiplyExact(Long.parseLong(blocks[0]), Long.parseLong(blocks[1]));
+    } catch (IOException | RuntimeException e) {
+      throw new FormatException(
+          display
+              + ": cannot tell how much of it its file system has allocated (stat: "
+              + (e.getMessage() == null ? e.toString() : e.getMessage().strip())
+              + "); nothing was written",
+          e);
+    }
   }
 
   /**

@@ -15,7 +15,10 @@ import ventispark.write.StageDir;
  * lose executors and pause a run to race it, without any of that in the job itself.
  */
 public interface WriteHooks {
-  /** The driver has planned, probed and locked; the first write is next. */
+  /**
+   * The driver has planned, probed, locked and read; the last check of free space and the first
+   * write are next.
+   */
   default void beforeFirstWrite() {}
 
   /**

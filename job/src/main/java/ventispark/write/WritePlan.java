@@ -109,7 +109,7 @@ public final class WritePlan {
   }
 
   private final List<Range> ranges;
-  private final List<PlannedFile> inPlace;
+  private final List<SpaceCheck.Rewrite> inPlace;
   private final List<Path> newFiles;
   private final List<Path> newDirs;
 
@@ -152,7 +152,7 @@ public final class WritePlan {
   public static final class Builder {
     private final Configuration hadoop;
     private final List<Range> ranges = new ArrayList<>();
-    private final List<PlannedFile> inPlace = new ArrayList<>();
+    private final List<SpaceCheck.Rewrite> inPlace = new ArrayList<>();
     private final List<Path> newFiles = new ArrayList<>();
     private final List<Path> newDirs = new ArrayList<>();
 
@@ -188,7 +188,9 @@ public final class WritePlan {
         long end = base + s.buckets() * s.header().blockSize();
         Range w = range("index section " + s.name() + " buckets", s.ref(), base, end, true);
         ranges.add(w);
-        inPlace.add(PlannedFile.of(s.ref(), w.file(), Venti.PART_BLANK, base));
+        inPlace.add(
+            new SpaceCheck.Rewrite(
+                PlannedFile.of(s.ref(), w.file(), Venti.PART_BLANK, base), end - base));
       }
       return this;
     }
@@ -199,7 +201,9 @@ public final class WritePlan {
       Range r = range("bloom filter", bloom, 0, written ? size : Venti.BLOOM_HEAD_SIZE, written);
       ranges.add(r);
       if (written) {
-        inPlace.add(PlannedFile.of(bloom, r.file(), 0, Venti.BLOOM_HEAD_SIZE));
+        inPlace.add(
+            new SpaceCheck.Rewrite(
+                PlannedFile.of(bloom, r.file(), 0, Venti.BLOOM_HEAD_SIZE), size));
       }
       return this;
     }
@@ -293,17 +297,19 @@ public final class WritePlan {
 
   /**
    * Before the map stage: opens every file written in place for writing, checked against the plan,
-   * and creates and removes a file in every new output's directory. Refuses (exit 3) a run that
-   * could not write all of its outputs, with nothing written.
+   * checks that their file systems can hold them written whole ({@link #checkSpace}), and creates
+   * and removes a file in every new output's directory. Refuses (exit 3) a run that could not write
+   * all of its outputs, with nothing written.
    */
   public void probe() {
-    for (PlannedFile f : inPlace) {
-      try (FileChannel ch = f.open()) {
+    for (SpaceCheck.Rewrite r : inPlace) {
+      try (FileChannel ch = r.file().open()) {
         // opened for writing, and still the planned file
       } catch (UncheckedIOException | IOException e) {
         throw new FormatException(message(e) + "; nothing was written", e);
       }
     }
+    checkSpace();
     for (Path d : newDirs) {
       try {
         Files.createDirectories(d);
@@ -344,11 +350,20 @@ public final class WritePlan {
     return m == null ? e.getClass().getSimpleName() : m;
   }
 
+  /**
+   * Refuses (exit 3, nothing written) a run whose files written in place cannot all be allocated on
+   * their file systems ({@link SpaceCheck}); run by {@link #probe}, before the arenas are read, and
+   * again just before the first write, since a long read leaves time for the disk to fill.
+   */
+  public void checkSpace() {
+    SpaceCheck.check(inPlace);
+  }
+
   /** The planned file of a partition written in place. */
   public PlannedFile planned(PartitionRef ref) {
-    for (PlannedFile f : inPlace) {
-      if (f.ref().equals(ref)) {
-        return f;
+    for (SpaceCheck.Rewrite r : inPlace) {
+      if (r.file().ref().equals(ref)) {
+        return r.file();
       }
     }
     throw new IllegalStateException(ref.display() + " is not written in place by this run's plan");

@@ -325,17 +325,24 @@ class ArchiveSafetyIT {
     assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
+  /**
+   * A bloom filter changed while the sections are being written: the sections are written, the
+   * filter is not; exit 1, one line naming the sections and saying the filter is stale.
+   */
   @Test
-  void aBloomFilterChangedAfterPlanningIsExitOneNamingTheSectionsAndTheStaleFilter()
+  void aBloomFilterChangedDuringTheWriteIsExitOneNamingTheSectionsAndTheStaleFilter()
       throws Exception {
     Path dir = copy("bloom-late");
     Path hook = Files.createDirectories(dir.resolve("hook"));
     Map<String, String> arenas = sums(dir, "arenas0.img");
     Launcher.Started run =
-        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
-    awaitPause(hook, run);
-    // The arenas were read once, before the pause; the sections are written next, then the bloom
-    // filter, whose write task finds its file is no longer the one planned.
+        Launcher.start(
+            Map.of("VENTI_SPARK_JAVA_OPTS", "-D" + WriteFaults.DURING_WRITE + "=" + hook),
+            "buildindex",
+            dir.resolve("venti.conf").toString());
+    awaitFile(hook.resolve("written"), run);
+    // Half of a section range is written; the rest follows, then the bloom filter, whose write
+    // task finds its file is no longer the one planned.
     try (RandomAccessFile f = new RandomAccessFile(dir.resolve("bloom.img").toFile(), "rw")) {
       f.setLength(f.length() / 2);
     }
@@ -351,6 +358,31 @@ class ArchiveSafetyIT {
                 + Pattern.quote(" (run it again: a rerun rewrites them whole)")
                 + " \\(Spark's report: /\\S+\\.log\\)"));
     assertEquals(arenas, sums(dir, "arenas0.img"));
+  }
+
+  /**
+   * A bloom filter changed after the read, before the first write: every file written in place is
+   * checked again then, so nothing is written; exit 3.
+   */
+  @Test
+  void aBloomFilterChangedBeforeTheFirstWriteIsRefusedWithNothingWritten() throws Exception {
+    Path dir = copy("bloom-before");
+    Path hook = Files.createDirectories(dir.resolve("hook"));
+    Launcher.Started run =
+        Launcher.start(pause(hook), "buildindex", dir.resolve("venti.conf").toString());
+    awaitPause(hook, run);
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("bloom.img").toFile(), "rw")) {
+      f.setLength(f.length() / 2);
+    }
+    Map<String, String> before = sums(dir, "arenas0.img", "isect0.img", "bloom.img");
+    Files.writeString(hook.resolve("go"), "");
+    Launcher.Run r = run.await();
+    assertEquals(3, r.status(), r.toString());
+    assertStderr(
+        r,
+        "venti-spark: bloom.img: is 524288 bytes long, was 1048576 since the run planned its writes"
+            + " (changed or replaced while the run was working); nothing was written to it");
+    assertEquals(before, sums(dir, "arenas0.img", "isect0.img", "bloom.img"));
   }
 
   @Test
@@ -471,15 +503,15 @@ class ArchiveSafetyIT {
         });
   }
 
-  @Test
-  void aFullIndexDiskIsExitOneNamingTheFileAndOffset() throws Exception {
-    Path dir = copy("enospc");
+  /**
+   * {@code copy}'s section, copied sparse (its empty buckets holes) onto a tmpfs of {@code size} at
+   * {@code dir/mnt}, named there by the config; runs {@code body} with the mount, unmounted after.
+   */
+  static void sparseSectionOnTmpfs(Path dir, String size, OnMount body) throws Exception {
     onTmpfs(
         dir,
-        "12m",
+        size,
         mnt -> {
-          // the pre-rebuild section is sparse (a page a bucket): it fits; its rebuilt buckets,
-          // written whole, do not
           Launcher.Run cp =
               Launcher.exec(
                   List.of(
@@ -490,9 +522,111 @@ class ArchiveSafetyIT {
                   Map.of());
           assertEquals(0, cp.status(), cp.toString());
           editConf(dir, "isect isect0.img", "isect mnt/isect0.img");
-          Map<String, String> arenas = sums(dir, "arenas0.img");
+          body.run(mnt);
+        });
+  }
+
+  /** Fills the file system of {@code mnt} with a file of zeros, to its last free block. */
+  static void fill(Path mnt) throws IOException {
+    byte[] zeros = new byte[64 << 10];
+    try (var out = Files.newOutputStream(mnt.resolve("filler"))) {
+      while (true) {
+        out.write(zeros);
+      }
+    } catch (IOException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("No space left"), e.toString());
+    }
+  }
+
+  /** The one line that refuses a sparse {@code mnt/isect0.img} its file system cannot hold. */
+  static Pattern noRoomFor(Path mnt) {
+    return Pattern.compile(
+        Pattern.quote("venti-spark: mnt/isect0.img: its file system (" + mnt + " (tmpfs)) has ")
+            + "[0-9.]+ [KM]?i?B"
+            + Pattern.quote(" free, but writing it whole needs up to ")
+            + "[0-9.]+ MiB"
+            + Pattern.quote(" more (")
+            + "[0-9.]+ MiB"
+            + Pattern.quote(
+                " of the 15.2 MiB rewritten are holes); free space there or move it to a")
+            + Pattern.quote(" larger disk; nothing was written"));
+  }
+
+  /**
+   * A sparse section whose holes its file system cannot hold once its buckets are written whole:
+   * refused before the arenas are read, one line, exit 3, nothing written.
+   */
+  @Test
+  void aSparseSectionItsFileSystemCannotHoldIsRefusedBeforeTheRead() throws Exception {
+    Path dir = copy("enospc-before");
+    sparseSectionOnTmpfs(
+        dir,
+        "12m",
+        mnt -> {
+          Map<String, String> before = sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img");
           Launcher.Run r =
               Launcher.run("buildindex", "--partitions", "1", dir.resolve("venti.conf").toString());
+          assertEquals(3, r.status(), r.toString());
+          assertStderr(r, noRoomFor(mnt));
+          assertEquals("", r.out(), r.toString());
+          assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
+        });
+  }
+
+  /**
+   * The free space is checked again after the read, which can take hours: a disk filled meanwhile
+   * is refused before the first write, exit 3, nothing written.
+   */
+  @Test
+  void aDiskFilledDuringTheReadIsRefusedBeforeTheFirstWrite() throws Exception {
+    Path dir = copy("enospc-read");
+    sparseSectionOnTmpfs(
+        dir,
+        "20m",
+        mnt -> {
+          Map<String, String> before = sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img");
+          Path hook = Files.createDirectories(dir.resolve("hook"));
+          Launcher.Started run =
+              Launcher.start(
+                  pause(hook),
+                  "buildindex",
+                  "--partitions",
+                  "1",
+                  dir.resolve("venti.conf").toString());
+          awaitPause(hook, run);
+          fill(mnt);
+          Files.writeString(hook.resolve("go"), "");
+          Launcher.Run r = run.await();
+          assertEquals(3, r.status(), r.toString());
+          assertStderr(r, noRoomFor(mnt));
+          assertEquals(before, sums(dir, "arenas0.img", "mnt/isect0.img", "bloom.img"));
+        });
+  }
+
+  /**
+   * A disk that fills in the middle of the write (another program took the space the check saw):
+   * exit 1, one line naming the file and offset, and that the section may be partly rewritten.
+   */
+  @Test
+  void aDiskFilledDuringTheWriteIsExitOneNamingTheFileAndOffset() throws Exception {
+    Path dir = copy("enospc-write");
+    sparseSectionOnTmpfs(
+        dir,
+        "20m",
+        mnt -> {
+          Map<String, String> arenas = sums(dir, "arenas0.img");
+          Path hook = Files.createDirectories(dir.resolve("hook"));
+          Launcher.Started run =
+              Launcher.start(
+                  Map.of("VENTI_SPARK_JAVA_OPTS", "-D" + WriteFaults.DURING_WRITE + "=" + hook),
+                  "buildindex",
+                  "--partitions",
+                  "1",
+                  dir.resolve("venti.conf").toString());
+          awaitFile(hook.resolve("written"), run);
+          fill(mnt);
+          Files.writeString(hook.resolve("go"), "");
+          Launcher.Run r = run.await();
           assertEquals(1, r.status(), r.toString());
           assertStderr(
               r,

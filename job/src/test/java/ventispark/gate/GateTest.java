@@ -49,6 +49,29 @@ class GateTest {
     return e.stream().filter(x -> !x.somewhere()).findFirst().orElseThrow();
   }
 
+  /**
+   * What a descriptor's file holds on disk, not its length: a sparse file's holes take no blocks,
+   * and the measure follows the open file after its name is taken by another.
+   */
+  @Test
+  void allocatedBytesAreTheOpenFilesBlocks() throws IOException {
+    Path sparse = file("sparse.img", 8 * MIB);
+    try (FileChannel ch = FileChannel.open(sparse, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[(int) MIB]), 3 * MIB);
+      ch.force(false);
+    }
+    Path whole = tmp.resolve("whole.img");
+    Files.write(whole, new byte[(int) (2 * MIB)]);
+    try (FileChannel s = OpenFile.openReadOnly(sparse, false);
+        FileChannel w = OpenFile.openReadOnly(whole, false)) {
+      long held = OpenFile.allocated("sparse.img", s);
+      assertTrue(held >= MIB && held < 2 * MIB, "a 1 MiB write into 8 MiB of holes: " + held);
+      assertTrue(OpenFile.allocated("whole.img", w) >= 2 * MIB);
+      Files.move(whole, sparse, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertEquals(held, OpenFile.allocated("sparse.img", s), "the open file, not the name");
+    }
+  }
+
   @Test
   void everyNameOfAFileResolvesToOneHome() throws IOException {
     Path a = file("a.img", MIB);

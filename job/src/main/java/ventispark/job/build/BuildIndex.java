@@ -138,6 +138,7 @@ public final class BuildIndex {
     Phases phases = c.phases();
     Targets targets = Targets.of(plan, writes, ledger);
     WriteHooks.get().beforeFirstWrite();
+    writes.checkSpace(); // again: the read may have taken hours, and the disk filled meanwhile
     sc.setJobDescription(
         "venti: sort and write "
             + plan.describeSections()
