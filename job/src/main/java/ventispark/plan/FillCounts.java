@@ -18,9 +18,16 @@ import org.apache.spark.util.collection.unsafe.sort.RadixSort;
  * its memory and work do not grow with the number of ranges or buckets (dense arrays per range,
  * reopened for nearly every batch, were most of the map side's time at 40,000 ranges).
  *
- * <p>A record is varint pairs (gap, count) for the non-empty buckets alone, in ascending order, the
- * gap from the previous bucket (from -1 for the first): a count per bucket and per record is
- * usually below 128, one byte.
+ * <p>A record lists the non-empty buckets alone, in ascending order:
+ *
+ * <pre>
+ * record := bucket*
+ * bucket := varint(gap * 2 + more) [varint(count) when more = 1]
+ * </pre>
+ *
+ * the gap from the previous bucket (from -1 for the first); a bucket without a count holds one
+ * entry. At Venti's largest index nearly every bucket a buffer touches holds one of its entries, so
+ * most buckets take one byte; a small index's counts are usually below 128, one byte more.
  */
 public final class FillCounts {
   private FillCounts() {}
@@ -36,8 +43,13 @@ public final class FillCounts {
       if (at + 10 > r.length) {
         r = Arrays.copyOf(r, r.length * 2);
       }
-      at = putVarint(r, at, (int) (bucket - last - 1));
-      at = putVarint(r, at, count);
+      int gap = (int) (bucket - last - 1);
+      if (count == 1) {
+        at = putVarint(r, at, gap << 1);
+      } else {
+        at = putVarint(r, at, gap << 1 | 1);
+        at = putVarint(r, at, count);
+      }
       last = bucket;
     }
 
@@ -169,9 +181,8 @@ public final class FillCounts {
     }
     long buckets = base[to - from];
     Fills fills = new Fills(part, capacityOfSection, from, to);
-    // A pair takes at least 2 bytes: records of fewer than buckets / 4 bytes hold fewer than
-    // buckets / 8 pairs, whose sort (16 bytes a pair) costs less than the counts (4 bytes a
-    // bucket).
+    // A bucket takes at least 1 byte: records of fewer than buckets / 8 bytes name fewer than
+    // buckets / 8, whose sort (16 bytes each) costs less than the counts (4 bytes a bucket).
     List<byte[]> held = new ArrayList<>();
     long bytes = 0;
     int[] c = null;
@@ -179,7 +190,7 @@ public final class FillCounts {
       byte[] r = records.next();
       held.add(r);
       bytes += r.length;
-      if (c == null && bytes / 2 >= buckets / 8) {
+      if (c == null && bytes >= buckets / 8) {
         c = new int[Math.toIntExact(buckets)];
       }
       if (c != null && bytes >= heldBytes) {
@@ -204,15 +215,16 @@ public final class FillCounts {
 
   /** The fills of the pairs of {@code records}, {@code bytes} in all, by sorting the pairs. */
   private static List<BucketFill> sorted(List<byte[]> records, long bytes, Fills fills) {
-    // At most bytes / 2 pairs, and as many longs again for the radix sort's room.
-    long[] pairs = new long[2 * (int) (bytes / 2)];
+    // At most a bucket a byte, and as many longs again for the radix sort's room.
+    long[] pairs = new long[2 * (int) bytes];
     int n = 0;
     for (byte[] r : records) {
       int[] at = {0};
       long bucket = -1;
       while (at[0] < r.length) {
-        bucket += varint(r, at) + 1;
-        pairs[n++] = bucket << 32 | varint(r, at);
+        int v = varint(r, at);
+        bucket += (v >>> 1) + 1;
+        pairs[n++] = bucket << 32 | ((v & 1) == 0 ? 1 : varint(r, at));
       }
     }
     int i =
@@ -238,9 +250,13 @@ public final class FillCounts {
    */
   private static void count(
       BucketRangePartitioner part, int from, int to, long[] base, int[] c, List<byte[]> records) {
+    boolean contiguous = true;
+    for (int p = from + 1; p < to && contiguous; p++) {
+      contiguous = part.start(p) == part.stop(p - 1);
+    }
     Cursor[] cursors = new Cursor[records.size()];
     for (int i = 0; i < cursors.length; i++) {
-      cursors[i] = new Cursor(records.get(i), part, from, to, base);
+      cursors[i] = new Cursor(records.get(i), part, from, to, base, contiguous);
       cursors[i].next();
     }
     for (long end = WINDOW_BUCKETS; ; end += WINDOW_BUCKETS) {
@@ -263,6 +279,15 @@ public final class FillCounts {
     private final int from;
     private final int to;
     private final long[] base;
+
+    /**
+     * The first bucket of the ranges when they follow one another without a gap (every range of an
+     * index rebuilt whole), so that a bucket's index is its distance from it, with no walk over the
+     * ranges; -1 otherwise (sections left out by {@code -i}).
+     */
+    private final long first;
+
+    private final long stop;
     private final int[] at = {0};
     private long bucket = -1;
     private int p;
@@ -272,13 +297,16 @@ public final class FillCounts {
 
     int count;
 
-    Cursor(byte[] r, BucketRangePartitioner part, int from, int to, long[] base) {
+    Cursor(
+        byte[] r, BucketRangePartitioner part, int from, int to, long[] base, boolean contiguous) {
       this.r = r;
       this.part = part;
       this.from = from;
       this.to = to;
       this.base = base;
       this.p = from;
+      this.first = contiguous ? part.start(from) : -1;
+      this.stop = part.stop(to - 1);
     }
 
     void next() {
@@ -286,8 +314,13 @@ public final class FillCounts {
         index = Long.MAX_VALUE;
         return;
       }
-      bucket += varint(r, at) + 1;
-      count = varint(r, at);
+      int v = varint(r, at);
+      bucket += (v >>> 1) + 1;
+      count = (v & 1) == 0 ? 1 : varint(r, at);
+      if (first >= 0 && bucket >= first && bucket < stop) {
+        index = bucket - first;
+        return;
+      }
       while (p < to && part.stop(p) <= bucket) {
         p++;
       }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import scala.Tuple2;
+import ventispark.create.ArchiveGenerator;
+import ventispark.create.GeneratorOptions;
 import ventispark.read.Archive;
+import ventispark.read.ArchiveLoader;
 import ventispark.read.ArenaSplit;
 import ventispark.read.ClumpEntries;
 import ventispark.sort.EntryBatches;
@@ -36,6 +39,18 @@ class FillCountsTest {
     return SmallArchive.in(tmp);
   }
 
+  /** An archive of three sections, made once. */
+  static Archive threeSections() {
+    Path dir = tmp.resolve("three");
+    if (!dir.resolve("venti.conf").toFile().exists()) {
+      GeneratorOptions o = new GeneratorOptions();
+      o.clumps = 20_000;
+      o.sections = 3;
+      new ArchiveGenerator(o, null).write(dir);
+    }
+    return new ArchiveLoader(new Configuration()).load(dir.resolve("venti.conf").toString());
+  }
+
   @ParameterizedTest
   @CsvSource({
     // Counted densely per map task (a small index), and per buffer (as a large one is).
@@ -48,13 +63,18 @@ class FillCountsTest {
     "7, 2, 524288, 215, 0",
     "150, 3, 100, 215, 0",
     "150, 150, 4096, 3, 0",
-    "40, 7, 64, 1, 0"
+    "40, 7, 64, 1, 0",
+    // Sections 0 and 2 of three (-i): ranges with a gap between them, in one fill task or two.
+    "60, 1, 4096, 215, 0",
+    "60, 2, 64, 3, 0",
+    "60, 1, 4096, 215, 4194304"
   })
   void mergedCountsAreTheScannedFill(
       int partitions, int fillParts, int bufferEntries, int capacity, long denseBuckets) {
-    Archive archive = archive();
-    BucketRangePartitioner part =
-        PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
+    boolean gap = partitions == 60;
+    Archive archive = gap ? threeSections() : archive();
+    List<Integer> sections = gap ? List.of(0, 2) : List.of(0, 1);
+    BucketRangePartitioner part = PartitionPlanner.plan(archive, sections, 64 << 20, 1, partitions);
     int ranges = part.numPartitions();
     int fills = Math.min(fillParts, ranges);
     List<List<byte[]>> records = new ArrayList<>();
@@ -89,7 +109,7 @@ class FillCountsTest {
         }
       }
     }
-    int[] cap = {capacity, capacity};
+    int[] cap = {capacity, capacity, capacity};
     List<BucketFill> merged = new ArrayList<>();
     for (int f = 0, from = 0; f < fills; f++) {
       int to = from;
@@ -115,8 +135,8 @@ class FillCountsTest {
       scanned.add(BucketFill.of(p, part.section(p), capacity, part.start(p), count[p]));
       assertTrue(scanned.get(p).entries() > 0);
     }
-    FillReport want = FillReport.of(archive, List.of(0, 1), scanned);
-    FillReport got = FillReport.of(archive, List.of(0, 1), merged);
+    FillReport want = FillReport.of(archive, sections, scanned);
+    FillReport got = FillReport.of(archive, sections, merged);
     int listed = 0;
     for (int s = 0; s < 2; s++) {
       FillReport.SectionFill w = want.sections().get(s);
