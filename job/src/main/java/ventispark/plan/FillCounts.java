@@ -181,8 +181,10 @@ public final class FillCounts {
     }
     long buckets = base[to - from];
     Fills fills = new Fills(part, capacityOfSection, from, to);
-    // A bucket takes at least 1 byte: records of fewer than buckets / 8 bytes name fewer than
-    // buckets / 8, whose sort (16 bytes each) costs less than the counts (4 bytes a bucket).
+    // A bucket takes at least 1 byte: records of fewer than buckets / 4 bytes name fewer than
+    // buckets / 4, whose sort (16 bytes each, with its room) takes no more memory than the counts
+    // (4 bytes a bucket), and less time (4M clumps against Venti's largest index: a check of
+    // 0.3 s counting at a bucket in 8, 0.2 s sorting).
     List<byte[]> held = new ArrayList<>();
     long bytes = 0;
     int[] c = null;
@@ -190,7 +192,7 @@ public final class FillCounts {
       byte[] r = records.next();
       held.add(r);
       bytes += r.length;
-      if (c == null && bytes >= buckets / 8) {
+      if (c == null && bytes >= buckets / 4) {
         c = new int[Math.toIntExact(buckets)];
       }
       if (c != null && bytes >= heldBytes) {
