@@ -310,7 +310,10 @@ public final class EntryShuffle {
     entries.visitCorrupt(bloom != null && bloom.withCorrupt());
     EntryBatches batches =
         new EntryBatches(
-            entries, partitioner, p -> ranges + fillOfRange(p, ranges, fillParts), maxBuffer);
+            entries,
+            partitioner,
+            p -> ranges + fillOfRange(p, ranges, fillParts),
+            Math.min(maxBuffer, EntryBatches.maxBufferEntriesFor(split.clumps())));
     return new Iterator<>() {
       private boolean ended;
 

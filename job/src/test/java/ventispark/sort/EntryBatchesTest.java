@@ -207,5 +207,12 @@ class EntryBatchesTest {
     assertEquals(1 << 19, EntryBatches.maxBufferEntries((48L << 20) - 1));
     assertEquals(1 << 20, EntryBatches.maxBufferEntries(Long.MAX_VALUE));
     assertEquals(min, EntryBatches.maxBufferEntries(0));
+    // A split's clumps: the smallest power of two that holds them, up to the largest buffer.
+    assertEquals(1 << 18, EntryBatches.maxBufferEntriesFor(200_000));
+    assertEquals(1 << 18, EntryBatches.maxBufferEntriesFor(1 << 18));
+    assertEquals(1 << 19, EntryBatches.maxBufferEntriesFor((1 << 18) + 1));
+    assertEquals(max, EntryBatches.maxBufferEntriesFor(3_000_000));
+    assertEquals(1, EntryBatches.maxBufferEntriesFor(0));
+    assertEquals(min, EntryBatches.bufferEntries(40_724, EntryBatches.maxBufferEntriesFor(1000)));
   }
 }
