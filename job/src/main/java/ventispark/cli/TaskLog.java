@@ -46,7 +46,10 @@ final class TaskLog {
           "org.apache.spark.scheduler.cluster.CoarseGrainedSchedulerBackend$DriverEndpoint",
           // after a long pause (SIGSTOP, a swapping host): a stack trace per late heartbeat and RPC
           "org.apache.spark.rpc.netty.Inbox",
-          "org.apache.spark.rpc.netty.NettyRpcEnv");
+          "org.apache.spark.rpc.netty.NettyRpcEnv",
+          // an executor's last messages, arriving while a failed job stops the driver's endpoints
+          // ("Could not find CoarseGrainedScheduler"), and connections to executors that are gone
+          "org.apache.spark.network");
 
   private static Path file;
 
