@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.IntUnaryOperator;
 import org.apache.spark.unsafe.array.LongArray;
+import org.apache.spark.unsafe.memory.MemoryBlock;
 import org.apache.spark.util.collection.unsafe.sort.RadixSort;
 import scala.Tuple2;
 import ventispark.plan.BucketRangePartitioner;
@@ -61,8 +62,8 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final byte[] buffer;
 
   /**
-   * The sort keys: the entry's global bucket above its place in the buffer; {@code keys[sorted,
-   * held)} once sorted, the rest the radix sort's room.
+   * The sort keys: the entry's global bucket above its place in the buffer, {@code keys[0, held)};
+   * as many again of room, where {@link #sort} puts them by part.
    */
   private final long[] keys;
 
@@ -72,8 +73,12 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   private final int partEntries;
   private final int[] partHeld;
 
-  private final LongArray radix;
-  private int sorted;
+  /** One part's keys and their room, where the radix sort sorts them. */
+  private final long[] partKeys;
+
+  private final LongArray partRadix;
+  private final int[] partStart;
+
   private int held;
 
   /** The next key to emit, and the end of the current range's run of keys. */
@@ -165,13 +170,15 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     this.entries = entries;
     this.part = part;
     this.fillKey = fillKey;
-    this.sortBuffer = SortBuffer.take(bufferEntries);
-    this.buffer = sortBuffer.entries();
-    this.keys = sortBuffer.keys();
-    this.radix = sortBuffer.radix();
     this.partBits = partBits(bufferEntries);
     this.partEntries = bufferEntries >> partBits;
+    this.sortBuffer = SortBuffer.take(bufferEntries, partEntries);
+    this.buffer = sortBuffer.entries();
+    this.keys = sortBuffer.keys();
     this.partHeld = new int[1 << partBits];
+    this.partStart = new int[1 << partBits];
+    this.partKeys = sortBuffer.partKeys();
+    this.partRadix = new LongArray(MemoryBlock.fromLongArray(partKeys));
     this.dense = fillKey == null ? null : FillCounts.Dense.forRanges(part, denseBuckets);
   }
 
@@ -234,12 +241,42 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
       full = partHeld[part] == partEntries;
     }
     ended = !full;
-    // Spark's LSD radix sort of the bucket's bytes (it skips those no key changes, the high bytes
-    // of a small index's buckets): stable, so ties stay in buffer order.
-    sorted = n == 0 ? 0 : RadixSort.sort(radix, n, 3, 6, false, false);
-    held = sorted + n;
-    next = sorted;
-    runEnd = sorted;
+    sort(n);
+    held = n;
+    next = 0;
+    runEnd = 0;
+  }
+
+  /**
+   * Sorts {@code keys[0, n)} by bucket: puts them in order of their part (one pass; a key's part is
+   * that of its entry's place), then sorts each part, within the CPU's caches, and puts it back.
+   * The buckets of a part all come before the next part's (both ascend with the score), so the
+   * parts in order are the buffer sorted. (A profile of 100M clumps: one sort of each 2^20-entry
+   * buffer took 2.6 s of CPU at Venti's largest index, 2^17-entry ones 1.3 s at the archive's own
+   * index; sorted by part, 2.1 s with the pass by part.) Spark's LSD radix sort of the bucket's
+   * bytes skips those no key of the part changes (the high bytes of a small index's buckets).
+   * Entries of one bucket may come in any order: the write sorts each bucket.
+   */
+  private void sort(int n) {
+    for (int j = 0, at = n; j < partStart.length; at += partHeld[j++]) {
+      partStart[j] = at;
+    }
+    // Parts hold a power of two of entries, except in tests of odd buffer sizes.
+    int shift =
+        Integer.bitCount(partEntries) == 1 ? Integer.numberOfTrailingZeros(partEntries) : -1;
+    for (int i = 0; i < n; i++) {
+      long k = keys[i];
+      int at = (int) (k & INDEX_MASK);
+      keys[partStart[shift >= 0 ? at >>> shift : at / partEntries]++] = k;
+    }
+    for (int j = 0, out = 0; j < partHeld.length; out += partHeld[j++]) {
+      int h = partHeld[j];
+      if (h > 0) {
+        System.arraycopy(keys, n + out, partKeys, 0, h);
+        int at = RadixSort.sort(partRadix, h, 3, 6, false, false);
+        System.arraycopy(partKeys, at, keys, out, h);
+      }
+    }
   }
 
   /**

@@ -2,8 +2,6 @@ package ventispark.sort;
 
 import java.lang.ref.SoftReference;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.spark.unsafe.array.LongArray;
-import org.apache.spark.unsafe.memory.MemoryBlock;
 
 /**
  * A map task's sort buffer ({@link EntryBatches}): its entries and their sort keys, kept in the
@@ -13,25 +11,31 @@ import org.apache.spark.unsafe.memory.MemoryBlock;
  * it before the heap runs out, so buffers left idle once the read is over cannot starve the write
  * tasks. A task that fails just leaves its buffer to the collector.
  */
-record SortBuffer(byte[] entries, long[] keys, LongArray radix) {
+record SortBuffer(byte[] entries, long[] keys, long[] partKeys) {
   private static final ConcurrentLinkedQueue<SoftReference<SortBuffer>> FREE =
       new ConcurrentLinkedQueue<>();
   private static final int MAX_FREE = Runtime.getRuntime().availableProcessors();
 
-  /** Heap bytes a buffer takes per entry: the entry, and two longs of sort keys and radix room. */
-  static final int BYTES_PER_ENTRY = ShuffleEntry.SIZE + 2 * Long.BYTES;
+  /**
+   * Heap bytes a buffer takes per entry: the entry, two longs of sort keys and radix room, and a
+   * part's keys with their room ({@code 2 * partEntries} longs: a byte an entry in a buffer of 16
+   * parts, what a buffer of {@link EntryBatches#MIN_BUFFER_ENTRIES} or more has).
+   */
+  static final int BYTES_PER_ENTRY = ShuffleEntry.SIZE + 2 * Long.BYTES + 1;
 
-  /** A buffer for {@code n} entries: a kept one of that size, or a new one. */
-  static SortBuffer take(int n) {
+  /**
+   * A buffer for {@code n} entries in parts of {@code partEntries}: a kept one of that size, or a
+   * new one.
+   */
+  static SortBuffer take(int n, int partEntries) {
     for (SoftReference<SortBuffer> r; (r = FREE.poll()) != null; ) {
       SortBuffer b = r.get();
-      if (b != null && b.capacity() == n) {
+      if (b != null && b.capacity() == n && b.partKeys.length == 2 * partEntries) {
         return b;
       }
     }
-    long[] keys = new long[2 * n];
     return new SortBuffer(
-        new byte[n * ShuffleEntry.SIZE], keys, new LongArray(MemoryBlock.fromLongArray(keys)));
+        new byte[n * ShuffleEntry.SIZE], new long[2 * n], new long[2 * partEntries]);
   }
 
   int capacity() {

@@ -202,9 +202,9 @@ class EntryBatchesTest {
     // The heap's bound, never under the smallest buffer.
     assertEquals(1 << 18, EntryBatches.bufferEntries(40_724, 1 << 18));
     assertEquals(min, EntryBatches.bufferEntries(40_724, 1));
-    // 48 bytes an entry: the entry and two longs of keys.
-    assertEquals(1 << 20, EntryBatches.maxBufferEntries(48L << 20));
-    assertEquals(1 << 19, EntryBatches.maxBufferEntries((48L << 20) - 1));
+    // 49 bytes an entry: the entry, two longs of keys, and a byte for a part's keys.
+    assertEquals(1 << 20, EntryBatches.maxBufferEntries(49L << 20));
+    assertEquals(1 << 19, EntryBatches.maxBufferEntries((49L << 20) - 1));
     assertEquals(1 << 20, EntryBatches.maxBufferEntries(Long.MAX_VALUE));
     assertEquals(min, EntryBatches.maxBufferEntries(0));
     // A split's clumps: the smallest power of two that holds them, up to the largest buffer.

@@ -14,17 +14,20 @@ import org.junit.jupiter.api.Test;
 class SortBufferTest {
   @Test
   void aGivenBufferServesTheNextTakeOfItsSize() {
-    SortBuffer a = SortBuffer.take(1000);
+    SortBuffer a = SortBuffer.take(1000, 250);
     assertEquals(1000, a.capacity());
     assertEquals(1000 * ShuffleEntry.SIZE, a.entries().length);
     assertEquals(2000, a.keys().length);
+    assertEquals(500, a.partKeys().length);
     a.give();
-    assertSame(a, SortBuffer.take(1000));
+    assertSame(a, SortBuffer.take(1000, 250));
     a.give();
-    SortBuffer b = SortBuffer.take(999);
+    assertNotSame(a, SortBuffer.take(1000, 500));
+    a.give();
+    SortBuffer b = SortBuffer.take(999, 999);
     assertNotSame(a, b);
     assertEquals(999, b.capacity());
     // a was dropped, not kept for another size
-    assertNotSame(a, SortBuffer.take(1000));
+    assertNotSame(a, SortBuffer.take(1000, 250));
   }
 }
