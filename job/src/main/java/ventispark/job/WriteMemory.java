@@ -78,7 +78,7 @@ public final class WriteMemory {
    * are kept in the executor, one per slot ({@code SortBuffer}). Its slots are {@code slots} (what
    * the settings say) or its processors, whichever is more: on a standalone worker without
    * spark.executor.cores an executor runs a task per core. A 1 GiB heap with 2 slots gives each the
-   * largest buffer, 48 MiB; with 16 slots each gets 6 MiB.
+   * largest buffer, 49 MiB; with 16 slots each gets 6 MiB.
    */
   static int mapBufferEntriesHere(double fraction, int slots) {
     Runtime jvm = Runtime.getRuntime();
