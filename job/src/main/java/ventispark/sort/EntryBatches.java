@@ -314,8 +314,8 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /**
    * Reads through the part of sorted key {@code k}'s entry in order, a cache line at a time, before
    * its entries are copied out at random: the processor's prefetching then brings the part into its
-   * caches, where the copy found most of its entries only in memory, a miss each (a part of 2^16
-   * entries is 32,768 cache lines).
+   * caches, where the copy found about every other entry only in memory (a part of 2^16 entries is
+   * 32,768 cache lines, each missed once).
    */
   private void readPartOf(int k) {
     while (k >= readEnd) {
