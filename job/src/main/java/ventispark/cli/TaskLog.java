@@ -16,6 +16,7 @@ import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import ventispark.gate.DeviceMap;
 import ventispark.gate.OpenFile;
 
 /**
@@ -109,7 +110,7 @@ final class TaskLog {
     }
     try (FileChannel ro = OpenFile.openReadOnly(f, true)) {
       Map<String, Object> st = OpenFile.stat(f.toString(), ro);
-      if (((Integer) st.get("mode") & 0170000) != 0100000 || (Integer) st.get("nlink") != 1) {
+      if (!DeviceMap.isRegularFile(st) || (Integer) st.get("nlink") != 1) {
         return false;
       }
       ByteBuffer head = ByteBuffer.allocate(10);

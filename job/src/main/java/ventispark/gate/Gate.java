@@ -184,7 +184,7 @@ public final class Gate implements Serializable {
   public static FileChannel openOwn(String display, Path path, String created) throws IOException {
     try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
       Map<String, Object> st = OpenFile.stat(display, ro);
-      if (((Integer) st.get("mode") & 0170000) != 0100000
+      if (!DeviceMap.isRegularFile(st)
           || (Integer) st.get("nlink") != 1
           || created != null && !created.equals(identity(st))) {
         throw new FormatException(
@@ -224,7 +224,7 @@ public final class Gate implements Serializable {
     try (FileChannel ro = OpenFile.openReadOnly(path, true)) {
       st = OpenFile.stat(display, ro);
       String why =
-          ((Integer) st.get("mode") & 0170000) != 0100000
+          !DeviceMap.isRegularFile(st)
               ? "not a regular file"
               : (Integer) st.get("nlink") != 1
                   ? "has " + st.get("nlink") + " names (a hard link)"

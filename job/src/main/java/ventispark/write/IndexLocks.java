@@ -253,7 +253,7 @@ public final class IndexLocks implements AutoCloseable {
       Map<String, Object> st = OpenFile.stat(ref.display(), ro);
       int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
       String why =
-          ((Integer) st.get("mode") & 0170000) != 0100000
+          !DeviceMap.isRegularFile(st)
               ? "is not a plain file"
               : (Integer) st.get("uid") != me
                   ? "belongs to another user (uid " + st.get("uid") + ")"
