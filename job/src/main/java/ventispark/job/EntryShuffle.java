@@ -36,17 +36,17 @@ import ventispark.write.BloomSlicing;
 
 /**
  * The entries of a plan, shuffled to their write tasks: each split's entries ({@link ClumpEntries})
- * sorted and batched per bucket range ({@link EntryBatches}), keyed by range and moved to the write
- * task that builds the range ({@link WriteTaskPartitioner}). Partition {@code t} of {@link
- * #batches()} holds every entry of the ranges of write task {@code t} as {@code (range, batch)},
- * sorted by range (Spark's reduce-side sort, which spills to disk rather than run out of memory),
- * so the task builds its ranges one after another ({@link TaskRanges}). Jobs over it reuse one map
- * output: the arenas are read once however many jobs follow. The same shuffle carries the map
- * tasks' bucket fill counts ({@link FillCounts}) in partitions of their own, after the write tasks'
- * (keys after the ranges'), so the fill check reads the counts alone, not the entries. With a
- * {@link BloomSlicing}, the map tasks also mark the bloom filter as they read ({@link BloomMarks}),
- * and its slices follow in partitions of their own, after the fill counts': the filter costs no
- * second read of the arenas.
+ * sorted and batched per range group ({@link EntryBatches}; {@link BucketRangePartitioner#groups}),
+ * keyed by group and moved to the write task that builds its ranges ({@link WriteTaskPartitioner}).
+ * Partition {@code t} of {@link #batches()} holds every entry of the ranges of write task {@code t}
+ * as {@code (group, batch)}, sorted by group (Spark's reduce-side sort, which spills to disk rather
+ * than run out of memory), so the task builds its ranges one after another ({@link TaskRanges}).
+ * Jobs over it reuse one map output: the arenas are read once however many jobs follow. The same
+ * shuffle carries the map tasks' bucket fill counts ({@link FillCounts}) in partitions of their
+ * own, after the write tasks' (keys after the groups'), so the fill check reads the counts alone,
+ * not the entries. With a {@link BloomSlicing}, the map tasks also mark the bloom filter as they
+ * read ({@link BloomMarks}), and its slices follow in partitions of their own, after the fill
+ * counts': the filter costs no second read of the arenas.
  */
 public final class EntryShuffle {
   private static final Logger LOG = LoggerFactory.getLogger(EntryShuffle.class);
@@ -97,8 +97,9 @@ public final class EntryShuffle {
                     WriteMemory.mapBufferEntriesHere(fraction, slots),
                     bloom,
                     acc));
-    // Keys are ranges, then the fill counts' partitions, then the bloom slices'; sorted, so each
-    // task's ranges come in order (as repartitionAndSortWithinPartitions does, with the records'
+    // Keys are range groups, then the fill counts' partitions, then the bloom slices'; sorted, so
+    // each task's ranges come in order (as repartitionAndSortWithinPartitions does, with the
+    // records'
     // own serializer).
     this.shuffled =
         JavaPairRDD.fromRDD(
@@ -138,7 +139,7 @@ public final class EntryShuffle {
     return (int) Math.max(1, Math.min(ranges, wanted));
   }
 
-  /** The shuffle keys' order: ranges ascending. */
+  /** The shuffle keys' order: groups ascending. */
   private static final class ByKey implements java.util.Comparator<Integer>, java.io.Serializable {
     static final ByKey INSTANCE = new ByKey();
 
@@ -237,7 +238,7 @@ public final class EntryShuffle {
     }
   }
 
-  /** Partition {@code t}: write task {@code t}'s {@code (range, batch)}, sorted by range. */
+  /** Partition {@code t}: write task {@code t}'s {@code (group, batch)}, sorted by group. */
   public JavaRDD<Tuple2<Integer, byte[]>> batches() {
     return batches;
   }
@@ -299,12 +300,13 @@ public final class EntryShuffle {
       BloomSlicing bloom,
       SplitCountsAccumulator counts) {
     int ranges = partitioner.numPartitions();
+    int groups = partitioner.groups();
     ArrayDeque<Tuple2<Integer, byte[]>> marked = new ArrayDeque<>();
     BloomMarks marks =
         bloom == null
             ? null
             : new BloomMarks(
-                bloom, (s, record) -> marked.addLast(new Tuple2<>(ranges + fillParts + s, record)));
+                bloom, (s, record) -> marked.addLast(new Tuple2<>(groups + fillParts + s, record)));
     ClumpEntries entries =
         new ClumpEntries(split, conf.get(), partitioner.div(), partitioner::covers, marks);
     entries.visitCorrupt(bloom != null && bloom.withCorrupt());
@@ -312,7 +314,7 @@ public final class EntryShuffle {
         new EntryBatches(
             entries,
             partitioner,
-            p -> ranges + fillOfRange(p, ranges, fillParts),
+            p -> groups + fillOfRange(p, ranges, fillParts),
             Math.min(maxBuffer, EntryBatches.maxBufferEntriesFor(split.clumps())));
     return new Iterator<>() {
       private boolean ended;

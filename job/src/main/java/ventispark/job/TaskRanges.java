@@ -5,19 +5,24 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import scala.Tuple2;
 import ventispark.plan.BucketRangePartitioner;
+import ventispark.sort.GroupBatches;
 
 /**
- * A write task's bucket ranges, one after another, each with its batches, from the task's share of
- * the entry shuffle, which comes sorted by range ({@link EntryShuffle#batches()}): one range is in
- * memory at a time, however many the task builds. Every range of the task is visited, an empty one
- * too (its buckets are written empty).
+ * A write task's bucket ranges, one after another, each with its entries, from the task's share of
+ * the entry shuffle, which comes sorted by range group ({@link EntryShuffle#batches()}): one
+ * range's image, and one range group's batches where a group has several ranges, are in memory at a
+ * time, however many ranges the task builds. Every range of the task is visited, an empty one too
+ * (its buckets are written empty).
  */
 public final class TaskRanges {
   private TaskRanges() {}
 
-  /** What a task does with one range and its batches. */
+  /**
+   * What a task does with one range and its entries: {@link GroupBatches#addTo} adds them to the
+   * range's image (they are dropped if it does not).
+   */
   public interface RangeWork<T> {
-    T apply(int range, Iterator<byte[]> batches);
+    T apply(int range, GroupBatches entries);
   }
 
   /**
@@ -30,6 +35,7 @@ public final class TaskRanges {
     Peeking in = new Peeking(sorted);
     return new Iterator<>() {
       private int range = part.firstRange(task);
+      private GroupBatches group;
 
       @Override
       public boolean hasNext() {
@@ -42,25 +48,63 @@ public final class TaskRanges {
           throw new NoSuchElementException();
         }
         int p = range++;
-        OfRange batches = new OfRange(in, p);
+        int g = part.groupOfRange(p);
+        if (group == null || part.firstRangeOfGroup(g) == p) {
+          boolean several = part.firstRangeOfGroup(g + 1) - p > 1;
+          group = new GroupBatches(part.div(), new OfGroup(in, g), several);
+        }
         T out;
         try (ImageMemory m = ImageMemory.reserve(WriteMemory.rangeBytes(plan, p))) {
-          out = work.apply(p, batches);
+          out = work.apply(p, group);
         }
-        while (batches.hasNext()) {
-          batches.next();
+        group.skipTo(part.stop(p));
+        if (part.firstRangeOfGroup(g + 1) == p + 1 && !group.isEmpty()) {
+          throw new IllegalStateException(
+              "write task " + task + " got entries of group " + g + " outside its ranges");
         }
         if (!hasNext() && in.hasNext()) {
           throw new IllegalStateException(
               "write task "
                   + task
-                  + " got entries of range "
+                  + " got entries of range group "
                   + in.peek()._1()
-                  + ", which is not one of its ranges");
+                  + ", which is not one of its groups");
         }
         return out;
       }
     };
+  }
+
+  /** The batches of one range group: those at the head of the sorted input with its key. */
+  private static final class OfGroup implements Iterator<byte[]> {
+    private final Peeking in;
+    private final int group;
+
+    OfGroup(Peeking in, int group) {
+      this.in = in;
+      this.group = group;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (!in.hasNext()) {
+        return false;
+      }
+      int k = in.peek()._1();
+      if (k < group) {
+        throw new IllegalStateException(
+            "entries of range group " + k + " after group " + group + "'s: not sorted");
+      }
+      return k == group;
+    }
+
+    @Override
+    public byte[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return in.next()._2();
+    }
   }
 
   /**
@@ -92,38 +136,6 @@ public final class TaskRanges {
         return current.next();
       }
     };
-  }
-
-  /** The batches of one range: those at the head of the sorted input with its key. */
-  private static final class OfRange implements Iterator<byte[]> {
-    private final Peeking in;
-    private final int range;
-
-    OfRange(Peeking in, int range) {
-      this.in = in;
-      this.range = range;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (!in.hasNext()) {
-        return false;
-      }
-      int k = in.peek()._1();
-      if (k < range) {
-        throw new IllegalStateException(
-            "entries of range " + k + " after range " + range + "'s: not sorted");
-      }
-      return k == range;
-    }
-
-    @Override
-    public byte[] next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return in.next()._2();
-    }
   }
 
   private static final class Peeking implements Iterator<Tuple2<Integer, byte[]>> {

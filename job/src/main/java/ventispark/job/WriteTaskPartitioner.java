@@ -4,10 +4,11 @@ import org.apache.spark.Partitioner;
 import ventispark.plan.BucketRangePartitioner;
 
 /**
- * The entry shuffle's partitions: keys below the number of ranges are ranges, shuffled to the write
- * task that builds them ({@link BucketRangePartitioner#taskOfRange}); keys from there on are the
- * extra partitions after the write tasks' (the fill counts', then any other), in order. The keys
- * sort the entries by range within a write task, so the task builds its ranges one after another.
+ * The entry shuffle's partitions: keys below the number of range groups are groups ({@link
+ * BucketRangePartitioner#groups}), shuffled to the write task that builds their ranges; keys from
+ * there on are the extra partitions after the write tasks' (the fill counts', then any other), in
+ * order. The keys sort the entries by group, so by range, within a write task, so the task builds
+ * its ranges one after another.
  */
 final class WriteTaskPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
@@ -28,11 +29,11 @@ final class WriteTaskPartitioner extends Partitioner {
   @Override
   public int getPartition(Object key) {
     int k = (Integer) key;
-    int n = ranges.numPartitions();
+    int n = ranges.groups();
     if (k < 0 || k >= n + extra) {
       throw new IllegalArgumentException("no shuffle key " + k + " (of " + (n + extra) + ")");
     }
-    return k < n ? ranges.taskOfRange(k) : ranges.tasks() + k - n;
+    return k < n ? ranges.taskOfRange(ranges.firstRangeOfGroup(k)) : ranges.tasks() + k - n;
   }
 
   @Override

@@ -12,6 +12,14 @@ import org.apache.spark.Partitioner;
  * <p>The ranges are grouped into write tasks: task {@code t} builds ranges {@code [firstRange(t),
  * firstRange(t + 1))} one after another, so the number of Spark reduce partitions follows the
  * cores, not the index's size over {@code -M}.
+ *
+ * <p>A task's ranges are grouped again into <em>range groups</em>, the shuffle's keys: group {@code
+ * g} is ranges {@code [firstRangeOfGroup(g), firstRangeOfGroup(g + 1))}, all of one task, and a
+ * shuffle record holds entries of one group, of any of its ranges. Where ranges are many and each
+ * receives few entries (Venti's largest index: 40,724 ranges, about 26 entries of each in a map
+ * task's buffer), records of one range each were so small that their count, not their bytes, set
+ * the shuffle's cost; a group gathers enough ranges to make records large ({@link #withGroups}).
+ * Where ranges receive many entries, each range is its own group.
  */
 public final class BucketRangePartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
@@ -37,6 +45,12 @@ public final class BucketRangePartitioner extends Partitioner {
   /** Task {@code t} builds ranges {@code [taskFirst[t], taskFirst[t + 1])}. */
   private final int[] taskFirst;
 
+  /** Group {@code g} is ranges {@code [groupFirst[g], groupFirst[g + 1])}. */
+  private final int[] groupFirst;
+
+  /** The group of each range. */
+  private final int[] groupOf;
+
   /** Ranges built one per write task. */
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section) {
     this(div, start, stop, section, start.length);
@@ -47,12 +61,32 @@ public final class BucketRangePartitioner extends Partitioner {
    * be.
    */
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section, int tasks) {
-    if (start.length > 0 && (tasks < 1 || tasks > start.length)) {
-      throw new IllegalArgumentException(tasks + " write tasks for " + start.length + " ranges");
+    this(div, start, stop, section, taskFirsts(start.length, tasks), null);
+  }
+
+  private static int[] taskFirsts(int ranges, int tasks) {
+    if (ranges > 0 && (tasks < 1 || tasks > ranges)) {
+      throw new IllegalArgumentException(tasks + " write tasks for " + ranges + " ranges");
     }
-    this.taskFirst = new int[Math.max(tasks, 0) + 1];
+    int[] first = new int[Math.max(tasks, 0) + 1];
     for (int t = 0; t <= tasks; t++) {
-      taskFirst[t] = (int) ((long) start.length * t / Math.max(tasks, 1));
+      first[t] = (int) ((long) ranges * t / Math.max(tasks, 1));
+    }
+    return first;
+  }
+
+  /** Ranges in the given tasks, and groups ({@code null}: a group per range). */
+  private BucketRangePartitioner(
+      long div, long[] start, long[] stop, int[] section, int[] taskFirst, int[] groupFirst) {
+    this.taskFirst = taskFirst;
+    if (groupFirst == null) {
+      groupFirst = new int[start.length + 1];
+      Arrays.setAll(groupFirst, i -> i);
+    }
+    this.groupFirst = groupFirst;
+    this.groupOf = new int[start.length];
+    for (int g = 0; g + 1 < groupFirst.length; g++) {
+      Arrays.fill(groupOf, groupFirst[g], groupFirst[g + 1], g);
     }
     int spans = 0;
     long[] ss = new long[start.length];
@@ -86,6 +120,34 @@ public final class BucketRangePartitioner extends Partitioner {
       }
       first[i] = p;
     }
+  }
+
+  /**
+   * The same ranges and tasks, with each task's ranges grouped in order: a group takes ranges while
+   * the entries they are expected to receive ({@code bytesPerBucket} of shuffle per bucket, scores
+   * spreading evenly) stay within {@code groupBytes}, and at least one. Without an expectation
+   * ({@code bytesPerBucket} 0), each range is its own group.
+   */
+  public BucketRangePartitioner withGroups(double bytesPerBucket, long groupBytes) {
+    if (!(bytesPerBucket > 0)) {
+      return new BucketRangePartitioner(div, start, stop, section, taskFirst, null);
+    }
+    int[] firsts = new int[start.length + 1];
+    int groups = 0;
+    for (int t = 0; t < tasks(); t++) {
+      double held = Double.POSITIVE_INFINITY;
+      for (int p = taskFirst[t]; p < taskFirst[t + 1]; p++) {
+        double bytes = bytesPerBucket * (stop[p] - start[p]);
+        if (held + bytes > groupBytes) {
+          firsts[groups++] = p;
+          held = 0;
+        }
+        held += bytes;
+      }
+    }
+    firsts[groups] = start.length;
+    return new BucketRangePartitioner(
+        div, start, stop, section, taskFirst, Arrays.copyOf(firsts, groups + 1));
   }
 
   @Override
@@ -124,6 +186,24 @@ public final class BucketRangePartitioner extends Partitioner {
    */
   public int firstRange(int t) {
     return taskFirst[t];
+  }
+
+  /** The number of range groups, the entry shuffle's keys. */
+  public int groups() {
+    return groupFirst.length - 1;
+  }
+
+  /**
+   * The first range of group {@code g}; {@code firstRangeOfGroup(groups())} is the number of
+   * ranges.
+   */
+  public int firstRangeOfGroup(int g) {
+    return groupFirst[g];
+  }
+
+  /** The group of range {@code p}. */
+  public int groupOfRange(int p) {
+    return groupOf[p];
   }
 
   /** The write task that builds range {@code p}. */
@@ -173,7 +253,8 @@ public final class BucketRangePartitioner extends Partitioner {
         && Arrays.equals(start, other.start)
         && Arrays.equals(stop, other.stop)
         && Arrays.equals(section, other.section)
-        && Arrays.equals(taskFirst, other.taskFirst);
+        && Arrays.equals(taskFirst, other.taskFirst)
+        && Arrays.equals(groupFirst, other.groupFirst);
   }
 
   @Override

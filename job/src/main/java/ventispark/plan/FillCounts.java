@@ -311,8 +311,8 @@ public final class FillCounts {
     /**
      * Adds the counts of this record's pairs of index below {@code end} into {@code c}, and moves
      * on to the first pair past them. Where the ranges follow one another, the usual pair (a gap of
-     * one byte, no count) is read in this loop itself, with no call per pair: at Venti's largest
-     * index a fill task reads a pair for nearly every entry.
+     * one or two bytes, no count) is read in this loop itself, with no call per pair: at Venti's
+     * largest index a fill task reads a pair for nearly every entry.
      */
     void addBelow(int[] c, long end) {
       if (first < 0) {
@@ -326,7 +326,17 @@ public final class FillCounts {
       int pos = at[0];
       while (index < end) {
         c[(int) index] += count;
-        byte v = pos < r.length ? r[pos] : -1;
+        // The pair's varint, when it takes one or two bytes (a buffer of 2^17 entries at Venti's
+        // largest index: gaps of about 300 buckets), else -1.
+        int v = -1;
+        int len = 1;
+        if (pos < r.length) {
+          v = r[pos];
+          if (v < 0) {
+            v = pos + 1 < r.length && r[pos + 1] >= 0 ? (v & 0x7F) | r[pos + 1] << 7 : -1;
+            len = 2;
+          }
+        }
         long b = bucket + (v >>> 1) + 1;
         if (v < 0 || (v & 1) != 0 || b >= stop) {
           at[0] = pos;
@@ -334,7 +344,7 @@ public final class FillCounts {
           pos = at[0];
           continue;
         }
-        pos++;
+        pos += len;
         bucket = b;
         count = 1;
         index = b - first;

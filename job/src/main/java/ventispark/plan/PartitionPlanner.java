@@ -28,6 +28,14 @@ public final class PartitionPlanner {
   /** The largest range one task may build, whatever was asked: a Java array's limit. */
   public static final long MAX_RANGE_BYTES = 1L << 30;
 
+  /**
+   * Shuffle bytes a range group is expected to receive at most ({@link
+   * BucketRangePartitioner#withGroups}): a write task holds one group's records at a time. A map
+   * task's records then hold at least a buffer's share of this much, where ranges of one record
+   * each held about 26 entries at Venti's largest index.
+   */
+  public static final long GROUP_BYTES = 16 << 20;
+
   /** Write tasks per core by default: a few, so that a slow one does not hold the others up. */
   public static final int TASKS_PER_CORE = 4;
 
@@ -114,11 +122,12 @@ public final class PartitionPlanner {
                 (long) TASKS_PER_CORE * Math.max(1, minPartitions),
                 ceilDiv(shippedBytes, maxRangeBytes));
     return new BucketRangePartitioner(
-        archive.div(),
-        start,
-        stop,
-        owner,
-        (int) Math.max(Math.min(tasks, start.length), Math.min(1, start.length)));
+            archive.div(),
+            start,
+            stop,
+            owner,
+            (int) Math.max(Math.min(tasks, start.length), Math.min(1, start.length)))
+        .withGroups(rebuiltBuckets == 0 ? 0 : (double) shippedBytes / rebuiltBuckets, GROUP_BYTES);
   }
 
   private static long ceilDiv(long a, long b) {

@@ -55,9 +55,32 @@ public final class BucketImage {
 
   /** Places every entry of a batch ({@link ShuffleEntry} records back to back) into its bucket. */
   public void add(byte[] batch) {
-    for (int off = 0; off < batch.length; off += ShuffleEntry.SIZE) {
+    int end = addRun(batch, 0);
+    if (end < batch.length) {
+      throw new IllegalStateException(
+          "entry for bucket "
+              + ShuffleEntry.hash32(batch, end) / div
+              + " outside the range ["
+              + start
+              + ", "
+              + stop
+              + ")");
+    }
+  }
+
+  /**
+   * Places the entries of {@code batch} from offset {@code off} into their buckets while they are
+   * in this range, and returns the offset of the first that is not (or the batch's end): a batch in
+   * bucket order holds a run of each range it touches.
+   */
+  public int addRun(byte[] batch, int off) {
+    int from = off;
+    for (; off < batch.length; off += ShuffleEntry.SIZE) {
       long b = ShuffleEntry.hash32(batch, off) / div;
-      if (b < start || b >= stop) {
+      if (b >= stop) {
+        break;
+      }
+      if (b < start) {
         throw new IllegalStateException(
             "entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
       }
@@ -72,7 +95,13 @@ public final class BucketImage {
           batch, off, image, i * blockSize + Venti.BUCKET_HEAD_SIZE + n * IEntry.SIZE);
       count[i] = n + 1;
     }
-    entries += batch.length / ShuffleEntry.SIZE;
+    entries += (off - from) / ShuffleEntry.SIZE;
+    return off;
+  }
+
+  /** The range's end: its first bucket past the last. */
+  public long stop() {
+    return stop;
   }
 
   /** Sorts every bucket and writes its header ({@code n}, {@code bucketMagic}). */

@@ -16,8 +16,9 @@ import ventispark.read.ClumpEntries;
 /**
  * The map side of the shuffle, as Hadoop's map-side spill does it: a split's entries ({@link
  * ShuffleEntry}) go into a bounded buffer, which is sorted by bucket (so by range) when full and at
- * the end, and emitted as runs: each batch {@code (range, bytes)} holds entries of one range back
- * to back, at most {@link #MAX_BATCH} bytes, and the run lengths per bucket become fill counts
+ * the end, and emitted as runs: each batch {@code (group, bytes)} holds entries of one range group
+ * ({@link BucketRangePartitioner#groups}) back to back in bucket order, so each of its ranges' in
+ * one run, at most {@link #MAX_BATCH} bytes, and the run lengths per bucket become fill counts
  * ({@link FillCounts.Runs}), a record per buffer and fill key (the caller's key of each range); for
  * a small index the counts are kept per task instead ({@link FillCounts.Dense}) and emitted after
  * the last batch. The shuffle moves a few large byte arrays instead of one record per entry.
@@ -29,9 +30,10 @@ import ventispark.read.ClumpEntries;
  */
 public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /**
-   * Entries one buffer holds at most: 32 MiB of entries and 16 MiB of keys. At Venti's largest
-   * index (40,724 ranges), 100M clumps planned 1.10x faster than with half of it, which ships twice
-   * as many records of half as many entries (3 pairs).
+   * Entries one buffer holds at most: 32 MiB of entries and 16 MiB of keys, for indexes of
+   * thousands of range groups. (At Venti's largest index, before range groups, 100M clumps planned
+   * 1.10x faster than with half of it, which shipped twice as many records of half as many
+   * entries.)
    */
   static final int BUFFER_ENTRIES = 1 << 20;
 
@@ -81,7 +83,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
 
   private int held;
 
-  /** The next key to emit, and the end of the current range's run of keys. */
+  /** The next key to emit, and the end of the current range group's run of keys. */
   private int next;
 
   private int runEnd;
@@ -94,7 +96,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   /** What the reads through found, kept so that no compiler drops them. */
   private byte readThrough;
 
-  private int range;
+  private int group;
   private final FillCounts.Runs runs = new FillCounts.Runs();
   private int runsKey;
 
@@ -107,7 +109,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
 
   /**
    * Batches for the ranges of {@code part}; with {@code fillKey}, fill records keyed {@code
-   * fillKey(range)}.
+   * fillKey(range)}, which must be monotone in the range (ranges of one key are consecutive).
    */
   public EntryBatches(
       ClumpEntries entries,
@@ -118,7 +120,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
         entries,
         part,
         fillKey,
-        bufferEntries(part.numPartitions(), maxBufferEntries),
+        bufferEntries(part.groups(), maxBufferEntries),
         FillCounts.Dense.MAX_BUCKETS);
   }
 
@@ -130,13 +132,15 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   static final int MIN_BUFFER_ENTRIES = 1 << 17;
 
   /**
-   * Entries a buffer holds for {@code ranges} ranges: room for runs of about 256 entries per range,
-   * between {@link #MIN_BUFFER_ENTRIES} and {@code max} (at most {@link #BUFFER_ENTRIES}). A buffer
-   * that fits in the cache keeps the copy out of the sorted buffer cheap; a larger one keeps runs
-   * long when ranges are many.
+   * Entries a buffer holds for {@code groups} range groups (the records' keys): room for runs of
+   * about 256 entries per group, between {@link #MIN_BUFFER_ENTRIES} and {@code max} (at most
+   * {@link #BUFFER_ENTRIES}). A buffer that fits in the cache keeps the copy out of the sorted
+   * buffer cheap; a larger one keeps records long when groups are many. (Sized by ranges, before
+   * range groups, Venti's largest index took 2^20-entry buffers, whose copy out missed the caches;
+   * its groups now take the smallest.)
    */
-  static int bufferEntries(int ranges, int max) {
-    long wanted = (long) Integer.highestOneBit(Math.max(1, ranges)) * 256;
+  static int bufferEntries(int groups, int max) {
+    long wanted = (long) Integer.highestOneBit(Math.max(1, groups)) * 256;
     return (int) Math.max(MIN_BUFFER_ENTRIES, Math.min(Math.min(max, BUFFER_ENTRIES), wanted));
   }
 
@@ -291,12 +295,12 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   }
 
   /**
-   * Emits the next batch of the current range, first starting the next range (and its fill record)
-   * if need be.
+   * Emits the next batch of the current range group, first starting the next group (and its ranges'
+   * fill records) if need be.
    */
   private void emitNext() {
     if (next == runEnd) {
-      startRange();
+      startGroup();
     }
     int n = Math.min(runEnd - next, MAX_BATCH / ShuffleEntry.SIZE);
     byte[] b = new byte[n * ShuffleEntry.SIZE];
@@ -308,7 +312,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
       System.arraycopy(buffer, from, b, i * ShuffleEntry.SIZE, ShuffleEntry.SIZE);
     }
     next += n;
-    ready.addLast(new Tuple2<>(range, b));
+    ready.addLast(new Tuple2<>(group, b));
   }
 
   /**
@@ -332,16 +336,36 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
   }
 
   /**
-   * Finds the run of keys of the range of key {@code next}, and counts its buckets' entries. A
-   * linear scan, not a binary search: runs are short when ranges are many, and counting walks them
-   * anyway.
+   * Finds the run of keys of the range group of key {@code next}: the runs of its ranges that this
+   * buffer holds, one after another, counted as one run where the group's ranges share a fill key
+   * (as nearly all do), else range by range: at Venti's largest index a buffer holds a few entries
+   * of each range, and a step per range was a fifth of the map side's counting.
    */
-  private void startRange() {
-    range = part.partitionOfBucket(keys[next] >>> INDEX_BITS);
-    long end = part.stop(range) << INDEX_BITS;
+  private void startGroup() {
+    int range = part.partitionOfBucket(keys[next] >>> INDEX_BITS);
+    group = part.groupOfRange(range);
+    int last = part.firstRangeOfGroup(group + 1) - 1;
+    if (fillKey == null || dense != null || fillKey.applyAsInt(range) == fillKey.applyAsInt(last)) {
+      runEnd = countRun(range, last, next);
+      return;
+    }
+    int i = countRun(range, range, next);
+    while (i < held && (range = part.partitionOfBucket(keys[i] >>> INDEX_BITS)) <= last) {
+      i = countRun(range, range, i);
+    }
+    runEnd = i;
+  }
+
+  /**
+   * Returns the end of the run of keys of ranges {@code [first, last]} from {@code i}, counting
+   * their buckets' entries under the fill key of {@code first}. A linear scan, not a binary search:
+   * runs are short when ranges are many, and counting walks them anyway.
+   */
+  private int countRun(int first, int last, int i) {
+    long end = part.stop(last) << INDEX_BITS;
     boolean count = fillKey != null;
     if (count && dense == null) {
-      int key = fillKey.applyAsInt(range);
+      int key = fillKey.applyAsInt(first);
       if (key != runsKey && !runs.isEmpty()) {
         ready.addLast(new Tuple2<>(runsKey, runs.finish()));
       }
@@ -349,7 +373,6 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     }
     long bucket = -1;
     int n = 0;
-    int i = next;
     for (; i < held && keys[i] < end; i++) {
       long b = keys[i] >>> INDEX_BITS;
       if (b != bucket) {
@@ -364,7 +387,7 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
     if (n > 0 && count) {
       counted(bucket, n);
     }
-    runEnd = i;
+    return i;
   }
 
   private void counted(long bucket, int n) {

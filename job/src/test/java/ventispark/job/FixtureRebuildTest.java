@@ -112,7 +112,7 @@ class FixtureRebuildTest {
 
   /**
    * A write task that builds several ranges one after another writes the same bytes as one range
-   * per task.
+   * per task; so do range groups of several ranges, whose shuffle records hold entries of each.
    */
   @Test
   void severalRangesPerWriteTask() {
@@ -128,6 +128,8 @@ class FixtureRebuildTest {
       assertTrue(
           plan.partitioner().numPartitions() >= 10 * tasks,
           plan.partitioner().numPartitions() + " ranges");
+      // A few thousand entries: each task's ranges are one range group.
+      assertEquals(tasks, plan.partitioner().groups());
       BuildSummary s = rebuild(m.resolve("venti.conf"), o);
       assertEquals(s.indexed(), s.sections().stream().mapToLong(f -> f.entries()).sum());
       for (String f : List.of("isect0.img", "isect1.img", "isect2.img")) {

@@ -54,27 +54,40 @@ class FillCountsTest {
   @ParameterizedTest
   @CsvSource({
     // Counted densely per map task (a small index), and per buffer (as a large one is).
-    "1, 1, 524288, 215, 4194304",
-    "7, 2, 524288, 215, 4194304",
-    "150, 3, 100, 215, 4194304",
-    "150, 150, 4096, 3, 4194304",
-    "40, 7, 64, 1, 4194304",
-    "1, 1, 524288, 215, 0",
-    "7, 2, 524288, 215, 0",
-    "150, 3, 100, 215, 0",
-    "150, 150, 4096, 3, 0",
-    "40, 7, 64, 1, 0",
+    "1, 1, 524288, 215, 4194304, 0",
+    "7, 2, 524288, 215, 4194304, 0",
+    "150, 3, 100, 215, 4194304, 0",
+    "150, 150, 4096, 3, 4194304, 0",
+    "40, 7, 64, 1, 4194304, 0",
+    "1, 1, 524288, 215, 0, 0",
+    "7, 2, 524288, 215, 0, 0",
+    "150, 3, 100, 215, 0, 0",
+    "150, 150, 4096, 3, 0, 0",
+    "40, 7, 64, 1, 0, 0",
     // Sections 0 and 2 of three (-i): ranges with a gap between them, in one fill task or two.
-    "60, 1, 4096, 215, 0",
-    "60, 2, 64, 3, 0",
-    "60, 1, 4096, 215, 4194304"
+    "60, 1, 4096, 215, 0, 0",
+    "60, 2, 64, 3, 0, 0",
+    "60, 1, 4096, 215, 4194304, 0",
+    // Range groups of several ranges: batches of several ranges each; with the gap too.
+    "2, 3, 4096, 215, 0, 3",
+    "3, 2, 64, 215, 4194304, 4",
+    "60, 2, 4096, 215, 0, 5"
   })
   void mergedCountsAreTheScannedFill(
-      int partitions, int fillParts, int bufferEntries, int capacity, long denseBuckets) {
+      int partitions,
+      int fillParts,
+      int bufferEntries,
+      int capacity,
+      long denseBuckets,
+      int rangesPerGroup) {
     boolean gap = partitions == 60;
     Archive archive = gap ? threeSections() : archive();
     List<Integer> sections = gap ? List.of(0, 2) : List.of(0, 1);
-    BucketRangePartitioner part = PartitionPlanner.plan(archive, sections, 64 << 20, 1, partitions);
+    // The gap's grouped row: 2 write tasks of many small ranges.
+    BucketRangePartitioner part =
+        rangesPerGroup == 0
+            ? PartitionPlanner.plan(archive, sections, 64 << 20, 1, partitions)
+            : EntryBatchesAccess.grouped(archive, sections, gap ? 2 : partitions, rangesPerGroup);
     int ranges = part.numPartitions();
     int fills = Math.min(fillParts, ranges);
     List<List<byte[]>> records = new ArrayList<>();
@@ -104,7 +117,9 @@ class FillCountsTest {
           // The entries, counted again from their own scores.
           for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
             long bucket = ShuffleEntry.hash32(b._2(), off) / archive.div();
-            count[b._1()][(int) (bucket - part.start(b._1()))]++;
+            int p = part.partitionOfBucket(bucket);
+            assertEquals((int) b._1(), part.groupOfRange(p));
+            count[p][(int) (bucket - part.start(p))]++;
           }
         }
       }
@@ -154,6 +169,40 @@ class FillCountsTest {
       listed += g.overflows().size();
     }
     assertEquals(capacity < 215, listed > 0);
+  }
+
+  /**
+   * Records of pairs whose gaps take one, two and three bytes, with and without counts, over ranges
+   * that follow one another (where the counting loop reads the short pairs itself): the counts are
+   * the pairs' sums, bucket by bucket.
+   */
+  @Test
+  void pairsOfOneToThreeBytesCountedWhereTheRangesFollowOneAnother() {
+    long[] start = {1000, 150_000, 300_000};
+    long[] stop = {150_000, 300_000, 400_000};
+    BucketRangePartitioner part =
+        new BucketRangePartitioner(100, start, stop, new int[] {0, 0, 0}, 1);
+    int[] want = new int[(int) (stop[2] - start[0])];
+    Random random = new Random(7);
+    List<byte[]> records = new ArrayList<>();
+    // Enough bytes of records (a quarter of the buckets) that they are counted, not sorted.
+    for (int k = 0; k < 100; k++) {
+      FillCounts.Runs runs = new FillCounts.Runs();
+      long b = start[0] + random.nextInt(100);
+      while (b < stop[2]) {
+        int count = random.nextInt(10) == 0 ? 1 + random.nextInt(300) : 1;
+        runs.bucket(b, count);
+        want[(int) (b - start[0])] += count;
+        int kind = random.nextInt(20);
+        b += 1 + (kind == 0 ? 9_000 + random.nextInt(1_000) : random.nextInt(kind < 5 ? 60 : 400));
+      }
+      records.add(runs.finish());
+    }
+    assertTrue(records.stream().mapToLong(r -> r.length).sum() >= want.length / 4);
+    List<BucketFill> fills = FillCounts.merge(part, new int[] {1 << 20}, 0, 3, records.iterator());
+    BucketFill all = BucketFill.of(0, 0, 1 << 20, start[0], want);
+    assertEquals(1, fills.size());
+    assertEquals(describe(all), describe(fills.get(0)));
   }
 
   @Test

@@ -37,19 +37,26 @@ class EntryBatchesTest {
 
   @ParameterizedTest
   @CsvSource({
-    "1, 524288",
-    "7, 524288",
-    "150, 100",
-    "150, 4096",
-    "2000, 1000",
-    "7, 1",
-    "150, 8192",
-    "7, 16384"
+    "1, 524288, 0",
+    "7, 524288, 0",
+    "150, 100, 0",
+    "150, 4096, 0",
+    "2000, 1000, 0",
+    "7, 1, 0",
+    "150, 8192, 0",
+    "7, 16384, 0",
+    // Range groups of several ranges each: batches of a group hold runs of its ranges.
+    "1, 524288, 3",
+    "3, 100, 5",
+    "2, 16384, 2",
+    "3, 1, 4"
   })
-  void everyEntryOnceInARunOfItsRange(int partitions, int bufferEntries) {
+  void everyEntryOnceInARunOfItsRange(int tasks, int bufferEntries, int rangesPerGroup) {
     Archive archive = archive();
     BucketRangePartitioner part =
-        PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, partitions);
+        rangesPerGroup == 0
+            ? PartitionPlanner.plan(archive, List.of(0, 1), 64 << 20, 1, tasks)
+            : EntryBatchesAccess.grouped(archive, List.of(0, 1), tasks, rangesPerGroup);
     for (ArenaSplit split : SplitPlanner.plan(archive, 6_000)) {
       Map<String, Integer> expected = new HashMap<>();
       try (ClumpEntries direct =
@@ -75,7 +82,8 @@ class EntryBatchesTest {
                   && b._2().length <= EntryBatches.MAX_BATCH);
           for (int off = 0; off < b._2().length; off += ShuffleEntry.SIZE) {
             long hash = ShuffleEntry.hash32(b._2(), off);
-            assertEquals((int) b._1(), part.partitionOfBucket(hash / archive.div()));
+            assertEquals(
+                (int) b._1(), part.groupOfRange(part.partitionOfBucket(hash / archive.div())));
             got.merge(Bytes.hex(b._2(), off, ShuffleEntry.SIZE), 1, Integer::sum);
             // Buckets ascend within a buffer; a buffer ends where bufferSizes says.
             if (inBuffer == buffers.get(buffer)) {

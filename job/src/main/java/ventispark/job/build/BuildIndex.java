@@ -42,6 +42,7 @@ import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordBatches;
 import ventispark.sort.BucketImage;
 import ventispark.sort.EntryBatches;
+import ventispark.sort.GroupBatches;
 import ventispark.write.BloomBuilder;
 import ventispark.write.IndexLocks;
 import ventispark.write.PlannedFile;
@@ -340,7 +341,7 @@ public final class BuildIndex {
       Targets targets,
       SectionFiles files,
       int p,
-      Iterator<byte[]> batches,
+      GroupBatches batches,
       boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
@@ -363,12 +364,12 @@ public final class BuildIndex {
    * job.stage.StageIndex}).
    */
   public static BucketImage sortedImage(
-      RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates) {
+      RebuildPlan plan, int p, GroupBatches batches, boolean dropDuplicates) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage image =
         new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
-    image.addAll(batches);
+    batches.addTo(image);
     image.seal(s.header().bucketMagic(), dropDuplicates);
     return image;
   }

@@ -3,7 +3,6 @@ package ventispark.job.check;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import ventispark.check.RangeCheck;
@@ -22,6 +21,7 @@ import ventispark.read.HadoopConf;
 import ventispark.read.IndexSection;
 import ventispark.read.PartitionReader;
 import ventispark.sort.BucketImage;
+import ventispark.sort.GroupBatches;
 import ventispark.write.BloomBuilder;
 import ventispark.write.BloomSlicing;
 import ventispark.write.IndexLocks;
@@ -176,12 +176,12 @@ public final class CheckIndex {
   }
 
   private static RangeCheck.Result checkRange(
-      RebuildPlan plan, HadoopConf conf, Options o, int p, Iterator<byte[]> batches) {
+      RebuildPlan plan, HadoopConf conf, Options o, int p, GroupBatches batches) {
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
     BucketImage expected =
         new BucketImage(part.start(p), part.stop(p), plan.archive().div(), s.header().blockSize());
-    expected.addAll(batches);
+    batches.addTo(expected);
     expected.seal(s.header().bucketMagic());
     byte[] disk = new byte[expected.bytes().length];
     try (PartitionReader in = PartitionReader.open(s.ref(), conf.get())) {

@@ -3,7 +3,6 @@ package ventispark.job.stage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,6 +25,7 @@ import ventispark.read.HadoopConf;
 import ventispark.read.IndexLayout;
 import ventispark.read.IndexSection;
 import ventispark.sort.BucketImage;
+import ventispark.sort.GroupBatches;
 import ventispark.write.BloomBuilder;
 import ventispark.write.StageDir;
 import ventispark.write.StageManifest;
@@ -128,7 +128,7 @@ public final class StageIndex {
   }
 
   private static StagedRange stageImage(
-      RebuildPlan plan, int p, Iterator<byte[]> batches, boolean dropDuplicates, StageDir dir) {
+      RebuildPlan plan, int p, GroupBatches batches, boolean dropDuplicates, StageDir dir) {
     BucketImage image = BuildIndex.sortedImage(plan, p, batches, dropDuplicates);
     BucketRangePartitioner part = plan.partitioner();
     IndexSection s = plan.archive().sections().get(part.section(p));
