@@ -143,9 +143,10 @@ public final class PlanIndex {
         a.arenas().size(),
         a.partitions().size());
     LOG.info(
-        "plan: {} map splits, {} bucket ranges in {} write tasks",
+        "plan: {} map splits, {} bucket ranges in {} write tasks ({} range groups)",
         plan.splits().size(),
         plan.partitioner().numPartitions(),
-        plan.partitioner().tasks());
+        plan.partitioner().tasks(),
+        plan.partitioner().groups());
   }
 }
