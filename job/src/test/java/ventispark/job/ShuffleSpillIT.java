@@ -42,6 +42,10 @@ class ShuffleSpillIT {
             "1m",
             "--partitions",
             "2",
+            // Several read tasks: a write task's 8 small ranges are one range group, a record per
+            // map buffer, and its sort spills only from a second record on.
+            "--split-clumps",
+            "2000",
             work.resolve("venti.conf").toString());
     assertEquals(0, r.status(), r.toString());
     IndexDiff.Result cmp =
