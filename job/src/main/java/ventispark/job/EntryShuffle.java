@@ -99,8 +99,7 @@ public final class EntryShuffle {
                     acc));
     // Keys are range groups, then the fill counts' partitions, then the bloom slices'; sorted, so
     // each task's ranges come in order (as repartitionAndSortWithinPartitions does, with the
-    // records'
-    // own serializer).
+    // records' own serializer).
     this.shuffled =
         JavaPairRDD.fromRDD(
             new ShuffledRDD<Integer, byte[], byte[]>(

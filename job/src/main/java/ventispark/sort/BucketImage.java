@@ -1,7 +1,6 @@
 package ventispark.sort;
 
 import java.util.Arrays;
-import java.util.Iterator;
 import ventispark.format.Bucket;
 import ventispark.format.IEntry;
 import ventispark.format.Venti;
@@ -47,25 +46,17 @@ public final class BucketImage {
     this.count = new int[(int) (stop - start)];
   }
 
-  public void addAll(Iterator<byte[]> batches) {
-    while (batches.hasNext()) {
-      add(batches.next());
-    }
-  }
-
   /** Places every entry of a batch ({@link ShuffleEntry} records back to back) into its bucket. */
   public void add(byte[] batch) {
     int end = addRun(batch, 0);
     if (end < batch.length) {
-      throw new IllegalStateException(
-          "entry for bucket "
-              + ShuffleEntry.hash32(batch, end) / div
-              + " outside the range ["
-              + start
-              + ", "
-              + stop
-              + ")");
+      throw outside(ShuffleEntry.hash32(batch, end) / div);
     }
+  }
+
+  private IllegalStateException outside(long bucket) {
+    return new IllegalStateException(
+        "entry for bucket " + bucket + " outside the range [" + start + ", " + stop + ")");
   }
 
   /**
@@ -81,8 +72,7 @@ public final class BucketImage {
         break;
       }
       if (b < start) {
-        throw new IllegalStateException(
-            "entry for bucket " + b + " outside the range [" + start + ", " + stop + ")");
+        throw outside(b);
       }
       int i = (int) (b - start);
       int n = count[i];
