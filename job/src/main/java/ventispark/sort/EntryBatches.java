@@ -131,16 +131,38 @@ public final class EntryBatches implements Iterator<Tuple2<Integer, byte[]>> {
    */
   static final int MIN_BUFFER_ENTRIES = 1 << 17;
 
+  /** Entries of a whole batch ({@link #MAX_BATCH}), down to a power of two. */
+  static final int WHOLE_BATCH_ENTRIES = Integer.highestOneBit(MAX_BATCH / ShuffleEntry.SIZE);
+
   /**
-   * Entries a buffer holds for {@code groups} range groups (the records' keys): room for runs of
-   * about 256 entries per group, between {@link #MIN_BUFFER_ENTRIES} and {@code max} (at most
-   * {@link #BUFFER_ENTRIES}). A buffer that fits in the cache keeps the copy out of the sorted
-   * buffer cheap; a larger one keeps records long when groups are many. (Sized by ranges, before
-   * range groups, Venti's largest index took 2^20-entry buffers, whose copy out missed the caches;
-   * its groups now take the smallest.)
+   * The largest buffer taken for whole batches: 8 MiB of entries. Larger ones cost a small index
+   * more than they save (see {@link #MIN_BUFFER_ENTRIES}); 2^18 for the 96 groups of 100M clumps'
+   * own index was 1.04x the wall time.
+   */
+  static final int FEW_GROUPS_BUFFER_ENTRIES = 1 << 18;
+
+  /**
+   * Entries a buffer holds for {@code groups} range groups (the records' keys), between {@link
+   * #MIN_BUFFER_ENTRIES} and {@code max} (at most {@link #BUFFER_ENTRIES}):
+   *
+   * <ul>
+   *   <li>for a few groups, a whole batch each ({@link #WHOLE_BATCH_ENTRIES}) where that takes at
+   *       most {@link #FEW_GROUPS_BUFFER_ENTRIES}. Records of about 1 MiB are what a small index's
+   *       ranges ship, and at 1 MiB they are G1 humongous objects that a young collection frees at
+   *       once. Records of half that are young objects that live as long as their map task's
+   *       output: copied, promoted and left in the old generation (4M clumps against Venti's
+   *       largest index, 8 groups: peak RSS 583 MiB with 2^17-entry buffers, 469 with 2^18, against
+   *       401 to 430 for the archive's own index);
+   *   <li>otherwise room for runs of about 256 entries per group. A buffer that fits in the cache
+   *       keeps the copy out of the sorted buffer cheap; a larger one keeps records long when
+   *       groups are many. (Sized by ranges, before range groups, Venti's largest index took
+   *       2^20-entry buffers, whose copy out missed the caches; its groups now take the smallest.)
+   * </ul>
    */
   static int bufferEntries(int groups, int max) {
-    long wanted = (long) Integer.highestOneBit(Math.max(1, groups)) * 256;
+    long perGroup = Integer.highestOneBit(Math.max(1, groups));
+    long wholeBatches = perGroup * WHOLE_BATCH_ENTRIES;
+    long wanted = wholeBatches <= FEW_GROUPS_BUFFER_ENTRIES ? wholeBatches : perGroup * 256;
     return (int) Math.max(MIN_BUFFER_ENTRIES, Math.min(Math.min(max, BUFFER_ENTRIES), wanted));
   }
 

@@ -35,6 +35,33 @@ class EntryBatchesTest {
     return SmallArchive.in(tmp);
   }
 
+  /**
+   * A few groups get a buffer with about a whole batch each, so that their records are as long as a
+   * small index's; many get the smallest buffer, which stays in the cache; the memory bound comes
+   * first.
+   */
+  @Test
+  void buffersGiveFewGroupsWholeBatchesAndManyTheSmallestBuffer() {
+    int max = EntryBatches.BUFFER_ENTRIES;
+    for (int groups = 1; groups <= 4096; groups++) {
+      int entries = EntryBatches.bufferEntries(groups, max);
+      assertEquals(Integer.highestOneBit(entries), entries, groups + " groups");
+      assertTrue(entries >= EntryBatches.MIN_BUFFER_ENTRIES, groups + " groups");
+      assertEquals(
+          EntryBatches.MIN_BUFFER_ENTRIES,
+          EntryBatches.bufferEntries(groups, EntryBatches.MIN_BUFFER_ENTRIES),
+          groups + " groups, the memory bound");
+      long recordBytes = (long) entries / groups * ShuffleEntry.SIZE;
+      if (groups < 16) {
+        assertTrue(recordBytes > EntryBatches.MAX_BATCH / 2, groups + " groups: " + recordBytes);
+        assertTrue(entries <= EntryBatches.FEW_GROUPS_BUFFER_ENTRIES, groups + " groups");
+      } else if (groups < 512) {
+        assertEquals(EntryBatches.MIN_BUFFER_ENTRIES, entries, groups + " groups");
+      }
+    }
+    assertEquals(max, EntryBatches.bufferEntries(4096, max), "runs of 256 entries");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "1, 524288, 0",
