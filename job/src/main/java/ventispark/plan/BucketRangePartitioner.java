@@ -48,9 +48,6 @@ public final class BucketRangePartitioner extends Partitioner {
   /** Group {@code g} is ranges {@code [groupFirst[g], groupFirst[g + 1])}. */
   private final int[] groupFirst;
 
-  /** The group of each range. */
-  private final int[] groupOf;
-
   /** Ranges built one per write task. */
   public BucketRangePartitioner(long div, long[] start, long[] stop, int[] section) {
     this(div, start, stop, section, start.length);
@@ -84,10 +81,6 @@ public final class BucketRangePartitioner extends Partitioner {
       Arrays.setAll(groupFirst, i -> i);
     }
     this.groupFirst = groupFirst;
-    this.groupOf = new int[start.length];
-    for (int g = 0; g + 1 < groupFirst.length; g++) {
-      Arrays.fill(groupOf, groupFirst[g], groupFirst[g + 1], g);
-    }
     int spans = 0;
     long[] ss = new long[start.length];
     long[] se = new long[start.length];
@@ -203,17 +196,22 @@ public final class BucketRangePartitioner extends Partitioner {
 
   /** The group of range {@code p}. */
   public int groupOfRange(int p) {
-    return groupOf[p];
+    return spanOf(groupFirst, p);
   }
 
   /** The write task that builds range {@code p}. */
   public int taskOfRange(int p) {
-    int t = Arrays.binarySearch(taskFirst, p);
-    if (t < 0) {
-      return -t - 2;
-    }
-    // Equal firsts cannot occur (every task has a range); the last entry is the end.
-    return t;
+    return spanOf(taskFirst, p);
+  }
+
+  /**
+   * The span of {@code firsts} (span {@code i} is {@code [firsts[i], firsts[i + 1])}) that holds
+   * range {@code p}. Equal firsts cannot occur (every task and group has a range); the last entry
+   * is the end.
+   */
+  private static int spanOf(int[] firsts, int p) {
+    int i = Arrays.binarySearch(firsts, p);
+    return i < 0 ? -i - 2 : i;
   }
 
   /**
