@@ -8,33 +8,32 @@ import ventispark.read.ClumpEntries;
  * The map side of the bloom filter, in the one read of the arenas: sees every entry the filter
  * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded
  * buffer of {@link #HELD_POSITIONS}, and when it is full (and at the end) groups them by OR window
- * of the filter ({@link #windowShift}: 1 MiB, or the slice when smaller) and emits one record per
+ * of the filter ({@link #windowShift}: 8 KiB, or the slice when smaller) and emits one record per
  * slice ({@link BloomSlicing}) that they touch:
  *
  * <pre>
- * record = window+                          (windows in increasing order, only those touched)
- * window = index[varint] SPARSE count[varint] offset[3]{count}   (offset: LE24, the bit in the window)
- *        | index[varint] DENSE bits[window bytes]                (when shorter than the sparse form)
+ * record = window+                     (windows in increasing order, only those touched)
+ * window = gap[varint] count[varint] offset[2]{count}   (count &gt; 0; offset: LE16, the bit in the window)
+ *        | gap[varint] 0[varint] bits[window bytes]     (dense: when shorter than the offsets)
+ * gap    = the window's number in its slice − the previous window's − 1 (the first: its number)
  * </pre>
  *
- * {@code index} is the window's number in its slice. Grouping by window is one counting pass and
- * one scatter, where sorting every position took three radix passes and was most of the map side's
- * cost; the slice task needs no more order than the window to OR a window at a time, and repeated
- * offsets are harmless to an OR. A map task then holds 4 MiB of positions and 3 MiB of records
- * however large the filter.
+ * Grouping by window is one counting pass and one scatter, where sorting every position took three
+ * radix passes and was most of the map side's cost; the slice task needs no more order than the
+ * window to OR a window at a time, and repeated offsets are harmless to an OR. A window of 2^16
+ * bits makes an offset two bytes (the shuffle carries two bytes a position, and a few per window)
+ * and stays in a core's first-level cache while it is ORed. A map task then holds 4 MiB of
+ * positions and about 2.4 MiB of records however large the filter.
  */
 public final class BloomMarks implements ClumpEntries.EntryVisitor {
-  /** Bit positions held before they are grouped and emitted: 4 MiB, and 3 MiB to encode them. */
+  /** Bit positions held before they are grouped and emitted: 4 MiB, and 2 MiB to encode them. */
   static final int HELD_POSITIONS = 1 << 20;
 
   /** Record bytes per bit position in a sparse window, the usual form (headers aside). */
-  public static final int BYTES_PER_POSITION = 3;
+  public static final int BYTES_PER_POSITION = 2;
 
-  static final byte SPARSE = 1;
-  static final byte DENSE = 0;
-
-  /** The largest OR window, in bits: 1 MiB, which stays in a core's cache while it is ORed. */
-  static final int WINDOW_BITS = 1 << 23;
+  /** The largest OR window, in bits (8 KiB): an offset in it is two bytes. */
+  static final int WINDOW_BITS = 1 << 16;
 
   private final BloomSlicing slicing;
   private final int size;
@@ -91,9 +90,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     if (count == null) {
       count = new int[windows];
       cursor = new int[windows];
-      // At most 3 bytes a position (a window is dense only when that is shorter), and per window
-      // its number, form and count: 3 + 1 + 3 bytes.
-      encoded = new byte[Math.toIntExact((long) BYTES_PER_POSITION * held.length + 7L * windows)];
+      // At most 2 bytes a position (a window is dense only when that is shorter), and per window
+      // its gap and count: 3 + 3 bytes.
+      encoded = new byte[Math.toIntExact((long) BYTES_PER_POSITION * held.length + 6L * windows)];
     }
     java.util.Arrays.fill(count, 0);
     for (int i = 0; i < n; i++) {
@@ -106,17 +105,22 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     // ends[s]: where slice s's record ends in encoded (it begins where slice s - 1's ends).
     int[] ends = new int[windows / perSlice];
     int at = 0;
+    int last = -1; // the number in its slice of the last window laid out in this slice
     for (int w = 0; w < windows; w++) {
+      int index = w & (perSlice - 1);
+      if (index == 0) {
+        last = -1;
+      }
       int c = count[w];
       if (c > 0) {
-        at = putVarint(encoded, at, w % perSlice);
-        if (varintSize(c) + (long) BYTES_PER_POSITION * c > windowBytes) {
-          encoded[at++] = DENSE;
+        at = putVarint(encoded, at, index - last - 1);
+        last = index;
+        if (varintSize(c) + (long) BYTES_PER_POSITION * c > 1 + windowBytes) {
+          encoded[at++] = 0;
           java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
           cursor[w] = ~at;
           at += windowBytes;
         } else {
-          encoded[at++] = SPARSE;
           at = putVarint(encoded, at, c);
           cursor[w] = at;
           at += BYTES_PER_POSITION * c;
@@ -133,7 +137,6 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       if (p >= 0) {
         encoded[p] = (byte) x;
         encoded[p + 1] = (byte) (x >>> 8);
-        encoded[p + 2] = (byte) (x >>> 16);
         cursor[w] = p + BYTES_PER_POSITION;
       } else {
         // a dense window: the position becomes its bit
@@ -186,11 +189,11 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     int shift = windowShift(slice.length);
     int windowBytes = 1 << (shift - 3);
     int windows = slice.length / windowBytes;
-    // at[i]: where record i's next window begins; next[i]: that window's index, or windows at end.
+    // at[i]: where record i's next window begins; next[i]: that window's number, or windows at end.
     int[] at = new int[k];
     int[] next = new int[k];
     for (int i = 0; i < k; i++) {
-      next[i] = nextWindow(held.get(i), at, i, windows);
+      next[i] = nextWindow(held.get(i), at, i, -1, windows);
     }
     long added = 0;
     for (int w = 0; w < windows; w++) {
@@ -201,7 +204,15 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
         }
         byte[] r = held.get(i);
         int p = at[i];
-        if (r[p++] == DENSE) {
+        int c = 0;
+        for (int s = 0; ; s += 7) {
+          byte b = r[p++];
+          c |= (b & 0x7F) << s;
+          if (b >= 0) {
+            break;
+          }
+        }
+        if (c == 0) { // dense
           for (int j = 0; j < windowBytes; j++) {
             int old = slice[base + j];
             slice[base + j] = (byte) (old | r[p + j]);
@@ -209,16 +220,8 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
           }
           p += windowBytes;
         } else {
-          long c = 0;
-          for (int s = 0; ; s += 7) {
-            byte b = r[p++];
-            c |= (long) (b & 0x7F) << s;
-            if (b >= 0) {
-              break;
-            }
-          }
-          for (long end = p + (long) BYTES_PER_POSITION * c; p < end; p += BYTES_PER_POSITION) {
-            int x = (r[p] & 0xFF) | (r[p + 1] & 0xFF) << 8 | (r[p + 2] & 0xFF) << 16;
+          for (int end = p + BYTES_PER_POSITION * c; p < end; p += BYTES_PER_POSITION) {
+            int x = (r[p] & 0xFF) | (r[p + 1] & 0xFF) << 8;
             int j = base + (x >>> 3);
             int old = slice[j];
             slice[j] = (byte) (old | 1 << (x & 7));
@@ -226,17 +229,17 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
           }
         }
         at[i] = p;
-        next[i] = nextWindow(r, at, i, windows);
+        next[i] = nextWindow(r, at, i, w, windows);
       }
     }
     return added;
   }
 
   /**
-   * The index of the window of record {@code r} at {@code at[i]}, moving {@code at[i]} past it, or
-   * {@code windows} at the record's end.
+   * The number of the window of record {@code r} at {@code at[i]}, which follows window {@code
+   * last}, moving {@code at[i]} past its gap; or {@code windows} at the record's end.
    */
-  private static int nextWindow(byte[] r, int[] at, int i, int windows) {
+  private static int nextWindow(byte[] r, int[] at, int i, int last, int windows) {
     int p = at[i];
     if (p >= r.length) {
       return windows;
@@ -250,7 +253,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       }
     }
     at[i] = p;
-    return v;
+    return last + 1 + v;
   }
 
   /** ORs a record's bits into {@code slice}, the bytes of its slice. */

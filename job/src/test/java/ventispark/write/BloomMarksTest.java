@@ -17,28 +17,31 @@ import ventispark.format.Bytes;
  * flushed and encoded: sparse windows, dense windows, slices touched by several flushes.
  */
 class BloomMarksTest {
+  /** The largest gap and sparse count read, so that the cases cover varints of several bytes. */
+  private final long[] largest = new long[2];
+
   /**
-   * The dense windows of record {@code r}, read by its grammar (index, form, body)+; fails unless
-   * the windows are increasing and the record ends with the last one.
+   * The dense windows of record {@code r}, read by its grammar (gap, count, body)+; fails unless
+   * the record ends with its last window, within its slice.
    */
-  private static int denseWindows(byte[] r, int sliceBytes) {
+  private int denseWindows(byte[] r, int sliceBytes) {
     int windowBytes = 1 << (BloomMarks.windowShift(sliceBytes) - 3);
     int dense = 0;
-    int last = -1;
+    long w = -1;
     int[] p = {0};
     while (p[0] < r.length) {
-      int w = (int) varint(r, p);
-      assertTrue(w > last && w < sliceBytes / windowBytes, "window " + w);
-      last = w;
-      byte form = r[p[0]++];
-      if (form == BloomMarks.DENSE) {
+      long gap = varint(r, p);
+      largest[0] = Math.max(largest[0], gap);
+      w += 1 + gap;
+      assertTrue(w < sliceBytes / windowBytes, "window " + w);
+      long c = varint(r, p);
+      if (c == 0) {
         dense++;
         p[0] += windowBytes;
       } else {
-        assertEquals(BloomMarks.SPARSE, form);
-        long c = varint(r, p);
-        assertTrue(c > 0 && 3 * c < windowBytes, "offsets " + c);
-        p[0] += 3 * (int) c;
+        assertTrue(2 * c <= windowBytes, "offsets " + c);
+        largest[1] = Math.max(largest[1], c);
+        p[0] += 2 * (int) c;
       }
     }
     assertEquals(r.length, p[0]);
@@ -59,9 +62,16 @@ class BloomMarksTest {
   @Test
   void slicesOredFromTheRecordsAreTheWholeFilter() {
     Random rnd = new Random(19);
-    // A large filter, sparse records, slices of several OR windows; a small one, where most records
-    // are dense slices. {filter bytes, nhash, entries, positions held}
-    for (int[] c : new int[][] {{1 << 24, 7, 20_000, 1 << 12}, {1 << 17, 5, 60_000, 1 << 18}}) {
+    // A large filter, sparse records, slices of several OR windows; one with windows of over 127
+    // offsets; one with gaps of over 127 windows; a small one, where most records are dense slices.
+    // {filter bytes, nhash, entries, positions held}
+    for (int[] c :
+        new int[][] {
+          {1 << 24, 7, 20_000, 1 << 12},
+          {1 << 22, 7, 20_000, 1 << 16},
+          {1 << 24, 3, 3_000, 1 << 7},
+          {1 << 17, 5, 60_000, 1 << 18}
+        }) {
       BloomHeader h = new BloomHeader(c[1], c[0]);
       BloomSlicing slicing = BloomSlicing.of(h, 4 << 20, 4, false);
       assertTrue(slicing.slices() > 1, slicing.toString());
@@ -112,12 +122,15 @@ class BloomMarksTest {
       }
       assertArrayEquals(whole, sliced);
       assertTrue(c[0] < 1 << 20 ? dense[0] > 0 : dense[0] == 0, "dense windows: " + dense[0]);
-      // Never more than three bytes a position, and a few bytes of header per window each flush.
+      // Never more than two bytes a position, and a few bytes of header per window each flush.
       long positions = visits * h.nhash();
       long windowsEachFlush = (long) h.size() * 8 >>> BloomMarks.windowShift(slicing.sliceBytes());
-      long bound = 3 * positions + (positions / c[3] + 1) * windowsEachFlush * 8;
+      long bound = 2 * positions + (positions / c[3] + 1) * windowsEachFlush * 8;
       assertTrue(recordBytes <= bound, "record bytes " + recordBytes + " > " + bound);
     }
+    assertTrue(
+        largest[0] >= 128 && largest[1] >= 128,
+        "largest gap, count: " + largest[0] + ", " + largest[1]);
   }
 
   @Test
