@@ -8,8 +8,8 @@ import ventispark.read.ClumpEntries;
  * The map side of the bloom filter, in the one read of the arenas: sees every entry the filter
  * marks ({@link ClumpEntries.EntryVisitor}), holds its bit positions (FORMAT.md 8.2) in a bounded
  * buffer of {@link #HELD_POSITIONS}, and when it is full (and at the end) groups them by OR window
- * of the filter ({@link #windowShift}: 8 KiB, or the slice when smaller) and emits one record per
- * slice ({@link BloomSlicing}) that they touch:
+ * of the filter ({@link #windowShift}: 8 KiB, or the slice when smaller) and emits records of a
+ * slice each ({@link BloomSlicing}), cut at about {@link #RECORD_BYTES}:
  *
  * <pre>
  * record = window+                     (windows in increasing order, only those touched)
@@ -29,6 +29,17 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   /** Bit positions held before they are grouped and emitted: 4 MiB, and 2 MiB to encode them. */
   static final int HELD_POSITIONS = 1 << 20;
 
+  /**
+   * A record is cut at the first window past this many bytes, so that with that window it stays
+   * under half of G1's smallest region (1 MiB): no record is a humongous object, which takes whole
+   * regions (up to twice its bytes) while a slice task holds a slice's worth of records. Without a
+   * cut, a filter of few slices made records of megabytes, and held positions of 2^21 (records of
+   * about 540 KB for a 512 MiB filter) ran out of a 1 GiB heap in 3 of 5 rebuilds at 100M clumps.
+   * Not lower: at 256 KiB the 512 MiB filter's records (about 280 KB) were cut in two, and the
+   * rebuild took 1.05 times as long (3 pairs).
+   */
+  static final int RECORD_BYTES = 384 << 10;
+
   /** Record bytes per bit position in a sparse window, the usual form (headers aside). */
   public static final int BYTES_PER_POSITION = 2;
 
@@ -40,23 +51,28 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   private final int nhash;
   private final BiConsumer<Integer, byte[]> out;
   private final int heldLimit;
+  private final int recordLimit;
   private int[] held;
   private int[] count;
   private int[] cursor;
   private byte[] encoded;
+  private int[] recordSlice;
+  private int[] recordEnd;
   private int n;
 
   /** Marks for {@code slicing}'s filter; {@code out} gets each record as (slice, bytes). */
   public BloomMarks(BloomSlicing slicing, BiConsumer<Integer, byte[]> out) {
-    this(slicing, out, HELD_POSITIONS);
+    this(slicing, out, HELD_POSITIONS, RECORD_BYTES);
   }
 
-  BloomMarks(BloomSlicing slicing, BiConsumer<Integer, byte[]> out, int heldLimit) {
+  BloomMarks(
+      BloomSlicing slicing, BiConsumer<Integer, byte[]> out, int heldLimit, int recordLimit) {
     this.slicing = slicing;
     this.size = slicing.header().size();
     this.nhash = slicing.header().nhash();
     this.out = out;
     this.heldLimit = Math.max(heldLimit, nhash);
+    this.recordLimit = recordLimit;
   }
 
   /** log2 of the bits of an OR window of a slice of {@code sliceBytes}. */
@@ -77,9 +93,10 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
   }
 
   /**
-   * Emits every position held, a record per slice, and forgets them: one pass counts the positions
-   * of each window, the records' layout follows from the counts, and a second pass writes each
-   * position straight into its window's place (no grouped copy of the positions in between).
+   * Emits every position held, in records of a slice each (of about {@link #RECORD_BYTES} at most),
+   * and forgets them: one pass counts the positions of each window, the records' layout follows
+   * from the counts, and a second pass writes each position straight into its window's place (no
+   * grouped copy of the positions in between).
    */
   public void flush() {
     if (n == 0) {
@@ -93,6 +110,9 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       // At most 2 bytes a position (a window is dense only when that is shorter), and per window
       // its gap and count: 3 + 3 bytes.
       encoded = new byte[Math.toIntExact((long) BYTES_PER_POSITION * held.length + 6L * windows)];
+      int records = windows / (1 << (slicing.sliceShift() - shift)) + encoded.length / recordLimit;
+      recordSlice = new int[records + 1];
+      recordEnd = new int[records + 1];
     }
     java.util.Arrays.fill(count, 0);
     for (int i = 0; i < n; i++) {
@@ -101,32 +121,44 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
     int windowBytes = 1 << (shift - 3);
     int perSlice = 1 << (slicing.sliceShift() - shift);
     // Layout: cursor[w] is where window w's body begins in encoded (~cursor[w] for a dense
-    // window, zeroed).
-    // ends[s]: where slice s's record ends in encoded (it begins where slice s - 1's ends).
-    int[] ends = new int[windows / perSlice];
+    // window, zeroed). Record r is encoded[recordEnd[r - 1], recordEnd[r]), of slice
+    // recordSlice[r]: a slice's windows, cut where a record passes the record limit.
+    int records = 0;
+    int start = 0; // where the record being laid out begins
+    int slice = -1; // its slice
+    int last = -1; // its last window's number in the slice
     int at = 0;
-    int last = -1; // the number in its slice of the last window laid out in this slice
     for (int w = 0; w < windows; w++) {
+      int c = count[w];
+      if (c == 0) {
+        continue;
+      }
+      if (at > start && (w / perSlice != slice || at - start >= recordLimit)) {
+        recordSlice[records] = slice;
+        recordEnd[records++] = at;
+        start = at;
+      }
       int index = w & (perSlice - 1);
-      if (index == 0) {
+      if (at == start) {
+        slice = w / perSlice;
         last = -1;
       }
-      int c = count[w];
-      if (c > 0) {
-        at = putVarint(encoded, at, index - last - 1);
-        last = index;
-        if (varintSize(c) + (long) BYTES_PER_POSITION * c > 1 + windowBytes) {
-          encoded[at++] = 0;
-          java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
-          cursor[w] = ~at;
-          at += windowBytes;
-        } else {
-          at = putVarint(encoded, at, c);
-          cursor[w] = at;
-          at += BYTES_PER_POSITION * c;
-        }
+      at = putVarint(encoded, at, index - last - 1);
+      last = index;
+      if (varintSize(c) + (long) BYTES_PER_POSITION * c > 1 + windowBytes) {
+        encoded[at++] = 0;
+        java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
+        cursor[w] = ~at;
+        at += windowBytes;
+      } else {
+        at = putVarint(encoded, at, c);
+        cursor[w] = at;
+        at += BYTES_PER_POSITION * c;
       }
-      ends[w / perSlice] = at;
+    }
+    if (at > start) {
+      recordSlice[records] = slice;
+      recordEnd[records++] = at;
     }
     int mask = (1 << shift) - 1;
     for (int i = 0; i < n; i++) {
@@ -143,10 +175,8 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
         encoded[~p + (x >>> 3)] |= (byte) (1 << (x & 7));
       }
     }
-    for (int s = 0, from = 0; s < ends.length; from = ends[s++]) {
-      if (ends[s] > from) {
-        out.accept(s, java.util.Arrays.copyOfRange(encoded, from, ends[s]));
-      }
+    for (int r = 0, from = 0; r < records; from = recordEnd[r++]) {
+      out.accept(recordSlice[r], java.util.Arrays.copyOfRange(encoded, from, recordEnd[r]));
     }
     n = 0;
   }

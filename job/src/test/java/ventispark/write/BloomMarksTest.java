@@ -64,13 +64,15 @@ class BloomMarksTest {
     Random rnd = new Random(19);
     // A large filter, sparse records, slices of several OR windows; one with windows of over 127
     // offsets; one with gaps of over 127 windows; a small one, where most records are dense slices.
-    // {filter bytes, nhash, entries, positions held}
+    // Records cut at the usual limit, or at a small one: several records a slice each flush.
+    // {filter bytes, nhash, entries, positions held, record limit}
+    int usual = BloomMarks.RECORD_BYTES;
     for (int[] c :
         new int[][] {
-          {1 << 24, 7, 20_000, 1 << 12},
-          {1 << 22, 7, 20_000, 1 << 16},
-          {1 << 24, 3, 3_000, 1 << 7},
-          {1 << 17, 5, 60_000, 1 << 18}
+          {1 << 24, 7, 20_000, 1 << 12, usual},
+          {1 << 22, 7, 20_000, 1 << 16, 4096},
+          {1 << 24, 3, 3_000, 1 << 7, usual},
+          {1 << 17, 5, 60_000, 1 << 18, 4096}
         }) {
       BloomHeader h = new BloomHeader(c[1], c[0]);
       BloomSlicing slicing = BloomSlicing.of(h, 4 << 20, 4, false);
@@ -84,14 +86,20 @@ class BloomMarksTest {
         records.add(new ArrayList<>());
       }
       int[] dense = {0};
+      int[] emitted = {0};
+      int windowBytes = 1 << (BloomMarks.windowShift(slicing.sliceBytes()) - 3);
       BloomMarks marks =
           new BloomMarks(
               slicing,
               (s, r) -> {
                 records.get(s).add(r);
                 dense[0] += denseWindows(r, slicing.sliceBytes());
+                emitted[0]++;
+                // cut at the first window past the limit
+                assertTrue(r.length < c[4] + windowBytes + 7, "record of " + r.length);
               },
-              c[3]);
+              c[3],
+              c[4]);
       byte[] score = new byte[20];
       long visits = 0;
       for (int i = 0; i < c[2]; i++, visits++) {
@@ -127,10 +135,44 @@ class BloomMarksTest {
       long windowsEachFlush = (long) h.size() * 8 >>> BloomMarks.windowShift(slicing.sliceBytes());
       long bound = 2 * positions + (positions / c[3] + 1) * windowsEachFlush * 8;
       assertTrue(recordBytes <= bound, "record bytes " + recordBytes + " > " + bound);
+      long flushes = positions / c[3] + 1;
+      assertTrue(
+          c[4] == usual || emitted[0] > flushes * slicing.slices(), "records: " + emitted[0]);
     }
     assertTrue(
         largest[0] >= 128 && largest[1] >= 128,
         "largest gap, count: " + largest[0] + ", " + largest[1]);
+  }
+
+  /**
+   * A filter of few slices gets whole flushes of positions in one slice: its records are still cut
+   * under half of G1's smallest region (a humongous record takes up to twice its bytes, and a 64
+   * MiB filter's records of about 1.1 MB ran out of a 1 GiB heap at 100M clumps).
+   */
+  @Test
+  void recordsStayUnderHalfTheSmallestRegionWhateverTheSlices() {
+    for (int slices : new int[] {1, 2}) {
+      BloomHeader h = new BloomHeader(7, 64 << 20);
+      BloomSlicing slicing = BloomSlicing.of(h, (64 << 20) / slices, slices, false);
+      assertEquals(slices, slicing.slices());
+      long[] bytes = new long[2]; // {all records, the largest}
+      BloomMarks marks =
+          new BloomMarks(
+              slicing,
+              (s, r) -> {
+                bytes[0] += r.length;
+                bytes[1] = Math.max(bytes[1], r.length);
+              });
+      Random rnd = new Random(slices);
+      byte[] score = new byte[20];
+      for (int i = 0; i < 2 * BloomMarks.HELD_POSITIONS / h.nhash(); i++) {
+        rnd.nextBytes(score);
+        marks.visit(score, 0);
+      }
+      marks.flush();
+      assertTrue(bytes[0] > 2L << 20, "record bytes " + bytes[0]);
+      assertTrue(bytes[1] < 512 << 10, slices + " slices: a record of " + bytes[1]);
+    }
   }
 
   @Test
