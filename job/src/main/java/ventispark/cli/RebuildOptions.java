@@ -72,7 +72,7 @@ final class RebuildOptions {
               + " Many small tasks keep the cores evenly loaded; below ~250,000 clumps a task's start-up dominates.")
   @DefaultText(
       "about 8 read tasks per core, at least 250,000 clumps each, fewer clumps when a task's"
-          + " shuffle output (32 bytes a clump, 3 more per bloom hash) would pass 3/4 of its share"
+          + " shuffle output (32 bytes a clump, 2 more per bloom hash) would pass 3/4 of its share"
           + " of the execution memory")
   void splitClumps(String v) {
     splitClumps = Values.longIn("--split-clumps", v, 1, Long.MAX_VALUE);
