@@ -23,6 +23,9 @@ import ventispark.format.PartitionName;
  * {@link FileSystem} positional reads.
  */
 public final class PartitionReader implements Closeable {
+  /** Bytes per positional read of a local partition, as the section writer's writes. */
+  static final int READ_BYTES = 4 << 20;
+
   private final PartitionRef ref;
   private final long size;
   private final FileChannel channel;
@@ -118,7 +121,10 @@ public final class PartitionReader implements Closeable {
     try {
       if (channel != null) {
         ByteBuffer bb = ByteBuffer.wrap(b, bOff, len);
-        while (bb.hasRemaining()) {
+        while (bb.position() < bOff + len) {
+          // in pieces: a read into the heap goes through a temporary direct buffer of its length,
+          // which the JDK keeps for the thread (checkindex -b reads 64 MiB slices)
+          bb.limit(Math.min(bOff + len, bb.position() + READ_BYTES));
           int n = channel.read(bb, pos + bb.position() - bOff);
           if (n < 0) {
             throw FormatException.at(display(), off, "unexpected end of file");

@@ -17,11 +17,6 @@ import ventispark.sort.BucketImage;
  * of its bytes are on the device.
  */
 public final class SectionFiles implements Closeable {
-  /**
-   * Bytes per positional write: large enough to stream, small enough for the JDK's direct buffers.
-   */
-  static final int WRITE_BYTES = 4 << 20;
-
   private final LongAccumulator firstWrites;
   private final Map<PlannedFile, SectionWriter> open = new IdentityHashMap<>();
 
@@ -41,10 +36,7 @@ public final class SectionFiles implements Closeable {
   public void write(IndexSection section, PlannedFile file, BucketImage image) {
     SectionWriter out = open.computeIfAbsent(file, f -> new SectionWriter(f, firstWrites));
     byte[] b = image.bytes();
-    long at = section.offsetOf(image.start());
-    for (int off = 0; off < b.length; off += WRITE_BYTES) {
-      out.write(at + off, b, off, Math.min(WRITE_BYTES, b.length - off));
-    }
+    out.write(section.offsetOf(image.start()), b, 0, b.length);
   }
 
   /** Forces every file written to the device, and closes them. */
