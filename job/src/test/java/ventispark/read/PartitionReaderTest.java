@@ -3,8 +3,6 @@ package ventispark.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ventispark.testing.DirectBuffers;
 
 /**
  * A read larger than {@link PartitionReader#READ_BYTES} (a bloom slice checked by {@code checkindex
@@ -22,13 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PartitionReaderTest {
   @TempDir Path dir;
-
-  private static long directBytes() {
-    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct"))
-        .mapToLong(BufferPoolMXBean::getMemoryUsed)
-        .sum();
-  }
 
   @Test
   void largeReadsGoInBoundedPieces() throws Exception {
@@ -46,12 +38,12 @@ class PartitionReaderTest {
     Thread t =
         new Thread(
             () -> {
-              long before = directBytes();
+              long before = DirectBuffers.used();
               try (PartitionReader in = PartitionReader.open(ref, new Configuration(false))) {
                 read.set(in.read(off, len));
               }
               // the JDK keeps a thread's temporary buffer while the thread lives
-              grown.set(directBytes() - before);
+              grown.set(DirectBuffers.used() - before);
             });
     t.start();
     t.join();

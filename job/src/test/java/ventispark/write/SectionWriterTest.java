@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ventispark.read.PartitionRef;
+import ventispark.testing.DirectBuffers;
 
 /**
  * A write larger than {@link SectionWriter#WRITE_BYTES} (a bloom slice written whole) lands byte
@@ -22,13 +21,6 @@ import ventispark.read.PartitionRef;
  */
 class SectionWriterTest {
   @TempDir Path dir;
-
-  private static long directBytes() {
-    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct"))
-        .mapToLong(BufferPoolMXBean::getMemoryUsed)
-        .sum();
-  }
 
   @Test
   void largeWritesGoInBoundedPiecesToTheirPlace() throws Exception {
@@ -50,13 +42,13 @@ class SectionWriterTest {
     Thread t =
         new Thread(
             () -> {
-              long before = directBytes();
+              long before = DirectBuffers.used();
               try (SectionWriter out = new SectionWriter(planned, null)) {
                 out.write(off, b, bOff, len);
                 out.flush();
               }
               // the JDK keeps a thread's temporary buffer while the thread lives
-              grown.set(directBytes() - before);
+              grown.set(DirectBuffers.used() - before);
             });
     t.start();
     t.join();
