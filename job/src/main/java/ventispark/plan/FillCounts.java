@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import ventispark.format.Varint;
 
 /**
  * The fill check's counts, made on the map side: each map task sorts a buffer of its entries by
@@ -42,10 +43,10 @@ public final class FillCounts {
       }
       int gap = (int) (bucket - last - 1);
       if (count == 1) {
-        at = putVarint(r, at, gap << 1);
+        at = Varint.put(r, at, gap << 1);
       } else {
-        at = putVarint(r, at, gap << 1 | 1);
-        at = putVarint(r, at, count);
+        at = Varint.put(r, at, gap << 1 | 1);
+        at = Varint.put(r, at, count);
       }
       last = bucket;
     }
@@ -224,9 +225,9 @@ public final class FillCounts {
       for (int at = 0; at < r.length; ) {
         // A pair is a varint, and a second when its low bit says a count follows.
         boolean counted = (r[at] & 1) != 0;
-        at = skipVarint(r, at);
+        at = Varint.skip(r, at);
         if (counted) {
-          at = skipVarint(r, at);
+          at = Varint.skip(r, at);
         }
         n++;
       }
@@ -237,9 +238,9 @@ public final class FillCounts {
       int[] at = {0};
       long bucket = -1;
       while (at[0] < r.length) {
-        int v = varint(r, at);
+        int v = Varint.read(r, at, 0);
         bucket += (v >>> 1) + 1;
-        pairs[n++] = bucket << 32 | ((v & 1) == 0 ? 1 : varint(r, at));
+        pairs[n++] = bucket << 32 | ((v & 1) == 0 ? 1 : Varint.read(r, at, 0));
       }
     }
     Arrays.sort(pairs);
@@ -252,14 +253,6 @@ public final class FillCounts {
       fills.bucket(bucket, (int) Math.min(Integer.MAX_VALUE, sum));
     }
     return fills.done();
-  }
-
-  /** The offset after the varint at {@code at}. */
-  private static int skipVarint(byte[] r, int at) {
-    while (r[at] < 0) {
-      at++;
-    }
-    return at + 1;
   }
 
   /**
@@ -374,9 +367,9 @@ public final class FillCounts {
         index = Long.MAX_VALUE;
         return;
       }
-      int v = varint(r, at);
+      int v = Varint.read(r, at, 0);
       bucket += (v >>> 1) + 1;
-      count = (v & 1) == 0 ? 1 : varint(r, at);
+      count = (v & 1) == 0 ? 1 : Varint.read(r, at, 0);
       if (first >= 0 && bucket >= first && bucket < stop) {
         index = bucket - first;
         return;
@@ -444,26 +437,6 @@ public final class FillCounts {
         nextRange();
       }
       return out;
-    }
-  }
-
-  private static int putVarint(byte[] r, int at, int v) {
-    while ((v & ~0x7F) != 0) {
-      r[at++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    r[at++] = (byte) v;
-    return at;
-  }
-
-  private static int varint(byte[] r, int[] at) {
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte x = r[at[0]++];
-      v |= (x & 0x7F) << shift;
-      if (x >= 0) {
-        return v;
-      }
     }
   }
 }

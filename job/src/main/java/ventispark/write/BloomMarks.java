@@ -2,6 +2,7 @@ package ventispark.write;
 
 import java.util.function.BiConsumer;
 import ventispark.format.BloomBits;
+import ventispark.format.Varint;
 import ventispark.read.ClumpEntries;
 
 /**
@@ -110,7 +111,7 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
       // At most 2 bytes a position (a window is dense only when that is shorter), and per window
       // its gap and count: 3 + 3 bytes.
       encoded = new byte[Math.toIntExact((long) BYTES_PER_POSITION * held.length + 6L * windows)];
-      int records = windows / (1 << (slicing.sliceShift() - shift)) + encoded.length / recordLimit;
+      int records = slicing.slices() + encoded.length / recordLimit;
       recordSlice = new int[records + 1];
       recordEnd = new int[records + 1];
     }
@@ -143,15 +144,15 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
         slice = w / perSlice;
         last = -1;
       }
-      at = putVarint(encoded, at, index - last - 1);
+      at = Varint.put(encoded, at, index - last - 1);
       last = index;
-      if (varintSize(c) + (long) BYTES_PER_POSITION * c > 1 + windowBytes) {
+      if (Varint.size(c) + (long) BYTES_PER_POSITION * c > 1 + windowBytes) {
         encoded[at++] = 0;
         java.util.Arrays.fill(encoded, at, at + windowBytes, (byte) 0);
         cursor[w] = ~at;
         at += windowBytes;
       } else {
-        at = putVarint(encoded, at, c);
+        at = Varint.put(encoded, at, c);
         cursor[w] = at;
         at += BYTES_PER_POSITION * c;
       }
@@ -233,15 +234,8 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
           continue;
         }
         byte[] r = held.get(i);
+        int c = Varint.read(r, at, i);
         int p = at[i];
-        int c = 0;
-        for (int s = 0; ; s += 7) {
-          byte b = r[p++];
-          c |= (b & 0x7F) << s;
-          if (b >= 0) {
-            break;
-          }
-        }
         if (c == 0) { // dense
           for (int j = 0; j < windowBytes; j++) {
             int old = slice[base + j];
@@ -270,42 +264,11 @@ public final class BloomMarks implements ClumpEntries.EntryVisitor {
    * last}, moving {@code at[i]} past its gap; or {@code windows} at the record's end.
    */
   private static int nextWindow(byte[] r, int[] at, int i, int last, int windows) {
-    int p = at[i];
-    if (p >= r.length) {
-      return windows;
-    }
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte b = r[p++];
-      v |= (b & 0x7F) << shift;
-      if (b >= 0) {
-        break;
-      }
-    }
-    at[i] = p;
-    return last + 1 + v;
+    return at[i] >= r.length ? windows : last + 1 + Varint.read(r, at, i);
   }
 
   /** ORs a record's bits into {@code slice}, the bytes of its slice. */
   public static void orInto(byte[] slice, byte[] r) {
     orWindows(slice, java.util.List.of(r));
-  }
-
-  private static int varintSize(long v) {
-    int s = 1;
-    while (v >= 0x80) {
-      v >>>= 7;
-      s++;
-    }
-    return s;
-  }
-
-  private static int putVarint(byte[] r, int at, long v) {
-    while (v >= 0x80) {
-      r[at++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    r[at++] = (byte) v;
-    return at;
   }
 }
