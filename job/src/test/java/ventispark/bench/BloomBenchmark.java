@@ -104,12 +104,14 @@ final class BloomBenchmark {
       bloom.add(build(launcher, heap, with));
       System.out.printf(
           Locale.ROOT,
-          "pair %d: without %.2f s (%s), with %.2f s (%s): %.2fx%n",
+          "pair %d: without %.2f s (%s; CPU %s), with %.2f s (%s; CPU %s): %.2fx%n",
           r + 1,
           plain.get(r).wall(),
           plain.get(r).phases(),
+          cpu(plain.get(r)),
           bloom.get(r).wall(),
           bloom.get(r).phases(),
+          cpu(bloom.get(r)),
           bloom.get(r).wall() / plain.get(r).wall());
     }
     long[] floorsAfter = floors(without, filterBytes);
@@ -130,15 +132,17 @@ final class BloomBenchmark {
         nhash == null ? " (as generated)" : " of " + nhash + " hashes",
         heap,
         runs);
-    System.out.println("| run | wall s | in job s: phases | peak RSS MiB | shuffle MB |");
-    System.out.println("|---|---:|---|---:|---:|");
+    System.out.println(
+        "| run | wall s | CPU s: user + system | in job s: phases | peak RSS MiB | shuffle MB |");
+    System.out.println("|---|---:|---:|---|---:|---:|");
     for (String name : List.of("no filter", "filter")) {
       RebuildBenchmark.Run m = name.equals("filter") ? b : p;
       System.out.printf(
           Locale.ROOT,
-          "| %s | %.2f | %.2f: %s | %,d | %,.0f |%n",
+          "| %s | %.2f | %s | %.2f: %s | %,d | %,.0f |%n",
           name,
           m.wall(),
+          cpu(m),
           m.jobSeconds(),
           m.phases(),
           m.rssKiB() / 1024,
@@ -146,9 +150,13 @@ final class BloomBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "filter/none: %.2fx on the medians; per pair %s%n",
+        "filter/none: %.2fx on the medians; per pair %s; CPU %.2fx (user %.2fx, system %.2fx) on"
+            + " the medians%n",
         b.wall() / p.wall(),
-        ratios);
+        ratios,
+        (b.userSeconds() + b.systemSeconds()) / (p.userSeconds() + p.systemSeconds()),
+        b.userSeconds() / p.userSeconds(),
+        b.systemSeconds() / p.systemSeconds());
     System.out.printf(
         Locale.ROOT,
         "I/O floor of the rebuild without the filter %.2f s before, %.2f s after; writing the"
@@ -175,6 +183,19 @@ final class BloomBenchmark {
       throws Exception {
     return RebuildBenchmark.parse(
         RebuildBenchmark.launch(launcher, heap, List.of("buildindex", conf.toString())));
+  }
+
+  /**
+   * A run's CPU time, user and system apart: on a VM the system part also carries the host's cost
+   * of memory newly touched (bloom.md).
+   */
+  private static String cpu(RebuildBenchmark.Run r) {
+    return String.format(
+        Locale.ROOT,
+        "%.1f = %.1f + %.1f",
+        r.userSeconds() + r.systemSeconds(),
+        r.userSeconds(),
+        r.systemSeconds());
   }
 
   private static RebuildBenchmark.Run median(List<RebuildBenchmark.Run> runs) {

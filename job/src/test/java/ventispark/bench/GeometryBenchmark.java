@@ -22,10 +22,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 final class GeometryBenchmark {
-  private static final Pattern TIME =
-      Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes", Pattern.MULTILINE);
-  private static final Pattern RUSAGE =
-      Pattern.compile("^rusage ([\\d.]+) (\\d+)$", Pattern.MULTILINE);
   private static final Pattern PLAN =
       Pattern.compile("plan: \\d+ map splits, (\\d+) bucket ranges in (\\d+) write tasks");
 
@@ -146,8 +142,8 @@ final class GeometryBenchmark {
   }
 
   static Run parse(String out) {
-    Matcher time = TIME.matcher(out);
-    Matcher usage = RUSAGE.matcher(out);
+    Matcher time = RebuildBenchmark.TIME.matcher(out);
+    Matcher usage = RebuildBenchmark.RUSAGE.matcher(out);
     Matcher plan = PLAN.matcher(out);
     if (!time.find() || !usage.find() || !plan.find()) {
       throw new IllegalStateException("unexpected output:\n" + out);

@@ -34,14 +34,24 @@ import java.util.regex.Pattern;
 public final class RebuildBenchmark {
   private static final Pattern DONE =
       Pattern.compile("done arenaentries=([\\d,]+) indexed=([\\d,]+)");
-  private static final Pattern TIME =
-      Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes", Pattern.MULTILINE);
-  private static final Pattern RUSAGE =
-      Pattern.compile("^rusage ([\\d.]+) (\\d+)$", Pattern.MULTILINE);
 
+  /** The command's own {@code time} line: in-job seconds, phases, shuffle bytes. */
+  static final Pattern TIME =
+      Pattern.compile("^time ([\\d.]+) s \\((.*)\\); shuffle ([\\d,]+) bytes", Pattern.MULTILINE);
+
+  /** {@link #launch}'s line from GNU time: wall s, peak RSS KiB, user and system CPU s. */
+  static final Pattern RUSAGE =
+      Pattern.compile("^rusage ([\\d.]+) (\\d+) ([\\d.]+) ([\\d.]+)$", Pattern.MULTILINE);
+
+  /**
+   * One rebuild: whole-process wall seconds, peak RSS, user and system CPU seconds (GNU time), and
+   * the command's own counts and in-job time.
+   */
   record Run(
       double wall,
       long rssKiB,
+      double userSeconds,
+      double systemSeconds,
       long entries,
       long shuffleBytes,
       String phases,
@@ -271,12 +281,13 @@ public final class RebuildBenchmark {
   }
 
   /**
-   * Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB} line.
+   * Runs the launcher under GNU time; returns stdout plus an {@code rusage WALL MAXRSS_KIB USER
+   * SYS} line.
    */
   static String launch(Path launcher, String heap, List<String> args)
       throws IOException, InterruptedException {
     List<String> cmd =
-        new ArrayList<>(List.of("/usr/bin/time", "-f", "rusage %e %M", launcher.toString()));
+        new ArrayList<>(List.of("/usr/bin/time", "-f", "rusage %e %M %U %S", launcher.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("VENTI_SPARK_JAVA_OPTS", "-Xmx" + heap);
@@ -298,6 +309,8 @@ public final class RebuildBenchmark {
     return new Run(
         Double.parseDouble(usage.group(1)),
         Long.parseLong(usage.group(2)),
+        Double.parseDouble(usage.group(3)),
+        Double.parseDouble(usage.group(4)),
         Long.parseLong(done.group(2).replace(",", "")),
         Long.parseLong(time.group(3).replace(",", "")),
         time.group(2),
