@@ -20,7 +20,7 @@ public final class SectionWriter implements Closeable {
    * keeps for the thread: a bloom slice written whole left 64 MiB of native memory in each task
    * thread.
    */
-  static final int WRITE_BYTES = 4 << 20;
+  public static final int WRITE_BYTES = 4 << 20;
 
   private final PlannedFile file;
   private final FileChannel channel;

@@ -31,6 +31,7 @@ import ventispark.reverse.IndexChecksum;
 import ventispark.reverse.RangeCounts;
 import ventispark.reverse.RecordSort;
 import ventispark.reverse.ReverseIndexFile;
+import ventispark.write.SectionWriter;
 
 /**
  * The reduce side of a reverse index, whoever made its records (a rebuild's write tasks or a scan
@@ -219,9 +220,18 @@ public final class ReverseIndexOutput {
     }
   }
 
-  private static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+  /**
+   * Writes {@code b} at {@code pos} in pieces of at most {@link SectionWriter#WRITE_BYTES}: a write
+   * from the heap goes through a temporary direct buffer of its length, which the JDK then keeps
+   * for the thread, and an address range's sorted records are about 8 MiB.
+   */
+  static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
     while (b.hasRemaining()) {
-      pos += ch.write(b, pos);
+      ByteBuffer piece = b.slice(b.position(), Math.min(SectionWriter.WRITE_BYTES, b.remaining()));
+      while (piece.hasRemaining()) {
+        pos += ch.write(piece, pos);
+      }
+      b.position(b.position() + piece.position());
     }
     return pos;
   }
