@@ -96,6 +96,7 @@ final class BloomBenchmark {
 
     long filterBytes =
         new ArchiveLoader(new Configuration()).load(with.toString()).bloomHeader().size();
+    long reported = FreePageReporting.reportedKiB();
     long[] floorsBefore = floors(without, filterBytes);
     List<RebuildBenchmark.Run> plain = new ArrayList<>();
     List<RebuildBenchmark.Run> bloom = new ArrayList<>();
@@ -166,6 +167,7 @@ final class BloomBenchmark {
         filterBytes,
         floorsBefore[1] / 1e3,
         floorsAfter[1] / 1e3);
+    System.out.print(FreePageReporting.since(reported));
   }
 
   /**

@@ -102,6 +102,7 @@ final class GeometryBenchmark {
                 "default (-M 64m)",
                 largest.resolve("venti.conf"),
                 List.of()));
+    long reported = FreePageReporting.reportedKiB();
     List<List<Run>> results = new ArrayList<>();
     rows.forEach(r -> results.add(new ArrayList<>()));
     for (int run = 0; run < runs; run++) {
@@ -139,6 +140,7 @@ final class GeometryBenchmark {
           med.wall() / base.wall(),
           (double) med.rssKiB() / base.rssKiB());
     }
+    System.out.print(FreePageReporting.since(reported));
   }
 
   static Run parse(String out) {

@@ -128,6 +128,7 @@ public final class RebuildBenchmark {
     // The first launch trains the class-data archive; keep it out of the measurements.
     launch(launcher, heap, List.of("example", "--force", dir.resolve("warm-up").toString()));
 
+    long reported = FreePageReporting.reportedKiB();
     List<String> rows = new ArrayList<>();
     List<String> costs = new ArrayList<>();
     for (long n : sizes) {
@@ -225,6 +226,7 @@ public final class RebuildBenchmark {
         "| clumps | cores | in job, ns per entry and core: phases | shuffle bytes/entry |");
     System.out.println("|---:|---:|---|---:|");
     costs.forEach(System.out::println);
+    System.out.print(FreePageReporting.since(reported));
   }
 
   private static final Pattern PHASE = Pattern.compile("([a-z][a-z ,]*?) ([\\d.]+)(?:, |$)");
