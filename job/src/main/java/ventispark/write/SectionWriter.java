@@ -43,24 +43,31 @@ public final class SectionWriter implements Closeable {
       firstWrites.add(1);
     }
     wrote = true;
-    long pos = file.ref().name().lo() + off;
-    int done = 0;
+    ByteBuffer bb = ByteBuffer.wrap(b, bOff, len);
     try {
-      while (done < len) {
-        ByteBuffer bb = ByteBuffer.wrap(b, bOff + done, Math.min(WRITE_BYTES, len - done));
-        while (bb.hasRemaining()) {
-          done += channel.write(bb, pos + done);
-        }
-      }
+      writeFully(channel, bb, file.ref().name().lo() + off);
     } catch (IOException e) {
       throw new UncheckedIOException(
           file.display()
               + " at offset 0x"
-              + Long.toHexString(off + done)
+              + Long.toHexString(off + bb.position() - bOff)
               + ": write error: "
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Writes the rest of {@code b} at {@code pos} of {@code ch}, in writes of at most {@link
+   * #WRITE_BYTES}, moving {@code b}'s position with each; returns the position after it.
+   */
+  public static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.write(b.slice(b.position(), Math.min(WRITE_BYTES, b.remaining())), pos);
+      b.position(b.position() + n);
+      pos += n;
+    }
+    return pos;
   }
 
   /** Forces written bytes to the device: a rebuild reports success only after this. */

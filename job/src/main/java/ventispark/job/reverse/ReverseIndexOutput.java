@@ -88,7 +88,8 @@ public final class ReverseIndexOutput {
       String created;
       try (FileChannel ch = Gate.createNew(tmp)) {
         created = Gate.identity(tmp.toString(), ch);
-        writeFully(ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
+        SectionWriter.writeFully(
+            ch, ByteBuffer.wrap(ReverseIndexFile.header(entries, archive.buckets())), 0);
       }
       String file = tmp.toString();
       shuffled
@@ -190,7 +191,7 @@ public final class ReverseIndexOutput {
     all.clear();
     try (FileChannel ch =
         Gate.openOwn(file.toString(), file, created)) { // still the file the driver created
-      writeFully(
+      SectionWriter.writeFully(
           ch,
           ByteBuffer.wrap(sorted),
           ReverseIndexFile.HEADER_SIZE + first * ReverseIndexFile.RECORD_SIZE);
@@ -202,7 +203,7 @@ public final class ReverseIndexOutput {
   private static void finish(Path tmp, String created, long recordsEnd, byte[] indexSum)
       throws IOException {
     try (FileChannel ch = Gate.openOwn(tmp.toString(), tmp, created)) {
-      long pos = writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
+      long pos = SectionWriter.writeFully(ch, ByteBuffer.wrap(indexSum), recordsEnd);
       FileSum sum = new FileSum();
       ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
       for (long at = 0; at < pos; ) {
@@ -215,24 +216,8 @@ public final class ReverseIndexOutput {
         sum.update(buf);
         at += n;
       }
-      writeFully(ch, ByteBuffer.wrap(sum.digest()), pos);
+      SectionWriter.writeFully(ch, ByteBuffer.wrap(sum.digest()), pos);
       ch.force(true);
     }
-  }
-
-  /**
-   * Writes {@code b} at {@code pos} in pieces of at most {@link SectionWriter#WRITE_BYTES}: a write
-   * from the heap goes through a temporary direct buffer of its length, which the JDK then keeps
-   * for the thread, and an address range's sorted records are about 8 MiB.
-   */
-  static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    while (b.hasRemaining()) {
-      ByteBuffer piece = b.slice(b.position(), Math.min(SectionWriter.WRITE_BYTES, b.remaining()));
-      while (piece.hasRemaining()) {
-        pos += ch.write(piece, pos);
-      }
-      b.position(b.position() + piece.position());
-    }
-    return pos;
   }
 }
